@@ -1,0 +1,77 @@
+//! The command line: `casebook init | new | build`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "casebook",
+    version,
+    about = "Build a legal department's handbook, policies and board reports into a static site"
+)]
+#[command(propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a working starter site (config, a role, a goal, a policy, a playbook, a metric, a report)
+    Init {
+        /// Folder to create the site in [default: the current folder]
+        dir: Option<PathBuf>,
+    },
+    /// Add a page with the right front matter skeleton
+    New {
+        /// What to create
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The page title; the file name is made from it
+        title: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Build the site into the output folder (public/ by default)
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NewKind {
+    Policy,
+    Playbook,
+    Role,
+    Goal,
+    Report,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder, holding casebook.yaml and content/
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Write the site here instead of `output_dir` from casebook.yaml
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Compute policy statuses as of this day instead of today
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
+    /// Print nothing but errors and warnings
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-09-30"))
+}

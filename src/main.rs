@@ -1,0 +1,14 @@
+use clap::Parser;
+
+use casebook::cli::{Cli, Command};
+use casebook::cmd;
+
+fn main() {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Init { dir } => cmd::init::run(dir.as_deref()),
+        Command::New { kind, title, site } => cmd::new::run(*kind, title, &site.root, cmd::today()),
+        Command::Build(args) => cmd::build::run(args),
+    };
+    std::process::exit(outcome.exit_code());
+}

@@ -1,0 +1,420 @@
+//! Stage 3, RESOLVE: the whole site as one immutable model.
+//!
+//! Takes every parsed page and builds the cross-file picture: sections and
+//! their order, roles and what each owns, policy lifecycles as of the build
+//! day, and every reference and link checked. Nothing here renders HTML.
+
+pub mod policy;
+mod resolve;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
+use crate::parse::ParsedPage;
+use crate::parse::front_matter::FrontMatter;
+use crate::parse::markdown::Rendered;
+use crate::paths;
+use crate::source::{FileKind, SourceFile};
+use policy::Lifecycle;
+
+pub type PageId = usize;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub parsed: ParsedPage,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub audience: String,
+    /// The section page this page sits in; `None` for the home page.
+    pub parent: Option<PageId>,
+    /// For section pages: sub-sections and pages, in reading order.
+    pub children: Vec<PageId>,
+    /// Created for a folder without an `_index.md`.
+    pub implicit: bool,
+    pub lifecycle: Option<Lifecycle>,
+    /// For roles: their id.
+    pub role_id: Option<String>,
+    /// For goals: their id.
+    pub goal_id: Option<String>,
+    /// For policies: the policy this one replaces.
+    pub supersedes: Option<PageId>,
+}
+
+impl Page {
+    pub fn url(&self) -> &str {
+        &self.parsed.url
+    }
+    pub fn kind(&self) -> Kind {
+        self.parsed.kind
+    }
+    pub fn front(&self) -> &FrontMatter {
+        &self.parsed.front
+    }
+    pub fn is_section(&self) -> bool {
+        self.parsed.is_section
+    }
+}
+
+/// What a role owns, gathered from every page's front matter.
+#[derive(Debug, Clone, Default)]
+pub struct Ownership {
+    pub policies_owned: Vec<PageId>,
+    pub policies_approved: Vec<PageId>,
+    pub playbooks: Vec<PageId>,
+    pub goals: Vec<PageId>,
+    pub other_pages: Vec<PageId>,
+    pub direct_reports: Vec<PageId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Content-relative path; also its output path.
+    pub rel: String,
+    pub abs: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub today: Date,
+    /// Sorted by URL; index 0 is the home page.
+    pub pages: Vec<Page>,
+    pub by_url: HashMap<String, PageId>,
+    pub by_rel: HashMap<String, PageId>,
+    /// Source paths of pages left out of this build (drafts): links to them
+    /// are shown as plain text, with a warning.
+    pub hidden: BTreeSet<String>,
+    /// Role id → role page.
+    pub roles: BTreeMap<String, PageId>,
+    pub ownership: BTreeMap<String, Ownership>,
+    /// Goal id → goal page.
+    pub goals: BTreeMap<String, PageId>,
+    /// Policies, needing attention first (overdue, review due…), then by title.
+    pub register: Vec<PageId>,
+    /// Policy page → the policies that supersede it.
+    pub superseded_by: BTreeMap<PageId, Vec<PageId>>,
+    pub assets: Vec<Asset>,
+    /// Alias URL → the page it redirects to.
+    pub redirects: BTreeMap<String, PageId>,
+    /// Ids of the metric files (`metrics/<id>.yaml`).
+    pub metric_ids: BTreeSet<String>,
+}
+
+pub struct ResolveOptions {
+    pub today: Date,
+    pub drafts: bool,
+}
+
+/// Builds the site model from parsed pages. Problems go to `diags`; the model
+/// is returned whenever it could be built, so every check runs.
+pub fn resolve(
+    parsed: Vec<ParsedPage>,
+    sources: &[SourceFile],
+    config: &Config,
+    opts: &ResolveOptions,
+    diags: &mut Diagnostics,
+) -> Site {
+    let (published, unpublished): (Vec<ParsedPage>, Vec<ParsedPage>) =
+        parsed.into_iter().partition(|p| opts.drafts || !is_draft(&p.front));
+    let hidden = unpublished.into_iter().map(|p| p.rel).collect();
+    let mut pages: Vec<Page> = published
+        .into_iter()
+        .map(|p| page_from(p, config, opts.today))
+        .collect();
+    add_implicit_sections(&mut pages, config);
+    pages.sort_by(|a, b| {
+        a.parsed
+            .url
+            .cmp(&b.parsed.url)
+            .then_with(|| a.parsed.rel.cmp(&b.parsed.rel))
+    });
+
+    let mut by_url = HashMap::with_capacity(pages.len());
+    let mut by_rel = HashMap::with_capacity(pages.len());
+    for (id, p) in pages.iter().enumerate() {
+        by_rel.insert(p.parsed.rel.clone(), id);
+        if let Some(&first) = by_url.get(&p.parsed.url) {
+            let other: &Page = &pages[first];
+            diags.push(duplicate_url(p, other));
+        } else {
+            by_url.insert(p.parsed.url.clone(), id);
+        }
+    }
+    let assets = sources
+        .iter()
+        .filter(|s| s.kind == FileKind::Asset)
+        .map(|s| Asset {
+            rel: s.rel.clone(),
+            abs: s.abs.clone(),
+        })
+        .collect();
+    let metric_ids = sources
+        .iter()
+        .filter(|s| s.kind == FileKind::Metric)
+        .map(|s| metric_id(&s.rel))
+        .collect();
+
+    let mut site = Site {
+        config: config.clone(),
+        today: opts.today,
+        pages,
+        by_url,
+        by_rel,
+        hidden,
+        roles: BTreeMap::new(),
+        ownership: BTreeMap::new(),
+        goals: BTreeMap::new(),
+        register: Vec::new(),
+        superseded_by: BTreeMap::new(),
+        assets,
+        redirects: BTreeMap::new(),
+        metric_ids,
+    };
+    link_sections(&mut site);
+    resolve::ids(&mut site, diags);
+    resolve::references(&mut site, diags);
+    resolve::links(&site, diags);
+    resolve::aliases(&mut site, diags);
+    resolve::audiences(&site, diags);
+    build_register(&mut site);
+    site
+}
+
+/// `metrics/outside-counsel-spend.yaml` → `outside-counsel-spend`.
+pub fn metric_id(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
+}
+
+fn is_draft(front: &FrontMatter) -> bool {
+    front.draft || front.status == Some(crate::parse::front_matter::DeclaredStatus::Draft)
+}
+
+fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
+    let title = parsed
+        .front
+        .title
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or_else(|| parsed.first_heading.clone())
+        .unwrap_or_else(|| title_from_path(&parsed.rel));
+    let description = parsed.front.description.clone().or_else(|| {
+        let s = &parsed.body.summary;
+        (!s.is_empty()).then(|| truncate_words(s, 200))
+    });
+    let lifecycle =
+        (parsed.kind == Kind::Policy).then(|| policy::lifecycle(&parsed.front, today, config.review_due_days));
+    let audience = parsed
+        .front
+        .audience
+        .as_ref()
+        .map_or_else(|| config.default_audience.clone(), |a| a.id.clone());
+    Page {
+        title,
+        description,
+        weight: parsed.front.weight.unwrap_or(i64::MAX / 2),
+        audience,
+        parent: None,
+        children: Vec::new(),
+        implicit: false,
+        lifecycle,
+        role_id: None,
+        goal_id: None,
+        supersedes: None,
+        parsed,
+    }
+}
+
+/// A readable title from a file or folder name: `records-retention.md` → `Records retention`.
+pub fn title_from_path(rel: &str) -> String {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let mut name = parts.pop().unwrap_or_default();
+    if paths::is_section_index(name) {
+        name = parts.pop().unwrap_or("Home");
+    }
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => "Untitled".into(),
+    }
+}
+
+fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// Every folder is a section; folders without an `_index.md` get one.
+fn add_implicit_sections(pages: &mut Vec<Page>, config: &Config) {
+    let existing: BTreeSet<String> = pages
+        .iter()
+        .filter(|p| p.parsed.is_section)
+        .map(|p| paths::parent(&p.parsed.rel).to_string())
+        .collect();
+    let mut folders = BTreeSet::new();
+    folders.insert(String::new());
+    for p in pages.iter() {
+        let mut dir = paths::parent(&p.parsed.rel);
+        if p.parsed.is_section {
+            dir = paths::parent(dir);
+        }
+        loop {
+            folders.insert(dir.to_string());
+            if dir.is_empty() {
+                break;
+            }
+            dir = paths::parent(dir);
+        }
+    }
+    for folder in folders.difference(&existing) {
+        let rel = if folder.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{folder}/_index.md")
+        };
+        let title = if folder.is_empty() {
+            config.title.clone()
+        } else {
+            title_from_path(&rel)
+        };
+        let parsed = ParsedPage {
+            url: paths::page_url(&rel),
+            file: crate::diag::display_path(&config.content_dir.join(folder)),
+            rel,
+            is_section: true,
+            kind: Kind::Page,
+            front: FrontMatter::default(),
+            first_heading: None,
+            body: Rendered::default(),
+            text: String::new(),
+        };
+        let mut page = page_from(parsed, config, jiff::civil::Date::constant(2000, 1, 1));
+        page.title = title;
+        page.implicit = true;
+        pages.push(page);
+    }
+}
+
+/// Parents and ordered children for every section.
+fn link_sections(site: &mut Site) {
+    let section_of_folder: HashMap<String, PageId> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.parsed.is_section)
+        .map(|(id, p)| (paths::parent(&p.parsed.rel).to_string(), id))
+        .collect();
+    for id in 0..site.pages.len() {
+        let p = &site.pages[id];
+        let mut folder = paths::parent(&p.parsed.rel);
+        if p.parsed.is_section {
+            if folder.is_empty() {
+                continue;
+            }
+            folder = paths::parent(folder);
+        }
+        if let Some(&parent) = section_of_folder.get(folder)
+            && parent != id
+        {
+            site.pages[id].parent = Some(parent);
+            site.pages[parent].children.push(id);
+        }
+    }
+    let order: Vec<(i64, String, String)> = site
+        .pages
+        .iter()
+        .map(|p| (p.weight, p.title.to_lowercase(), p.parsed.url.clone()))
+        .collect();
+    for p in &mut site.pages {
+        p.children.sort_by(|&a, &b| order[a].cmp(&order[b]));
+    }
+}
+
+fn build_register(site: &mut Site) {
+    let mut register: Vec<PageId> = (0..site.pages.len())
+        .filter(|&id| site.pages[id].lifecycle.is_some())
+        .collect();
+    register.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        let sa = pa.lifecycle.as_ref().map(|l| (l.status, l.next_review));
+        let sb = pb.lifecycle.as_ref().map(|l| (l.status, l.next_review));
+        sa.cmp(&sb)
+            .then_with(|| pa.title.to_lowercase().cmp(&pb.title.to_lowercase()))
+    });
+    site.register = register;
+}
+
+fn duplicate_url(p: &Page, other: &Page) -> Diagnostic {
+    let url = if p.parsed.url.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{}", p.parsed.url)
+    };
+    Diagnostic::error(format!("two files make the page `{url}`"))
+        .in_file(&p.parsed.file)
+        .help(format!(
+            "`{}` makes the same page; rename or remove one of them",
+            other.parsed.file
+        ))
+}
+
+impl Site {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id]
+    }
+
+    pub fn home(&self) -> Option<PageId> {
+        self.by_url.get("").copied()
+    }
+
+    /// The section chain from the home page down to `id`'s parent.
+    pub fn ancestors(&self, id: PageId) -> Vec<PageId> {
+        let mut chain = Vec::new();
+        let mut cur = self.pages[id].parent;
+        while let Some(p) = cur {
+            if chain.contains(&p) {
+                break;
+            }
+            chain.push(p);
+            cur = self.pages[p].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn role_page(&self, role: &str) -> Option<&Page> {
+        self.roles.get(role).map(|&id| &self.pages[id])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_from_paths() {
+        assert_eq!(title_from_path("policies/records-retention.md"), "Records retention");
+        assert_eq!(title_from_path("handbook/contracts/_index.md"), "Contracts");
+        assert_eq!(title_from_path("Policies/README.md"), "Policies");
+        assert_eq!(title_from_path("_index.md"), "Home");
+    }
+
+    #[test]
+    fn descriptions_cut_at_a_word() {
+        let s = "word ".repeat(100);
+        let t = truncate_words(s.trim(), 20);
+        assert!(t.ends_with("word…"), "{t}");
+        assert!(t.chars().count() <= 21);
+    }
+}

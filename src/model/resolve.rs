@@ -1,0 +1,418 @@
+//! Cross-file checks: ids, references between pages, links and aliases.
+//! Lookups go through hash maps so checking stays linear in the site size.
+
+use std::collections::BTreeMap;
+
+use super::{Page, PageId, Site};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean, suggest};
+use crate::kind::Kind;
+use crate::parse::front_matter::Ref;
+use crate::parse::markdown::LinkTarget;
+use crate::paths;
+
+/// Role and goal ids: the `id` key or the file stem, unique per kind.
+pub(super) fn ids(site: &mut Site, diags: &mut Diagnostics) {
+    for id in 0..site.pages.len() {
+        let p = &site.pages[id];
+        let kind = p.kind();
+        if !matches!(kind, Kind::Role | Kind::Goal) || p.is_section() {
+            continue;
+        }
+        let ident = p
+            .front()
+            .id
+            .as_ref()
+            .map_or_else(|| super::metric_id(&p.parsed.rel), |r| r.id.clone());
+        let map = if kind == Kind::Role {
+            &mut site.roles
+        } else {
+            &mut site.goals
+        };
+        if let Some(&first) = map.get(&ident) {
+            let other = &site.pages[first].parsed.file;
+            let mut d = Diagnostic::error(format!("two {}s have the id `{ident}`", kind.name()))
+                .in_file(&site.pages[id].parsed.file)
+                .help(format!("`{other}` has the same id; give one of them another `id:`"));
+            if let Some(r) = &site.pages[id].front().id {
+                d = d.at(r.position.clone());
+            }
+            diags.push(d);
+            continue;
+        }
+        map.insert(ident.clone(), id);
+        if kind == Kind::Role {
+            site.pages[id].role_id = Some(ident);
+        } else {
+            site.pages[id].goal_id = Some(ident);
+        }
+    }
+    for role in site.roles.keys() {
+        site.ownership.insert(role.clone(), super::Ownership::default());
+    }
+}
+
+fn unknown(what: &str, r: &Ref, file: &str, known: &BTreeMap<String, PageId>, folder: &str) -> Diagnostic {
+    let names: Vec<&str> = known.keys().map(String::as_str).collect();
+    let list = if names.is_empty() {
+        format!("there are no {what}s yet: add one under `{folder}`")
+    } else {
+        format!("{what}s are the files in `{folder}`: {}", names.join(", "))
+    };
+    Diagnostic::error(format!("unknown {what} `{}`", r.id))
+        .in_file(file)
+        .at(r.position.clone())
+        .help(suggest(&r.id, names.iter().copied(), &list))
+}
+
+/// Owners, approvers, reporting lines, goal owners, key-result metrics,
+/// superseded policies; and the ownership lists on role pages.
+pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
+    let roles_folder = format!("{}/roles/", site.config.content_dir.display());
+    let policies_by_stem: BTreeMap<String, PageId> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind() == Kind::Policy && !p.is_section())
+        .map(|(id, p)| (super::metric_id(&p.parsed.rel), id))
+        .collect();
+    let mut owned: Vec<(String, PageId, Slot)> = Vec::new();
+    let mut superseded: Vec<(PageId, PageId)> = Vec::new();
+    for (id, p) in site.pages.iter().enumerate() {
+        let fm = p.front();
+        let file = p.parsed.file.as_str();
+        let mut check_role = |r: &Ref, slot: Option<Slot>| {
+            if site.roles.contains_key(&r.id) {
+                if let Some(slot) = slot {
+                    owned.push((r.id.clone(), id, slot));
+                }
+            } else {
+                diags.push(unknown("role", r, file, &site.roles, &roles_folder));
+            }
+        };
+        let owner_slot = match p.kind() {
+            _ if p.is_section() => Slot::Other,
+            Kind::Policy => Slot::PolicyOwned,
+            k if k.is_handbook_document() => Slot::Playbook,
+            Kind::Goal => Slot::Goal,
+            _ => Slot::Other,
+        };
+        if let Some(r) = &fm.owner {
+            check_role(r, Some(owner_slot));
+        }
+        for r in &fm.owners {
+            check_role(r, Some(owner_slot));
+        }
+        if let Some(r) = &fm.approver {
+            check_role(r, (p.kind() == Kind::Policy).then_some(Slot::PolicyApproved));
+        }
+        if let Some(r) = &fm.reports_to {
+            check_role(
+                r,
+                (p.kind() == Kind::Role && !p.is_section()).then_some(Slot::DirectReport),
+            );
+        }
+        if let Some(r) = &fm.author {
+            check_role(r, None);
+        }
+        for kr in &fm.key_results {
+            if !site.metric_ids.contains(&kr.metric.id) {
+                let names: Vec<&str> = site.metric_ids.iter().map(String::as_str).collect();
+                diags.push(
+                    Diagnostic::error(format!("unknown metric `{}`", kr.metric.id))
+                        .in_file(file)
+                        .at(kr.metric.position.clone())
+                        .help(suggest(
+                            &kr.metric.id,
+                            names.iter().copied(),
+                            "metrics are the files in `content/metrics/`, named by id",
+                        )),
+                );
+            }
+        }
+        if let Some(r) = &fm.supersedes {
+            match policies_by_stem.get(&r.id) {
+                Some(&old) => superseded.push((old, id)),
+                None => diags.push(
+                    Diagnostic::error(format!("unknown policy `{}` in `supersedes`", r.id))
+                        .in_file(file)
+                        .at(r.position.clone())
+                        .help(suggest(
+                            &r.id,
+                            policies_by_stem.keys().map(String::as_str),
+                            "name the superseded policy by its file name without `.md`",
+                        )),
+                ),
+            }
+        }
+        if p.kind() == Kind::Goal && !p.is_section() && fm.owners.is_empty() && fm.owner.is_none() {
+            diags.push(
+                Diagnostic::warning("goal has no owners")
+                    .in_file(file)
+                    .help("goals are shared: add `owners: [legal-ops, general-counsel]`"),
+            );
+        }
+        if p.kind() == Kind::Policy && !p.is_section() && fm.effective.is_none() && fm.status.is_none() {
+            diags.push(
+                Diagnostic::warning("policy has no `effective` date")
+                    .in_file(file)
+                    .help("add `effective: YYYY-MM-DD` so its status and review date can be computed"),
+            );
+        }
+    }
+    for (role, id, slot) in owned {
+        let o = site.ownership.entry(role).or_default();
+        let list = match slot {
+            Slot::PolicyOwned => &mut o.policies_owned,
+            Slot::PolicyApproved => &mut o.policies_approved,
+            Slot::Playbook => &mut o.playbooks,
+            Slot::Goal => &mut o.goals,
+            Slot::DirectReport => &mut o.direct_reports,
+            Slot::Other => &mut o.other_pages,
+        };
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    let by_title = |site: &Site, list: &mut Vec<PageId>| {
+        list.sort_by(|&a, &b| {
+            site.pages[a]
+                .title
+                .to_lowercase()
+                .cmp(&site.pages[b].title.to_lowercase())
+        });
+    };
+    let mut ownership = std::mem::take(&mut site.ownership);
+    for o in ownership.values_mut() {
+        for list in [
+            &mut o.policies_owned,
+            &mut o.policies_approved,
+            &mut o.playbooks,
+            &mut o.goals,
+            &mut o.other_pages,
+            &mut o.direct_reports,
+        ] {
+            by_title(site, list);
+        }
+    }
+    site.ownership = ownership;
+    for (old, new) in superseded {
+        site.superseded_by.entry(old).or_default().push(new);
+        site.pages[new].supersedes = Some(old);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Slot {
+    PolicyOwned,
+    PolicyApproved,
+    Playbook,
+    Goal,
+    DirectReport,
+    Other,
+}
+
+/// Every internal link and anchor must lead somewhere.
+pub(super) fn links(site: &Site, diags: &mut Diagnostics) {
+    let assets: std::collections::HashSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
+    for p in &site.pages {
+        for link in &p.parsed.body.links {
+            let file = p.parsed.file.as_str();
+            match &link.target {
+                LinkTarget::Anchor(anchor) => check_anchor(p, p, anchor, link, file, diags),
+                LinkTarget::Page { source, anchor } => match site.by_rel.get(source) {
+                    Some(&target) => {
+                        if let Some(a) = anchor {
+                            check_anchor(p, &site.pages[target], a, link, file, diags);
+                        }
+                    }
+                    None if site.hidden.contains(source) => diags.push(
+                        Diagnostic::warning(format!(
+                            "link to unpublished page `{}` is shown as plain text",
+                            link.written
+                        ))
+                        .in_file(file)
+                        .at(link.position.clone())
+                        .help("the target is a draft; publish it, or build with --drafts to include it"),
+                    ),
+                    None => diags.push(broken_page_link(
+                        site,
+                        source,
+                        &link.written,
+                        file,
+                        link.position.clone(),
+                    )),
+                },
+                LinkTarget::File(rel) => {
+                    if !assets.contains(rel.as_str()) {
+                        let folder_page = format!("{}/_index.md", rel.trim_end_matches('/'));
+                        let help = if site.by_rel.contains_key(&folder_page) {
+                            format!(
+                                "to link to the section, link to its page: `{}`",
+                                link.written.trim_end_matches('/').to_string() + "/_index.md"
+                            )
+                        } else {
+                            "check the path; it is relative to this page's folder".to_string()
+                        };
+                        diags.push(
+                            Diagnostic::error(format!("link to a missing file `{}`", link.written))
+                                .in_file(file)
+                                .at(link.position.clone())
+                                .help(help),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn broken_page_link(
+    site: &Site,
+    source: &str,
+    written: &str,
+    file: &str,
+    position: crate::diag::Position,
+) -> Diagnostic {
+    // Suggest among pages in the same folder first, the cheap and likely case.
+    let folder = paths::parent(source);
+    let siblings: Vec<&str> = site
+        .by_rel
+        .keys()
+        .filter(|k| paths::parent(k) == folder)
+        .map(String::as_str)
+        .collect();
+    let help = match did_you_mean(source, siblings.iter().copied())
+        .or_else(|| did_you_mean(source, site.by_rel.keys().map(String::as_str)))
+    {
+        Some(s) => format!("did you mean `{s}`? Links are relative to this page's folder"),
+        None => "no such page; links to pages are relative paths to their `.md` files".to_string(),
+    };
+    Diagnostic::error(format!("link to a missing page `{written}`"))
+        .in_file(file)
+        .at(position)
+        .help(help)
+}
+
+fn check_anchor(
+    from: &Page,
+    target: &Page,
+    anchor: &str,
+    link: &crate::parse::markdown::Link,
+    file: &str,
+    diags: &mut Diagnostics,
+) {
+    let headings = &target.parsed.body.headings;
+    if anchor.is_empty() || headings.iter().any(|h| h.id == anchor) || is_generated_anchor(anchor) {
+        return;
+    }
+    let where_ = if std::ptr::eq(from, target) {
+        "this page".to_string()
+    } else {
+        format!("`{}`", target.parsed.file)
+    };
+    let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+    let list = if ids.is_empty() {
+        format!("{where_} has no headings")
+    } else {
+        format!("anchors on {where_}: {}", ids.join(", "))
+    };
+    diags.push(
+        Diagnostic::error(format!("link to a missing anchor `#{anchor}` on {where_}"))
+            .in_file(file)
+            .at(link.position.clone())
+            .help(suggest(anchor, ids.iter().copied(), &list)),
+    );
+}
+
+/// Anchors the renderer or theme makes: footnotes and the page skeleton.
+fn is_generated_anchor(anchor: &str) -> bool {
+    anchor.starts_with("fn") || matches!(anchor, "top" | "main" | "content" | "toc")
+}
+
+/// `aliases:` make redirect pages; they must not collide with pages or each other.
+pub(super) fn aliases(site: &mut Site, diags: &mut Diagnostics) {
+    let mut redirects = BTreeMap::new();
+    for (id, p) in site.pages.iter().enumerate() {
+        for alias in &p.front().aliases {
+            let url = normalise_alias(&alias.id);
+            let taken = if site.by_url.contains_key(&url) {
+                Some("a page already has this URL".to_string())
+            } else {
+                redirects
+                    .get(&url)
+                    .map(|&other: &PageId| format!("`{}` already uses this alias", site.pages[other].parsed.file))
+            };
+            match (url.is_empty(), taken) {
+                (true, _) => diags.push(
+                    Diagnostic::error(format!("alias `{}` is not a usable URL", alias.id))
+                        .in_file(&p.parsed.file)
+                        .at(alias.position.clone())
+                        .help("write an old URL path, e.g. `aliases: [/legal/nda-guide/]`"),
+                ),
+                (false, Some(why)) => diags.push(
+                    Diagnostic::error(format!("alias `{}` collides: {why}", alias.id))
+                        .in_file(&p.parsed.file)
+                        .at(alias.position.clone())
+                        .help("remove the alias or choose another URL"),
+                ),
+                (false, None) => {
+                    redirects.insert(url, id);
+                }
+            }
+        }
+    }
+    site.redirects = redirects;
+}
+
+/// `/legal/nda.html` → `legal/nda.html`; `/legal/nda` → `legal/nda/`.
+pub fn normalise_alias(alias: &str) -> String {
+    let path = alias.split(['?', '#']).next().unwrap_or_default();
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .collect();
+    if parts.is_empty() {
+        return String::new();
+    }
+    let joined = parts.join("/");
+    if joined.ends_with(".html") || joined.ends_with(".htm") {
+        joined
+    } else {
+        format!("{joined}/")
+    }
+}
+
+/// `audience:` must name a configured audience.
+pub(super) fn audiences(site: &Site, diags: &mut Diagnostics) {
+    let known = &site.config.audiences;
+    for p in &site.pages {
+        if let Some(a) = &p.front().audience
+            && !known.contains(&a.id)
+        {
+            diags.push(
+                Diagnostic::error(format!("unknown audience `{}`", a.id))
+                    .in_file(&p.parsed.file)
+                    .at(a.position.clone())
+                    .help(suggest(
+                        &a.id,
+                        known.iter().map(String::as_str),
+                        &format!("audiences in casebook.yaml: {}", known.join(", ")),
+                    )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_normalise_to_urls() {
+        assert_eq!(normalise_alias("/legal/nda"), "legal/nda/");
+        assert_eq!(normalise_alias("legal/nda/"), "legal/nda/");
+        assert_eq!(normalise_alias("/old/page.html"), "old/page.html");
+        assert_eq!(normalise_alias("/../x"), "x/");
+        assert_eq!(normalise_alias("/"), "");
+    }
+}

@@ -1,0 +1,472 @@
+//! The views templates see: plain serializable structs built from the model.
+//!
+//! Templates never reach into the model; everything they may show is named
+//! here, which is also the documented template interface of a theme.
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::kind::Kind;
+use crate::model::policy::PolicyStatus;
+use crate::model::{Page, PageId, Site};
+use crate::paths;
+
+/// How many pages of a section the sidebar lists before linking to the section.
+pub const SIDEBAR_LIMIT: usize = 40;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: Option<String>,
+    pub organisation: Option<String>,
+    pub base_url: String,
+    pub language: String,
+    pub version: Option<String>,
+    pub today: String,
+    pub today_display: String,
+    /// Top-level sections with their sub-sections.
+    pub nav: Vec<NavItem>,
+    pub has_register: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub children: Vec<NavItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleLink {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub holder: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub title: String,
+    pub url: String,
+    pub kind: Kind,
+    pub is_section: bool,
+    pub description: Option<String>,
+    pub owner: Option<RoleLink>,
+    pub status: Option<StatusView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    pub id: &'static str,
+    pub label: &'static str,
+}
+
+impl From<PolicyStatus> for StatusView {
+    fn from(s: PolicyStatus) -> StatusView {
+        StatusView {
+            id: s.id(),
+            label: s.label(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2026-11-27`, for `<time datetime>` and sorting.
+    pub iso: String,
+    /// `27 November 2026`.
+    pub display: String,
+}
+
+impl From<Date> for DateView {
+    fn from(d: Date) -> DateView {
+        DateView {
+            iso: d.to_string(),
+            display: display_date(d),
+        }
+    }
+}
+
+pub fn display_date(d: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {} {}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyView {
+    pub status: StatusView,
+    pub effective: Option<DateView>,
+    pub next_review: Option<DateView>,
+    /// Days until the next review; negative when overdue.
+    pub days_to_review: Option<i64>,
+    pub review_every: Option<String>,
+    pub reference: Option<String>,
+    pub approver: Option<RoleLink>,
+    pub supersedes: Option<Link>,
+    pub superseded_by: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RaciEntry {
+    pub activity: String,
+    pub letter: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleView {
+    pub id: String,
+    pub holder: Option<String>,
+    pub responsibilities: Vec<String>,
+    pub raci: Vec<RaciEntry>,
+    pub reports_to: Option<RoleLink>,
+    pub direct_reports: Vec<RoleLink>,
+    pub policies_owned: Vec<Item>,
+    pub policies_approved: Vec<Item>,
+    pub playbooks: Vec<Item>,
+    pub goals: Vec<Item>,
+    pub other_pages: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyResultView {
+    pub metric: String,
+    pub target: Option<f64>,
+    pub by: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalView {
+    pub id: String,
+    pub outcome: Option<String>,
+    pub due: Option<String>,
+    pub owners: Vec<RoleLink>,
+    pub key_results: Vec<KeyResultView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub quarter: Option<String>,
+    pub quarter_label: Option<String>,
+    pub author: Option<RoleLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub description: Option<String>,
+    pub url: String,
+    pub kind: Kind,
+    pub is_section: bool,
+    pub is_home: bool,
+    pub source: String,
+    pub audience: String,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    /// Rendered body (print with `| safe`).
+    pub content: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    pub breadcrumbs: Vec<Link>,
+    pub owner: Option<RoleLink>,
+    pub policy: Option<PolicyView>,
+    pub role: Option<RoleView>,
+    pub goal: Option<GoalView>,
+    pub report: Option<ReportView>,
+    /// For section pages: what the section holds.
+    pub children: Vec<Item>,
+    /// The sidebar: pages of this page's section (at most [`SIDEBAR_LIMIT`]).
+    pub section_pages: Vec<Link>,
+    pub section_more: usize,
+    pub section: Option<Link>,
+    /// Unknown front matter keys.
+    pub extra: Value,
+}
+
+pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
+    let nav_item = |id: PageId, depth: usize| -> NavItem {
+        fn build(site: &Site, id: PageId, depth: usize) -> NavItem {
+            let p = site.page(id);
+            NavItem {
+                title: p.title.clone(),
+                url: p.url().to_string(),
+                children: if depth == 0 {
+                    Vec::new()
+                } else {
+                    p.children
+                        .iter()
+                        .copied()
+                        .filter(|&c| site.page(c).is_section())
+                        .map(|c| build(site, c, depth - 1))
+                        .collect()
+                },
+            }
+        }
+        build(site, id, depth)
+    };
+    let nav = site
+        .home()
+        .map(|h| {
+            site.page(h)
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| site.page(c).is_section())
+                .map(|c| nav_item(c, 1))
+                .collect()
+        })
+        .unwrap_or_default();
+    SiteView {
+        title: site.config.title.clone(),
+        description: site.config.description.clone(),
+        organisation: site.config.organisation.clone(),
+        base_url: site.config.base_url.clone(),
+        language: site.config.language.clone(),
+        version,
+        today: site.today.to_string(),
+        today_display: display_date(site.today),
+        nav,
+        has_register: !site.register.is_empty(),
+    }
+}
+
+pub fn link(site: &Site, id: PageId) -> Link {
+    let p = site.page(id);
+    Link {
+        title: p.title.clone(),
+        url: p.url().to_string(),
+        kind: p.kind(),
+    }
+}
+
+pub fn role_link(site: &Site, role: &str) -> RoleLink {
+    match site.role_page(role) {
+        Some(p) => RoleLink {
+            id: role.to_string(),
+            title: p.title.clone(),
+            url: Some(p.url().to_string()),
+            holder: p.front().holder.clone(),
+        },
+        None => RoleLink {
+            id: role.to_string(),
+            title: role.to_string(),
+            url: None,
+            holder: None,
+        },
+    }
+}
+
+pub fn item(site: &Site, id: PageId) -> Item {
+    let p = site.page(id);
+    Item {
+        title: p.title.clone(),
+        url: p.url().to_string(),
+        kind: p.kind(),
+        is_section: p.is_section(),
+        description: p.description.clone(),
+        owner: p.front().owner.as_ref().map(|r| role_link(site, &r.id)),
+        status: p.lifecycle.as_ref().map(|l| l.status.into()),
+    }
+}
+
+fn items(site: &Site, ids: &[PageId]) -> Vec<Item> {
+    ids.iter().map(|&id| item(site, id)).collect()
+}
+
+pub fn page_view(site: &Site, id: PageId) -> PageView {
+    let p = site.page(id);
+    let fm = p.front();
+    let role_links =
+        |refs: &[crate::parse::front_matter::Ref]| refs.iter().map(|r| role_link(site, &r.id)).collect::<Vec<_>>();
+    let policy = p.lifecycle.as_ref().map(|l| PolicyView {
+        status: l.status.into(),
+        effective: l.effective.map(DateView::from),
+        next_review: l.next_review.map(DateView::from),
+        days_to_review: l.days_to_review,
+        review_every: fm.review_every.map(|i| {
+            let unit = match i.unit {
+                crate::parse::front_matter::IntervalUnit::Days => "day",
+                crate::parse::front_matter::IntervalUnit::Weeks => "week",
+                crate::parse::front_matter::IntervalUnit::Months => "month",
+                crate::parse::front_matter::IntervalUnit::Years => "year",
+            };
+            format!("{} {unit}{}", i.amount, if i.amount == 1 { "" } else { "s" })
+        }),
+        reference: fm.reference.clone(),
+        approver: fm.approver.as_ref().map(|r| role_link(site, &r.id)),
+        supersedes: p.supersedes.map(|old| link(site, old)),
+        superseded_by: site
+            .superseded_by
+            .get(&id)
+            .map(|v| v.iter().map(|&n| link(site, n)).collect())
+            .unwrap_or_default(),
+    });
+    let role = p.role_id.as_ref().map(|rid| {
+        let o = site.ownership.get(rid).cloned().unwrap_or_default();
+        RoleView {
+            id: rid.clone(),
+            holder: fm.holder.clone(),
+            responsibilities: fm.responsibilities.clone(),
+            raci: fm
+                .raci
+                .iter()
+                .map(|(a, l)| RaciEntry {
+                    activity: a.clone(),
+                    letter: l.clone(),
+                })
+                .collect(),
+            reports_to: fm.reports_to.as_ref().map(|r| role_link(site, &r.id)),
+            direct_reports: o
+                .direct_reports
+                .iter()
+                .filter_map(|&d| site.page(d).role_id.as_ref().map(|r| role_link(site, r)))
+                .collect(),
+            policies_owned: items(site, &o.policies_owned),
+            policies_approved: items(site, &o.policies_approved),
+            playbooks: items(site, &o.playbooks),
+            goals: items(site, &o.goals),
+            other_pages: items(site, &o.other_pages),
+        }
+    });
+    let goal = p.goal_id.as_ref().map(|gid| GoalView {
+        id: gid.clone(),
+        outcome: fm.outcome.clone(),
+        due: fm.due.or(fm.quarter).map(|q| q.to_string()),
+        owners: role_links(&fm.owners),
+        key_results: fm
+            .key_results
+            .iter()
+            .map(|k| KeyResultView {
+                metric: k.metric.id.clone(),
+                target: k.target,
+                by: k.by.map(|q| q.to_string()),
+                description: k.description.clone(),
+            })
+            .collect(),
+    });
+    let report = (p.kind() == Kind::Report && !p.is_section()).then(|| ReportView {
+        quarter: fm.quarter.map(|q| q.to_string()),
+        quarter_label: fm.quarter.map(|q| q.label()),
+        author: fm.author.as_ref().map(|r| role_link(site, &r.id)),
+    });
+    let section_id = if p.is_section() { Some(id) } else { p.parent };
+    let (section_pages, section_more) = section_id
+        .map(|s| {
+            let kids = &site.page(s).children;
+            let shown: Vec<Link> = kids.iter().take(SIDEBAR_LIMIT).map(|&c| link(site, c)).collect();
+            (shown, kids.len().saturating_sub(SIDEBAR_LIMIT))
+        })
+        .unwrap_or_default();
+    let words = p.parsed.body.word_count;
+    PageView {
+        title: p.title.clone(),
+        description: p.description.clone(),
+        url: p.url().to_string(),
+        kind: p.kind(),
+        is_section: p.is_section(),
+        is_home: p.url().is_empty(),
+        source: p.parsed.rel.clone(),
+        audience: p.audience.clone(),
+        tags: fm.tags.clone(),
+        draft: fm.draft,
+        content: String::new(),
+        toc: p
+            .parsed
+            .body
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .map(|h| TocEntry {
+                level: h.level,
+                text: h.text.clone(),
+                id: h.id.clone(),
+            })
+            .collect(),
+        word_count: words,
+        reading_minutes: words.div_ceil(230).max(1),
+        breadcrumbs: site.ancestors(id).into_iter().map(|a| link(site, a)).collect(),
+        owner: fm.owner.as_ref().map(|r| role_link(site, &r.id)),
+        policy,
+        role,
+        goal,
+        report,
+        children: if p.is_section() {
+            items(site, &p.children)
+        } else {
+            Vec::new()
+        },
+        section_pages,
+        section_more,
+        section: section_id.map(|s| link(site, s)),
+        extra: serde_json::to_value(&fm.extra).unwrap_or(Value::Null),
+    }
+}
+
+/// One row of the policy register.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterRow {
+    pub title: String,
+    pub url: String,
+    pub reference: Option<String>,
+    pub owner: Option<RoleLink>,
+    pub approver: Option<RoleLink>,
+    pub effective: Option<DateView>,
+    pub next_review: Option<DateView>,
+    pub days_to_review: Option<i64>,
+    pub status: StatusView,
+}
+
+pub fn register_rows(site: &Site, ids: &[PageId]) -> Vec<RegisterRow> {
+    ids.iter()
+        .filter_map(|&id| {
+            let p: &Page = site.page(id);
+            let l = p.lifecycle.as_ref()?;
+            let fm = p.front();
+            Some(RegisterRow {
+                title: p.title.clone(),
+                url: p.url().to_string(),
+                reference: fm.reference.clone(),
+                owner: fm.owner.as_ref().map(|r| role_link(site, &r.id)),
+                approver: fm.approver.as_ref().map(|r| role_link(site, &r.id)),
+                effective: l.effective.map(DateView::from),
+                next_review: l.next_review.map(DateView::from),
+                days_to_review: l.days_to_review,
+                status: l.status.into(),
+            })
+        })
+        .collect()
+}
+
+/// The relative prefix from a page URL back to the site root.
+pub fn root_for(url: &str) -> String {
+    paths::root_of(url)
+}

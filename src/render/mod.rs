@@ -1,0 +1,331 @@
+//! Stage 4, RENDER: the site model to output files, in memory.
+//!
+//! Pages render in parallel (order kept by rayon's indexed collect); nothing
+//! here touches the disk except reading content assets to copy. Template and
+//! component errors become diagnostics at the file that caused them.
+
+pub mod components;
+pub mod context;
+pub mod theme;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
+use crate::model::{PageId, Site};
+use crate::parse::markdown::placeholder;
+use theme::Theme;
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// Copied from this path when written.
+    Copy(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub content: Content,
+}
+
+impl OutputFile {
+    fn text(path: impl Into<String>, text: String) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            content: Content::Bytes(text.into_bytes()),
+        }
+    }
+}
+
+/// The output path of a page URL: `policies/x/` → `policies/x/index.html`.
+pub fn output_path(url: &str) -> String {
+    if url.ends_with(".html") {
+        url.to_string()
+    } else {
+        format!("{url}index.html")
+    }
+}
+
+pub const REGISTER_URL: &str = "register/";
+
+/// Renders every page, listing, redirect and static file of the site.
+pub fn site(
+    site: &Site,
+    theme: &mut Theme,
+    version: Option<String>,
+    progress: &indicatif::ProgressBar,
+    diags: &mut Diagnostics,
+) -> Vec<OutputFile> {
+    let site_view = context::site_view(site, version);
+    theme.tera.global_context().insert("site", &site_view);
+    let theme: &Theme = theme;
+
+    progress.set_length(site.pages.len() as u64);
+    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| {
+            let r = page(site, theme, id);
+            progress.inc(1);
+            r
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !site.register.is_empty() {
+        if site.by_url.contains_key(REGISTER_URL) {
+            diags.push(
+                Diagnostic::error("a page uses the URL `/register/`, which the policy register needs")
+                    .help("rename that page; the register lists every policy there"),
+            );
+        } else {
+            match register(site, theme) {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    match not_found(site, theme) {
+        Ok(f) => files.push(f),
+        Err(d) => diags.push(d),
+    }
+    for (alias, &target) in &site.redirects {
+        files.push(redirect(site, alias, target));
+    }
+    files.push(OutputFile::text("sitemap.xml", sitemap(site)));
+    for (path, bytes) in &theme.statics {
+        files.push(OutputFile {
+            path: path.clone(),
+            content: Content::Bytes(bytes.clone()),
+        });
+    }
+    for a in &site.assets {
+        files.push(OutputFile {
+            path: a.rel.clone(),
+            content: Content::Copy(a.abs.clone()),
+        });
+    }
+    check_collisions(&mut files, diags);
+    files
+}
+
+fn template_for(site: &Site, id: PageId, theme: &Theme) -> &'static str {
+    let p = site.page(id);
+    let name = if p.url().is_empty() {
+        "home.html"
+    } else if p.is_section() {
+        "section.html"
+    } else {
+        match p.kind() {
+            Kind::Page => "page.html",
+            Kind::Policy => "policy.html",
+            Kind::Playbook | Kind::Guide | Kind::Checklist | Kind::Faq | Kind::Clause => "playbook.html",
+            Kind::Role => "role.html",
+            Kind::Goal => "goal.html",
+            Kind::Report => "report.html",
+        }
+    };
+    if theme.has_template(name) { name } else { "page.html" }
+}
+
+fn page(site: &Site, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
+    let p = site.page(id);
+    let root = context::root_for(p.url());
+    let mut view = context::page_view(site, id);
+    view.content = body_with_components(site, theme, id, &root)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("page", &view);
+    ctx.insert("root", &root);
+    let html = theme
+        .render(template_for(site, id, theme), &ctx, Some(&p.parsed.file))
+        .map_err(|d| vec![d])?;
+    Ok(OutputFile::text(output_path(p.url()), html))
+}
+
+/// The page body with each component call replaced by its rendered template.
+fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> Result<String, Vec<Diagnostic>> {
+    let p = site.page(id);
+    let body = &p.parsed.body;
+    let mut html = resolve_links(site, id, &body.html);
+    if body.calls.is_empty() {
+        return Ok(html);
+    }
+    let file = p.parsed.file.as_str();
+    let mut errors = Vec::new();
+    for (n, call) in body.calls.iter().enumerate() {
+        let name = &call.call.name;
+        if !theme.components.contains(name) {
+            errors.push(components::unknown(call, file, &theme.components));
+            continue;
+        }
+        let data = match components::data(site, call) {
+            Ok(d) => d,
+            Err(msg) => {
+                errors.push(
+                    Diagnostic::error(format!("bad call to `{name}`"))
+                        .in_file(file)
+                        .at(call.position.clone())
+                        .help(msg),
+                );
+                continue;
+            }
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("args", &call.call.args);
+        ctx.insert("data", &data);
+        ctx.insert("root", root);
+        ctx.insert("block", &call.block);
+        match theme.render(&format!("components/{name}.html"), &ctx, Some(file)) {
+            Ok(out) => html = html.replacen(&placeholder(n), out.trim_end(), 1),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() { Ok(html) } else { Err(errors) }
+}
+
+/// Puts the URLs of links to other pages back into the HTML; a link to a
+/// page that is not published loses its `<a>` and stays as text.
+fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
+    const OPEN: &str = "<a href=\"casebook-link:";
+    let links = &site.page(id).parsed.body.links;
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len()..];
+        let num_end = after.find('"').unwrap_or(0);
+        let link = after[..num_end].parse::<usize>().ok().and_then(|n| links.get(n));
+        let published = |l: &crate::parse::markdown::Link| match &l.target {
+            crate::parse::markdown::LinkTarget::Page { source, .. } => site.by_rel.contains_key(source),
+            _ => true,
+        };
+        match (link, after.find('>'), after.find("</a>")) {
+            (Some(l), _, _) if published(l) => {
+                out.push_str("<a href=\"");
+                out.push_str(&crate::parse::markdown::escape_attr(&l.href));
+                rest = &after[num_end..];
+            }
+            (Some(_), Some(tag_end), Some(close)) if close > tag_end => {
+                out.push_str(&after[tag_end + 1..close]);
+                rest = &after[close + 4..];
+            }
+            _ => {
+                out.push_str(OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+    let root = context::root_for(REGISTER_URL);
+    let mut ctx = tera::Context::new();
+    ctx.insert("root", &root);
+    ctx.insert(
+        "page",
+        &json!({ "title": "Policy register", "url": REGISTER_URL, "kind": "page", "toc": [], "breadcrumbs": [] }),
+    );
+    ctx.insert("policies", &context::register_rows(site, &site.register));
+    let html = theme.render("register.html", &ctx, None)?;
+    Ok(OutputFile::text(output_path(REGISTER_URL), html))
+}
+
+fn not_found(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+    // Served for any missing path, so links cannot be relative to it.
+    let root = base_path(&site.config.base_url);
+    let mut ctx = tera::Context::new();
+    ctx.insert("root", &root);
+    ctx.insert(
+        "page",
+        &json!({ "title": "Page not found", "url": "404.html", "kind": "page", "toc": [], "breadcrumbs": [] }),
+    );
+    let html = theme.render("404.html", &ctx, None)?;
+    Ok(OutputFile::text("404.html", html))
+}
+
+/// The path part of `base_url` with a trailing slash: `https://x/legal` → `/legal/`.
+pub fn base_path(base_url: &str) -> String {
+    let without_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let path = without_scheme.find('/').map_or("", |i| &without_scheme[i..]);
+    format!("{}/", path.trim_end_matches('/'))
+}
+
+fn redirect(site: &Site, alias: &str, target: PageId) -> OutputFile {
+    let from_dir = if alias.ends_with(".html") {
+        crate::paths::parent(alias).to_string() + "/"
+    } else {
+        alias.to_string()
+    };
+    let from_dir = from_dir.trim_start_matches('/');
+    let to = crate::paths::relative(from_dir, site.page(target).url());
+    let to = crate::parse::markdown::escape_attr(&to);
+    let title = crate::parse::markdown::escape_attr(&site.page(target).title);
+    let html = format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{title}</a>.</p>\n</body>\n</html>\n",
+        site.config.language
+    );
+    OutputFile::text(output_path(alias), html)
+}
+
+fn sitemap(site: &Site) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let base = &site.config.base_url;
+    let mut urls: Vec<&str> = site.pages.iter().map(|p| p.url()).collect();
+    if !site.register.is_empty() {
+        urls.push(REGISTER_URL);
+    }
+    urls.sort_unstable();
+    urls.dedup();
+    for url in urls {
+        let loc = crate::parse::markdown::escape_attr(&format!("{base}/{url}"));
+        out.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// Two sources writing one output path (a content file shadowing a theme
+/// file, say) would lose one silently; report it and keep the first.
+fn check_collisions(files: &mut Vec<OutputFile>, diags: &mut Diagnostics) {
+    let mut seen = std::collections::HashSet::with_capacity(files.len());
+    files.retain(|f| {
+        if seen.insert(f.path.clone()) {
+            true
+        } else {
+            diags.push(
+                Diagnostic::error(format!("two files would be written to `{}`", f.path))
+                    .help("a content file and a page or theme file share this output path; rename one of them"),
+            );
+            false
+        }
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_and_base_paths() {
+        assert_eq!(output_path(""), "index.html");
+        assert_eq!(output_path("policies/x/"), "policies/x/index.html");
+        assert_eq!(output_path("old/page.html"), "old/page.html");
+        assert_eq!(base_path(""), "/");
+        assert_eq!(base_path("https://legal.acme.example"), "/");
+        assert_eq!(base_path("https://intranet.example/legal/"), "/legal/");
+    }
+}

@@ -1,0 +1,183 @@
+//! The theme: Tera templates and static files.
+//!
+//! The default theme is embedded in the binary, so a folder with only
+//! `content/` builds. A site overrides any file by placing one with the same
+//! name under `themes/<name>/templates/` or `themes/<name>/static/`, and adds
+//! components by adding `templates/components/<name>.html`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics, Position, display_path};
+use crate::source;
+
+static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Template name → (path for reports, source), to quote template errors.
+    sources: BTreeMap<String, (String, String)>,
+    /// Output path → bytes of every static file.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Names of the components a page may call.
+    pub components: Vec<String>,
+}
+
+impl Theme {
+    /// The embedded default theme overlaid with the site's theme folder.
+    pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for file in embedded_files(&DEFAULT) {
+            let path = display_path(file.path());
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(file.contents()).into_owned();
+                templates.insert(name.to_string(), (format!("(built-in theme) templates/{name}"), text));
+            } else if let Some(name) = path.strip_prefix("static/") {
+                statics.insert(name.to_string(), file.contents().to_vec());
+            }
+        }
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            for (rel, bytes, shown) in overlay(root, &dir.join("templates"), diags) {
+                match source::decode(bytes, &shown) {
+                    Ok(text) => {
+                        templates.insert(rel, (shown, text));
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            for (rel, bytes, _) in overlay(root, &dir.join("static"), diags) {
+                statics.insert(rel, bytes);
+            }
+        } else if name != "default" {
+            diags.push(
+                Diagnostic::error(format!("theme `{name}` not found"))
+                    .in_file(crate::config::FILE_NAME)
+                    .help(format!(
+                        "create `themes/{name}/templates/`, or remove `theme:` to use the built-in theme"
+                    )),
+            );
+            return None;
+        }
+        let components = templates
+            .keys()
+            .filter_map(|k| k.strip_prefix("components/")?.strip_suffix(".html"))
+            .map(str::to_string)
+            .collect();
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
+            diags.push(template_error(&e, &templates, None));
+            return None;
+        }
+        Some(Theme {
+            tera,
+            sources: templates,
+            statics,
+            components,
+        })
+    }
+
+    /// Renders `template`; a failure becomes a diagnostic at the template line.
+    pub fn render(&self, template: &str, ctx: &tera::Context, page_file: Option<&str>) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.sources, page_file))
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+}
+
+fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out = Vec::new();
+    for entry in dir.entries() {
+        match entry {
+            include_dir::DirEntry::Dir(d) => out.extend(embedded_files(d)),
+            include_dir::DirEntry::File(f) => out.push(f),
+        }
+    }
+    out.sort_by_key(|f| f.path());
+    out
+}
+
+/// The files of a site theme folder: (name inside the folder, bytes, path for reports).
+fn overlay(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>, String)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !source::is_ignored(&e.file_name().to_string_lossy()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("could not read theme folder: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = display_path(
+            entry
+                .path()
+                .strip_prefix(dir)
+                .expect("walkdir yields paths under its root"),
+        );
+        let shown = display_path(entry.path().strip_prefix(root).unwrap_or(entry.path()));
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => out.push((rel, bytes, shown)),
+            Err(e) => diags.push(crate::diag::io_error("read", Path::new(&shown), &e).in_file(&shown)),
+        }
+    }
+    out
+}
+
+/// A Tera error as a diagnostic at the template's file and line.
+fn template_error(
+    e: &tera::Error,
+    sources: &BTreeMap<String, (String, String)>,
+    page_file: Option<&str>,
+) -> Diagnostic {
+    let help = match page_file {
+        Some(f) => format!("this happened while rendering `{f}`; fix the template, or the page data it uses"),
+        None => "fix the template syntax; see the Tera documentation for tags and filters".to_string(),
+    };
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let (shown, text) = sources.get(r.filename()).map_or_else(
+                || (r.filename().to_string(), String::new()),
+                |(s, t)| (s.clone(), t.clone()),
+            );
+            let span = r.span();
+            let len = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
+            Diagnostic::error(format!("template error: {}", r.message()))
+                .in_file(shown)
+                .at(Position::at_line(&text, span.start_line, span.start_col + 1, len))
+                .help(help)
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                src = s.source();
+            }
+            Diagnostic::error(format!("template error: {msg}")).help(help)
+        }
+    }
+}
