@@ -35,6 +35,38 @@ pub enum Command {
     },
     /// Build the site into the output folder (public/ by default)
     Build(BuildArgs),
+    /// Run every validation without writing anything; exit 1 on errors
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum Format {
+    /// Readable reports with the offending line quoted
+    #[default]
+    Human,
+    /// One JSON document for CI and editors (schema in the README)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Also check pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Compute policy statuses as of this day instead of today
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Also check http(s) links over the network (cached for a day)
+    #[arg(long)]
+    pub external: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -123,7 +123,6 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let location;
         let mut group = Group::with_title(level.primary_title(&self.message));
         match (&self.file, &self.position) {
             (Some(file), Some(pos)) => {
@@ -137,8 +136,7 @@ impl Diagnostic {
                 );
             }
             (Some(file), None) => {
-                location = format!("in {file}");
-                group = group.element(Level::NOTE.message(location.as_str()));
+                group = group.element(Snippet::<annotate_snippets::Annotation>::source("").path(file.as_str()));
             }
             _ => {}
         }
@@ -146,7 +144,15 @@ impl Diagnostic {
             group = group.element(Level::HELP.message(help.as_str()));
         }
         let report: [Group; 1] = [group];
-        Renderer::plain().render(&report).to_string()
+        let text = Renderer::plain().render(&report).to_string();
+        if self.position.is_some() {
+            return text;
+        }
+        // Without a quoted line the snippet frame is empty; keep only the `-->`.
+        text.lines()
+            .filter(|l| l.trim() != "|")
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -285,6 +291,12 @@ mod tests {
         assert!(out.contains("owner: legal-opps"), "{out}");
         assert!(out.contains("^^^^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `legal-ops`?"), "{out}");
+    }
+
+    #[test]
+    fn file_only_report_names_the_file() {
+        let out = Diagnostic::warning("page has no description").in_file("content/a.md").render();
+        assert!(out.contains("--> content/a.md"), "{out}");
     }
 
     #[test]

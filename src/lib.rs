@@ -14,11 +14,15 @@
 //! Every problem is a located [`diag::Diagnostic`]; a build reports all of
 //! them and writes nothing when any is an error.
 
+pub mod check;
+pub mod chart;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
+pub mod external;
 pub mod kind;
+pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -60,12 +64,33 @@ pub struct Built {
 /// ([`output::write_atomically`]), so a failed build never touches the output.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let config = Config::load(root, &mut diags);
-    if diags.has_errors() {
-        return Err(diags.sorted());
+    match pipeline(root, opts, &mut diags) {
+        Some(Pipeline { config, site, files }) if !diags.has_errors() => Ok(Built {
+            page_count: site.pages.len(),
+            config,
+            files,
+            diagnostics: diags.sorted(),
+        }),
+        _ => Err(diags.sorted()),
     }
-    let sources = source::walk(root, &config.content_dir, &mut diags);
-    let parsed = parse::pages(&sources, &config, &mut diags);
+}
+
+/// What the pipeline produced, for callers that look further than the files.
+pub struct Pipeline {
+    pub config: Config,
+    pub site: model::Site,
+    pub files: Vec<OutputFile>,
+}
+
+/// Every stage short of writing. Stops early only where later stages could
+/// not run; otherwise goes as far as it can so all problems are reported.
+pub fn pipeline(root: &Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Pipeline> {
+    let config = Config::load(root, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    let sources = source::walk(root, &config.content_dir, diags);
+    let parsed = parse::pages(&sources, &config, diags);
     let site = model::resolve(
         parsed,
         &sources,
@@ -74,27 +99,17 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
             today: opts.today,
             drafts: opts.drafts,
         },
-        &mut diags,
+        diags,
     );
-    let Some(mut theme) = render::theme::Theme::load(root, &config.theme, &mut diags) else {
-        return Err(diags.sorted());
-    };
+    let mut theme = render::theme::Theme::load(root, &config.theme, diags)?;
     if diags.has_errors() {
-        return Err(diags.sorted());
+        return None;
     }
     let progress = progress_bar(opts.progress);
     let version = config.version.clone().or_else(|| git_describe(root));
-    let files = render::site(&site, &mut theme, version, &progress, &mut diags);
+    let files = render::site(&site, &mut theme, version, &progress, diags);
     progress.finish_and_clear();
-    if diags.has_errors() {
-        return Err(diags.sorted());
-    }
-    Ok(Built {
-        page_count: site.pages.len(),
-        config,
-        files,
-        diagnostics: diags.sorted(),
-    })
+    Some(Pipeline { config, site, files })
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {

@@ -9,6 +9,7 @@ fn main() {
         Command::Init { dir } => cmd::init::run(dir.as_deref()),
         Command::New { kind, title, site } => cmd::new::run(*kind, title, &site.root, cmd::today()),
         Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     std::process::exit(outcome.exit_code());
 }

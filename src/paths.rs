@@ -87,6 +87,17 @@ pub fn relative(from: &str, to: &str) -> String {
     if out.is_empty() { "./".into() } else { out }
 }
 
+/// How to write a link from a file in folder `from_dir` to the content file
+/// `to`: from `handbook/contracts` to `policies/x.md` is `../../policies/x.md`.
+pub fn relative_file(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let target: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts = vec![".."; from.len() - common];
+    parts.extend(&target[common..]);
+    parts.join("/")
+}
+
 /// The prefix that leads from the page at `url` back to the site root.
 pub fn root_of(url: &str) -> String {
     let depth = url.split('/').filter(|s| !s.is_empty()).count();
@@ -182,6 +193,14 @@ mod tests {
         assert_eq!(relative("a/", ""), "../");
         assert_eq!(root_of(""), "./");
         assert_eq!(root_of("a/b/"), "../../");
+    }
+
+    #[test]
+    fn relative_file_links() {
+        assert_eq!(relative_file("policies", "policies/records-retention.md"), "records-retention.md");
+        assert_eq!(relative_file("handbook/contracts", "policies/x.md"), "../../policies/x.md");
+        assert_eq!(relative_file("", "policies/x.md"), "policies/x.md");
+        assert_eq!(relative_file("a/b", "a/c/d.md"), "../c/d.md");
     }
 
     #[test]

@@ -53,8 +53,11 @@ pub fn walk(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<Sou
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| base.clone());
+                let shown = display_path(&content_dir.join(path.strip_prefix(&base).unwrap_or(&path)));
+                let why = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
                 diags.push(
-                    Diagnostic::error(format!("could not read `{}`: {e}", display_path(&path)))
+                    Diagnostic::error(format!("could not read `{shown}`: {why}"))
+                        .in_file(&shown)
                         .help("check the file's permissions, or remove a broken symbolic link"),
                 );
                 continue;

@@ -8,9 +8,11 @@
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::{Options, Spanned};
+use serde_saphyr::Options;
 
 use crate::diag::{Diagnostic, Position};
+
+pub use serde_saphyr::Spanned;
 
 /// A YAML value with the line and column where it was written.
 pub type Located = Spanned<serde_json::Value>;
@@ -74,6 +76,12 @@ pub fn convert<T: DeserializeOwned>(
     })
 }
 
+/// Where any spanned value was written, underlining `len` characters.
+pub fn position_of<T>(value: &Spanned<T>, full_text: &str, line_offset: usize, len: usize) -> Position {
+    let loc = value.referenced;
+    Position::at_line(full_text, loc.line() as usize + line_offset, loc.column() as usize, len)
+}
+
 /// Where a located value was written, in the coordinates of `full_text`.
 pub fn position(value: &Located, full_text: &str, line_offset: usize) -> Position {
     let loc = value.referenced;
@@ -94,7 +102,10 @@ fn scalar_len(v: &serde_json::Value) -> usize {
 
 fn to_diagnostic(err: &serde_saphyr::Error, file: &str, full_text: &str, line_offset: usize) -> Diagnostic {
     let err = err.without_snippet();
-    let message = strip_location(&err.to_string());
+    let mut message = strip_location(&err.to_string());
+    if message.starts_with("budget breached") {
+        message = "the YAML is nested too deeply or expands too much".to_string();
+    }
     let mut d = Diagnostic::error(format!("invalid YAML: {message}")).in_file(file);
     if let Some(loc) = err.location() {
         d = d.at(Position::at_line(

@@ -1,6 +1,7 @@
 //! One file per subcommand: orchestration only, no HTML or YAML knowledge.
 
 pub mod build;
+pub mod check;
 pub mod init;
 pub mod new;
 

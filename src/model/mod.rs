@@ -101,8 +101,10 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Alias URL → the page it redirects to.
     pub redirects: BTreeMap<String, PageId>,
-    /// Ids of the metric files (`metrics/<id>.yaml`).
+    /// Ids of the metric files (`metrics/<id>.yaml`), including files with errors.
     pub metric_ids: BTreeSet<String>,
+    /// The checked metrics by id.
+    pub metrics: BTreeMap<String, crate::metrics::Metric>,
 }
 
 pub struct ResolveOptions {
@@ -158,6 +160,7 @@ pub fn resolve(
         .filter(|s| s.kind == FileKind::Metric)
         .map(|s| metric_id(&s.rel))
         .collect();
+    let metrics = crate::metrics::load(sources, diags);
 
     let mut site = Site {
         config: config.clone(),
@@ -174,9 +177,17 @@ pub fn resolve(
         assets,
         redirects: BTreeMap::new(),
         metric_ids,
+        metrics,
     };
     link_sections(&mut site);
     resolve::ids(&mut site, diags);
+    let known = crate::metrics::Known {
+        roles: site.roles.keys().map(String::as_str).collect(),
+        goals: site.goals.keys().map(String::as_str).collect(),
+        audiences: &site.config.audiences,
+        content_dir: crate::diag::display_path(&site.config.content_dir),
+    };
+    crate::metrics::check_references(&site.metrics, &known, diags);
     resolve::references(&mut site, diags);
     resolve::links(&site, diags);
     resolve::aliases(&mut site, diags);

@@ -151,7 +151,7 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
                     .help("goals are shared: add `owners: [legal-ops, general-counsel]`"),
             );
         }
-        if p.kind() == Kind::Policy && !p.is_section() && fm.effective.is_none() && fm.status.is_none() {
+        if p.kind() == Kind::Policy && !p.is_section() && fm.effective.is_none() && fm.status.is_none() && !fm.has_errors {
             diags.push(
                 Diagnostic::warning("policy has no `effective` date")
                     .in_file(file)
@@ -236,12 +236,14 @@ pub(super) fn links(site: &Site, diags: &mut Diagnostics) {
                     ),
                     None => diags.push(broken_page_link(
                         site,
+                        &p.parsed.rel,
                         source,
                         &link.written,
                         file,
                         link.position.clone(),
                     )),
                 },
+                LinkTarget::External(_) => {}
                 LinkTarget::File(rel) => {
                     if !assets.contains(rel.as_str()) {
                         let folder_page = format!("{}/_index.md", rel.trim_end_matches('/'));
@@ -266,25 +268,18 @@ pub(super) fn links(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
-fn broken_page_link(
-    site: &Site,
-    source: &str,
-    written: &str,
-    file: &str,
-    position: crate::diag::Position,
-) -> Diagnostic {
+fn broken_page_link(site: &Site, from: &str, source: &str, written: &str, file: &str, position: crate::diag::Position) -> Diagnostic {
     // Suggest among pages in the same folder first, the cheap and likely case.
     let folder = paths::parent(source);
-    let siblings: Vec<&str> = site
-        .by_rel
-        .keys()
-        .filter(|k| paths::parent(k) == folder)
-        .map(String::as_str)
-        .collect();
-    let help = match did_you_mean(source, siblings.iter().copied())
-        .or_else(|| did_you_mean(source, site.by_rel.keys().map(String::as_str)))
-    {
-        Some(s) => format!("did you mean `{s}`? Links are relative to this page's folder"),
+    let others = |k: &&String| k.as_str() != from;
+    let siblings: Vec<&str> = site.by_rel.keys().filter(others).filter(|k| paths::parent(k) == folder).map(String::as_str).collect();
+    let close = did_you_mean(source, siblings.iter().copied())
+        .or_else(|| did_you_mean(source, site.by_rel.keys().filter(others).map(String::as_str)));
+    let help = match close {
+        Some(s) => format!(
+            "did you mean `{}`? Links are relative to this page's folder",
+            paths::relative_file(paths::parent(from), s)
+        ),
         None => "no such page; links to pages are relative paths to their `.md` files".to_string(),
     };
     Diagnostic::error(format!("link to a missing page `{written}`"))

@@ -39,7 +39,7 @@ pub enum Scan {
 /// Reads the component call starting at `start`, where `src[start..]` begins with `{{`.
 pub fn scan(src: &str, start: usize) -> Scan {
     debug_assert!(src[start..].starts_with("{{"));
-    let mut p = Parser { src, pos: start + 2 };
+    let mut p = Parser { src, pos: start + 2, depth: 0 };
     if src[p.pos..].starts_with("/*") {
         return match src[p.pos..].find("*/}}") {
             Some(i) => {
@@ -77,7 +77,11 @@ pub fn scan(src: &str, start: usize) -> Scan {
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
+    /// Nesting of `[` lists, bounded so hostile input cannot exhaust the stack.
+    depth: usize,
 }
+
+const MAX_DEPTH: usize = 16;
 
 impl<'a> Parser<'a> {
     fn rest(&self) -> &'a str {
@@ -162,22 +166,14 @@ impl<'a> Parser<'a> {
         match rest.chars().next() {
             Some(q @ ('"' | '\'' | '“' | '‘')) => self.string(q),
             Some('[') => {
-                self.pos += 1;
-                let mut items = Vec::new();
-                loop {
-                    self.ws();
-                    if self.eat(']') {
-                        return Ok(Value::Array(items));
-                    }
-                    items.push(self.value()?);
-                    self.ws();
-                    if self.eat(']') {
-                        return Ok(Value::Array(items));
-                    }
-                    if !self.eat(',') {
-                        return Err("expected `,` or `]` in the list".into());
-                    }
+                if self.depth >= MAX_DEPTH {
+                    return Err(format!("lists are nested more than {MAX_DEPTH} deep"));
                 }
+                self.depth += 1;
+                self.pos += 1;
+                let items = self.list_items();
+                self.depth -= 1;
+                items
             }
             Some(c) if c == '-' || c.is_ascii_digit() => {
                 let len = rest
@@ -203,6 +199,24 @@ impl<'a> Parser<'a> {
                 )),
                 None => Err("expected a value: text in double quotes, a number, true/false or a [list]".into()),
             },
+        }
+    }
+
+    fn list_items(&mut self) -> Result<Value, String> {
+        let mut items = Vec::new();
+        loop {
+            self.ws();
+            if self.eat(']') {
+                return Ok(Value::Array(items));
+            }
+            items.push(self.value()?);
+            self.ws();
+            if self.eat(']') {
+                return Ok(Value::Array(items));
+            }
+            if !self.eat(',') {
+                return Err("expected `,` or `]` in the list".into());
+            }
         }
     }
 
@@ -311,6 +325,15 @@ mod tests {
         }
         assert!(matches!(scan(r#"{{ chart(metric="x" }}"#, 0), Scan::Malformed { .. }));
         assert!(matches!(scan(r#"{{ chart(metric="x""#, 0), Scan::Malformed { .. }));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let src = format!("{{{{ raci(a={}) }}}}", "[".repeat(100_000));
+        match scan(&src, 0) {
+            Scan::Malformed { message, .. } => assert!(message.contains("nested"), "{message}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

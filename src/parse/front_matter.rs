@@ -118,6 +118,9 @@ pub struct FrontMatter {
     pub key_results: Vec<KeyResult>,
     /// Unknown keys, kept for templates as `page.extra`.
     pub extra: BTreeMap<String, Value>,
+    /// Some key could not be read; its errors are reported, so later stages
+    /// stay quiet about what looks missing.
+    pub has_errors: bool,
 }
 
 const KNOWN: &[&str] = &[
@@ -200,9 +203,10 @@ pub fn parse(split: &Split<'_>, file: &str, full: &str, errors: &mut Vec<Diagnos
         Ok(m) => m,
         Err(d) => {
             errors.push(d);
-            return FrontMatter::default();
+            return FrontMatter { has_errors: true, ..FrontMatter::default() };
         }
     };
+    let errors_before = errors.len();
     let r = Reader {
         map: &map,
         file,
@@ -264,6 +268,7 @@ pub fn parse(split: &Split<'_>, file: &str, full: &str, errors: &mut Vec<Diagnos
         }
         fm.extra.insert(key.clone(), value.value.clone());
     }
+    fm.has_errors = errors[errors_before..].iter().any(Diagnostic::is_error);
     fm
 }
 

@@ -27,6 +27,8 @@ pub enum LinkTarget {
     Anchor(String),
     /// A file in the content folder (image, PDF), by its content-relative path.
     File(String),
+    /// An `http(s)://` address, checked only by `casebook check --external`.
+    External(String),
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +93,9 @@ pub struct PageContext<'a> {
     pub rel: &'a str,
     /// This page's URL.
     pub url: &'a str,
+    /// The page has no `title:`, so a leading `# Heading` is its title and is
+    /// left out of the body.
+    pub title_from_heading: bool,
 }
 
 pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) -> Rendered {
@@ -379,6 +384,12 @@ impl<'a> Renderer<'a, '_> {
             id = format!("{base}-{n}");
             n += 1;
         }
+        if lvl == 1 && index == 0 && self.page.title_from_heading {
+            // This heading is the page title, which the template shows already.
+            self.out.truncate(index);
+            self.headings.push(Heading { level: lvl, text, id });
+            return;
+        }
         let esc = escape_attr(&id);
         self.out[index] = Event::Html(CowStr::from(format!("<h{lvl} id=\"{esc}\">")));
         self.out.push(Event::Html(CowStr::from(format!(
@@ -389,12 +400,17 @@ impl<'a> Renderer<'a, '_> {
 
     /// Rewrites a link target and records it for checking.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, range: &std::ops::Range<usize>) -> CowStr<'a> {
-        if matches!(link_type, LinkType::Autolink | LinkType::Email) || paths::is_external(&dest) || dest.is_empty() {
-            return dest;
-        }
         let written = dest.to_string();
         let line_len = self.body[range.clone()].find('\n').unwrap_or(range.len());
         let position = self.position(range.start, line_len);
+        let lower = written.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            self.links.push(Link { target: LinkTarget::External(written.clone()), written: written.clone(), position, href: written });
+            return dest;
+        }
+        if matches!(link_type, LinkType::Email) || paths::is_external(&dest) || dest.is_empty() {
+            return dest;
+        }
         if let Some(anchor) = written.strip_prefix('#') {
             let target = LinkTarget::Anchor(paths::percent_decode(anchor));
             self.links.push(Link {
@@ -529,6 +545,7 @@ mod tests {
             body_offset: 0,
             rel,
             url: &url,
+            title_from_heading: false,
         };
         let mut errors = Vec::new();
         let r = render(body, &page, &mut errors);
@@ -641,6 +658,16 @@ mod tests {
         let (_, errors) = md("Text\n\n{{ chart(metric=spend) }}\n", "p.md");
         let p = errors[0].position.as_ref().unwrap();
         assert_eq!((p.line, p.column), (3, 17));
+    }
+
+    #[test]
+    fn leading_title_heading_is_dropped_when_it_is_the_title() {
+        let url = paths::page_url("p.md");
+        let page = PageContext { full: "", file: "p.md", body_offset: 0, rel: "p.md", url: &url, title_from_heading: true };
+        let r = render("# Data Protection\n\nText.\n\n# Second\n", &page, &mut Vec::new());
+        assert!(!r.html.contains("Data Protection"), "{}", r.html);
+        assert!(r.html.contains("<h1 id=\"second\">"), "{}", r.html);
+        assert_eq!(r.headings[0].text, "Data Protection");
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
         body_offset: split.body_offset,
         rel: &source.rel,
         url: &url,
+        title_from_heading: front.title.is_none(),
     };
     let body = markdown::render(split.body, &ctx, errors);
     let first_heading = body.headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::context::{self, register_rows, role_link};
+use super::metric_components;
 use crate::diag::{Diagnostic, suggest};
 use crate::model::policy::PolicyStatus;
 use crate::model::{PageId, Site};
@@ -19,13 +20,17 @@ fn accepted(name: &str) -> Option<&'static [&'static str]> {
     match name {
         "policy_list" => Some(&["status", "owner", "title"]),
         "raci" => Some(&["activities", "roles", "title"]),
+        "chart" => Some(&["metric", "metrics", "kind", "quarters", "quarter", "title"]),
+        "kpi" => Some(&["metric", "quarter", "title"]),
+        "kpi_table" => Some(&["metrics", "goal", "owner", "quarter", "title"]),
+        "goal_status" => Some(&["goal", "quarter"]),
         _ => None,
     }
 }
 
 /// The data a component template receives as `data`, or an error message
-/// about the call's arguments.
-pub fn data(site: &Site, call: &PlacedCall) -> Result<Value, String> {
+/// about the call's arguments. `page` is the page making the call.
+pub fn data(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
     let name = call.call.name.as_str();
     let args = &call.call.args;
     if let Some(ok) = accepted(name) {
@@ -41,11 +46,15 @@ pub fn data(site: &Site, call: &PlacedCall) -> Result<Value, String> {
     match name {
         "policy_list" => policy_list(site, args),
         "raci" => raci(site, args),
+        "chart" => metric_components::chart(site, page, call),
+        "kpi" => metric_components::kpi(site, page, call),
+        "kpi_table" => metric_components::kpi_table(site, page, call),
+        "goal_status" => metric_components::goal_status(site, page, call),
         _ => Ok(Value::Null),
     }
 }
 
-fn string_arg<'a>(args: &'a BTreeMap<String, Value>, key: &str) -> Result<Option<&'a str>, String> {
+pub(super) fn string_arg<'a>(args: &'a BTreeMap<String, Value>, key: &str) -> Result<Option<&'a str>, String> {
     match args.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -55,7 +64,7 @@ fn string_arg<'a>(args: &'a BTreeMap<String, Value>, key: &str) -> Result<Option
     }
 }
 
-fn list_arg(args: &BTreeMap<String, Value>, key: &str) -> Result<Option<Vec<String>>, String> {
+pub(super) fn list_arg(args: &BTreeMap<String, Value>, key: &str) -> Result<Option<Vec<String>>, String> {
     match args.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(vec![s.clone()])),

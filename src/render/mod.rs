@@ -6,6 +6,8 @@
 
 pub mod components;
 pub mod context;
+pub mod metric_components;
+pub mod metric_views;
 pub mod theme;
 
 use std::path::PathBuf;
@@ -167,7 +169,7 @@ fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> R
             errors.push(components::unknown(call, file, &theme.components));
             continue;
         }
-        let data = match components::data(site, call) {
+        let data = match components::data(site, id, call) {
             Ok(d) => d,
             Err(msg) => {
                 errors.push(
@@ -269,10 +271,13 @@ fn redirect(site: &Site, alias: &str, target: PageId) -> OutputFile {
     };
     let from_dir = from_dir.trim_start_matches('/');
     let to = crate::paths::relative(from_dir, site.page(target).url());
+    let base = &site.config.base_url;
+    let canonical = if base.is_empty() { to.clone() } else { format!("{base}/{}", site.page(target).url()) };
+    let canonical = crate::parse::markdown::escape_attr(&canonical);
     let to = crate::parse::markdown::escape_attr(&to);
     let title = crate::parse::markdown::escape_attr(&site.page(target).title);
     let html = format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{title}</a>.</p>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{title}</a>.</p>\n</body>\n</html>\n",
         site.config.language
     );
     OutputFile::text(output_path(alias), html)

@@ -177,7 +177,46 @@ fn template_error(
                 msg.push_str(&s.to_string());
                 src = s.source();
             }
+            // Unknown filters, tests and functions come back as a rendered
+            // report; read its location back so it names the real file.
+            if let Some((message, name, line, col)) = located_report(&msg) {
+                let (shown, text) = sources
+                    .get(&name)
+                    .map_or_else(|| (name.clone(), String::new()), |(s, t)| (s.clone(), t.clone()));
+                return Diagnostic::error(format!("template error: {message}"))
+                    .in_file(shown)
+                    .at(Position::at_line(&text, line, col, 1))
+                    .help(help);
+            }
             Diagnostic::error(format!("template error: {msg}")).help(help)
         }
+    }
+}
+
+/// `error: Unknown filter `x`` followed by `--> page.html:3:20`, as Tera
+/// renders reports: (message, template, line, column).
+fn located_report(text: &str) -> Option<(String, String, usize, usize)> {
+    let mut lines = text.lines().map(str::trim);
+    let message = lines.find_map(|l| l.strip_prefix("error: "))?.to_string();
+    let location = lines.find_map(|l| l.strip_prefix("--> "))?;
+    let mut parts = location.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?.to_string();
+    Some((message, name, line, col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_location_back_from_a_rendered_report() {
+        let report = "error: Unknown filter `shout`\n --> page.html:3:20\n  |\n3 | x\n";
+        assert_eq!(
+            located_report(report),
+            Some(("Unknown filter `shout`".into(), "page.html".into(), 3, 20))
+        );
+        assert_eq!(located_report("plain message"), None);
     }
 }

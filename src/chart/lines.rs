@@ -1,0 +1,152 @@
+//! Line charts over quarters: one metric's trend against its target, and
+//! several metrics compared. A missing quarter breaks the line rather than
+//! being drawn as zero.
+
+use plotters::prelude::*;
+
+use super::axis::{self, Ticks};
+use super::plot::{self, Axis, Ctx, LegendItem, Swatch};
+use super::{Chart, ChartError, Frame, HEIGHT, PALETTE, Series, TARGET, Table, WIDTH, draw_error};
+use crate::metrics::{Decimal, format};
+use crate::quarter::Quarter;
+
+pub(crate) fn color(i: usize) -> RGBColor {
+    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    RGBColor(r, g, b)
+}
+
+pub(crate) fn target_color() -> RGBColor {
+    RGBColor(TARGET.0, TARGET.1, TARGET.2)
+}
+
+/// Ticks around every value of every series; `from_zero` keeps zero in view.
+pub(crate) fn value_ticks<'a>(series: impl IntoIterator<Item = &'a Series>, from_zero: bool) -> Ticks {
+    let all: Vec<Decimal> = series.into_iter().flat_map(|s| s.values.iter().flatten().copied()).collect();
+    let mut lo = all.iter().copied().min().unwrap_or(Decimal::ZERO);
+    let mut hi = all.iter().copied().max().unwrap_or(Decimal::ONE);
+    if from_zero {
+        lo = lo.min(Decimal::ZERO);
+        hi = hi.max(Decimal::ZERO);
+    }
+    axis::nice(lo, hi, 5)
+}
+
+pub(crate) fn quarter_axis(quarters: &[Quarter]) -> Axis {
+    let short = quarters.len() > 6;
+    Axis::Categories(quarters.iter().map(|q| axis::quarter_label(*q, short)).collect())
+}
+
+/// The data table of series over quarters; missing values read "n/a".
+pub(crate) fn quarter_table(frame: &Frame, quarters: &[Quarter], series: &[&Series]) -> Table {
+    let mut columns = vec!["Quarter".to_string()];
+    columns.extend(series.iter().map(|s| s.label.clone()));
+    let rows = quarters
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mut row = vec![q.to_string()];
+            row.extend(series.iter().map(|s| match s.values.get(i).copied().flatten() {
+                Some(v) => format::exact(frame.unit, v),
+                None => "n/a".to_string(),
+            }));
+            row
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+/// Draws `s` as a line with a dot on each value, broken where a value is missing.
+pub(crate) fn draw_line(chart: &mut Ctx<'_, '_>, s: &Series, color: RGBColor) -> Result<(), ChartError> {
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let mut runs = Vec::new();
+    for (i, v) in s.values.iter().enumerate() {
+        match v {
+            Some(v) => run.push((i as f64, v.to_f64())),
+            None => runs.push(std::mem::take(&mut run)),
+        }
+    }
+    runs.push(run);
+    for r in runs.iter().filter(|r| r.len() > 1) {
+        chart.draw_series(LineSeries::new(r.iter().copied(), color.stroke_width(2))).map_err(draw_error)?;
+    }
+    let dots = runs.iter().flatten().map(|&p| Circle::new(p, 3, color.filled()));
+    chart.draw_series(dots).map_err(draw_error)?;
+    Ok(())
+}
+
+/// Draws a target as steps: each quarter's target spans its quarter.
+pub(crate) fn draw_target(chart: &mut Ctx<'_, '_>, target: &Series) -> Result<(), ChartError> {
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let mut runs = Vec::new();
+    for (i, v) in target.values.iter().enumerate() {
+        match v {
+            Some(v) => {
+                let (x, y) = (i as f64, v.to_f64());
+                run.push((x - 0.5, y));
+                run.push((x + 0.5, y));
+            }
+            None => runs.push(std::mem::take(&mut run)),
+        }
+    }
+    runs.push(run);
+    let style = target_color().stroke_width(2);
+    for r in runs.into_iter().filter(|r| !r.is_empty()) {
+        chart.draw_series(std::iter::once(PathElement::new(r, style))).map_err(draw_error)?;
+    }
+    Ok(())
+}
+
+/// A metric's values over `quarters` with its target as a dashed step line.
+pub fn trend(frame: &Frame, quarters: &[Quarter], actual: &Series, target: Option<&Series>) -> Result<Chart, ChartError> {
+    let target = target.filter(|t| t.values.iter().any(Option::is_some));
+    let ticks = value_ticks(std::iter::once(actual).chain(target), false);
+    let mut legend = vec![LegendItem { label: actual.label.clone(), color: color(0), swatch: Swatch::Line }];
+    if let Some(t) = target {
+        legend.push(LegendItem { label: t.label.clone(), color: target_color(), swatch: Swatch::Dashed });
+    }
+    let layout = plot::Layout {
+        width: WIDTH,
+        height: HEIGHT,
+        y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
+        x: quarter_axis(quarters),
+        x_desc: "Quarter".into(),
+        y_desc: frame.unit.id().into(),
+        legend,
+    };
+    let svg = plot::draw(&layout, frame, |chart| {
+        if let Some(t) = target {
+            draw_target(chart, t)?;
+        }
+        draw_line(chart, actual, color(0))
+    })?;
+    let mut cols: Vec<&Series> = vec![actual];
+    cols.extend(target);
+    Ok(Chart { svg, table: quarter_table(frame, quarters, &cols) })
+}
+
+/// Several series over the same quarters, one colour each.
+pub fn compare(frame: &Frame, quarters: &[Quarter], series: &[Series]) -> Result<Chart, ChartError> {
+    let ticks = value_ticks(series, false);
+    let legend = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| LegendItem { label: s.label.clone(), color: color(i), swatch: Swatch::Line })
+        .collect();
+    let layout = plot::Layout {
+        width: WIDTH,
+        height: HEIGHT,
+        y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
+        x: quarter_axis(quarters),
+        x_desc: "Quarter".into(),
+        y_desc: frame.unit.id().into(),
+        legend,
+    };
+    let svg = plot::draw(&layout, frame, |chart| {
+        for (i, s) in series.iter().enumerate() {
+            draw_line(chart, s, color(i))?;
+        }
+        Ok(())
+    })?;
+    let cols: Vec<&Series> = series.iter().collect();
+    Ok(Chart { svg, table: quarter_table(frame, quarters, &cols) })
+}

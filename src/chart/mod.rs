@@ -1,0 +1,199 @@
+//! Charts as inline SVG, drawn with plotters at build time: no JavaScript,
+//! no fonts or system libraries (the browser draws the text), and the same
+//! bytes for the same data on every build.
+//!
+//! Owns drawing only. Callers pass plain series of exact decimals by
+//! quarter or category; each chart comes back with the data it plotted as a
+//! [`Table`], so the text alternative can never disagree with the picture.
+//! Every SVG carries `role="img"`, a `<title>` and a `<desc>`.
+
+pub mod axis;
+mod bars;
+mod breakdown;
+mod lines;
+mod plot;
+mod sparkline;
+
+use serde::Serialize;
+
+use crate::metrics::{Decimal, Unit};
+pub use bars::bars;
+pub use breakdown::{horizontal, stacked};
+pub use lines::{compare, trend};
+pub use sparkline::sparkline;
+
+/// Okabe–Ito, the colour-blind-safe palette, in the order series use it.
+/// Themes can restyle them in CSS by attribute, e.g. `.chart [fill="#0072B2"]`.
+pub const PALETTE: [(u8, u8, u8); 7] = [
+    (0x00, 0x72, 0xB2), // blue
+    (0xE6, 0x9F, 0x00), // orange
+    (0x00, 0x9E, 0x73), // bluish green
+    (0xCC, 0x79, 0xA7), // reddish purple
+    (0x56, 0xB4, 0xE9), // sky blue
+    (0xD5, 0x5E, 0x00), // vermillion
+    (0xF0, 0xE4, 0x42), // yellow
+];
+
+/// The target line: a grey kept for it alone, so it can be made dashed.
+pub(crate) const TARGET: (u8, u8, u8) = (0x59, 0x59, 0x59);
+const TARGET_HEX: &str = "#595959";
+
+/// Standard size of a full chart, in CSS pixels; it scales to its container.
+pub const WIDTH: u32 = 640;
+pub const HEIGHT: u32 = 300;
+
+/// What every chart needs besides its data.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// Unique on the page; used for the `<title>`/`<desc>` ids.
+    pub id: String,
+    pub title: String,
+    /// The text alternative: what the chart shows and what it says.
+    pub desc: String,
+    pub unit: Unit,
+}
+
+/// One line or one set of bars, aligned with the chart's categories.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub label: String,
+    pub values: Vec<Option<Decimal>>,
+}
+
+/// The plotted data, for a `<table>` next to the chart.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Table {
+    pub columns: Vec<String>,
+    /// The first cell of each row is its header.
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub svg: String,
+    pub table: Table,
+}
+
+/// A chart that could not be drawn; plotters only fails on backend errors,
+/// which a string backend does not have, but nothing here panics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartError(pub String);
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not draw the chart: {}", self.0)
+    }
+}
+
+pub(crate) fn draw_error<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError(format!("{e:?}"))
+}
+
+/// Turns plotters' SVG into ours: accessible name and description, no
+/// redundant `opacity="1"`, short font sizes, and a dashed target line.
+pub(crate) fn finish(raw: &str, frame: &Frame, class: &str) -> String {
+    let body_start = raw.find('\n').map_or(raw.len(), |i| i + 1);
+    let (open, body) = raw.split_at(body_start);
+    let size = |attr: &str| {
+        open.split_once(&format!(" {attr}=\""))
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map_or("0", |(v, _)| v)
+            .to_string()
+    };
+    let (w, h) = (size("width"), size("height"));
+    let id = &frame.id;
+    let mut out = String::with_capacity(raw.len() + 256);
+    out.push_str(&format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
+        escape(&frame.title),
+        escape(&frame.desc)
+    ));
+    // Plotters puts text content on lines of its own; keep `<text …>label</text>` on one.
+    let mut in_text = false;
+    for line in body.lines() {
+        if line.is_empty() {
+            continue;
+        }
+        let mut l = line.replace(" opacity=\"1\"", "");
+        if l.contains(&format!("stroke=\"{TARGET_HEX}\"")) {
+            l = l.replacen(&format!("stroke=\"{TARGET_HEX}\""), &format!("stroke=\"{TARGET_HEX}\" stroke-dasharray=\"6 4\""), 1);
+        }
+        out.push_str(&round_font_size(&l));
+        if l.starts_with("<text") && !l.ends_with("/>") {
+            in_text = true;
+        } else if in_text && l != "</text>" {
+            // the label itself
+        } else {
+            in_text = false;
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `font-size="9.67741935483871"` → `font-size="9.7"`.
+fn round_font_size(line: &str) -> String {
+    let Some((before, rest)) = line.split_once("font-size=\"") else { return line.to_string() };
+    let Some((num, after)) = rest.split_once('"') else { return line.to_string() };
+    let rounded = num
+        .parse::<f64>()
+        .ok()
+        .and_then(Decimal::from_f64)
+        .map_or_else(|| num.to_string(), |d| d.round(1).to_string());
+    format!("{before}font-size=\"{rounded}\"{after}")
+}
+
+/// Text for XML content and attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A valid, readable id from free text: `chart-outside-counsel-spend-3`.
+pub fn id_from(parts: &[&str]) -> String {
+    let mut id = String::from("chart");
+    for p in parts {
+        id.push('-');
+        let mut last_dash = true;
+        for c in p.chars() {
+            if c.is_ascii_alphanumeric() {
+                id.push(c.to_ascii_lowercase());
+                last_dash = false;
+            } else if !last_dash {
+                id.push('-');
+                last_dash = true;
+            }
+        }
+        while id.ends_with('-') {
+            id.pop();
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_safe() {
+        assert_eq!(id_from(&["Outside counsel spend", "trend", "L47"]), "chart-outside-counsel-spend-trend-l47");
+        assert_eq!(id_from(&["M&A <x>"]), "chart-m-a-x");
+    }
+
+    #[test]
+    fn font_sizes_are_shortened() {
+        assert_eq!(round_font_size("<text font-size=\"9.67741935483871\" x=\"1\">"), "<text font-size=\"9.7\" x=\"1\">");
+        assert_eq!(round_font_size("<line x1=\"1\"/>"), "<line x1=\"1\"/>");
+    }
+}

@@ -1,0 +1,62 @@
+//! `casebook check`: everything a build validates, plus editorial checks,
+//! without writing a file. Human or JSON output; the exit code gates CI.
+
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, Format};
+use crate::cmd::Outcome;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::{BuildOptions, check, external};
+
+/// The JSON document `--format json` prints. Field names are stable.
+#[derive(Serialize)]
+struct Report<'a> {
+    /// Bumped only when a field changes meaning or disappears.
+    schema: u32,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+pub fn run(args: &CheckArgs) -> Outcome {
+    let opts = BuildOptions {
+        today: args.today.unwrap_or_else(super::today),
+        drafts: args.drafts,
+        out: None,
+        progress: false,
+    };
+    let mut diags = Diagnostics::default();
+    if let Some(result) = crate::pipeline(&args.site.root, &opts, &mut diags) {
+        check::editorial(&result.site, &mut diags);
+        if args.external {
+            external::check(&result.site, &mut diags);
+        }
+    }
+    let mut diags = diags.sorted();
+    if args.strict {
+        for d in &mut diags.items {
+            d.severity = Severity::Error;
+        }
+    }
+    match args.format {
+        Format::Human => {
+            if diags.items.is_empty() {
+                println!("no problems found");
+            } else {
+                print!("{}", diags.render());
+                let files: std::collections::BTreeSet<_> = diags.items.iter().filter_map(|d| d.file.as_deref()).collect();
+                println!("in {} file{}", files.len(), if files.len() == 1 { "" } else { "s" });
+            }
+        }
+        Format::Json => {
+            let report = Report {
+                schema: 1,
+                errors: diags.error_count(),
+                warnings: diags.warning_count(),
+                diagnostics: &diags.items,
+            };
+            println!("{}", serde_json::to_string_pretty(&report).expect("diagnostics always serialize"));
+        }
+    }
+    if diags.has_errors() { Outcome::ContentErrors } else { Outcome::Ok }
+}

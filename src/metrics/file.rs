@@ -1,0 +1,644 @@
+//! One metric file, `content/metrics/<id>.yaml`: read, checked and turned
+//! into a [`Metric`]. Every problem is a diagnostic at the file, line and
+//! column of the offending key or value; checks that need the rest of the
+//! site (owner roles, goals, audiences) are in `super::check_references`.
+//!
+//! Numbers are read from the text as written, never through a float, so a
+//! value is exactly what the author typed.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use super::decimal::Decimal;
+use super::unit::Unit;
+use super::{Better, Metric, Target};
+use crate::diag::{Diagnostic, Position, suggest};
+use crate::parse::front_matter::Ref;
+use crate::quarter::Quarter;
+use crate::yaml::{self, Spanned};
+
+const KEYS: &[&str] = &[
+    "title",
+    "unit",
+    "better",
+    "owner",
+    "goal",
+    "description",
+    "target",
+    "tolerance",
+    "values",
+    "breakdown",
+    "audience",
+];
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetric {
+    title: Option<Spanned<String>>,
+    unit: Option<Spanned<String>>,
+    better: Option<Spanned<String>>,
+    owner: Option<Spanned<String>>,
+    goal: Option<Spanned<String>>,
+    description: Option<String>,
+    target: Option<Spanned<RawTarget>>,
+    tolerance: Option<Spanned<String>>,
+    values: Option<Entries<Spanned<Option<String>>>>,
+    breakdown: Option<Entries<Entries<Spanned<Option<String>>>>>,
+    audience: Option<Spanned<String>>,
+}
+
+/// A YAML mapping kept in file order, keys with their positions.
+struct Entries<V>(Vec<(Spanned<String>, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Entries<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping of quarters, e.g. `2026-Q3: 1302000`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<V>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    out.push((k, map.next_value()?));
+                }
+                Ok(Entries(out))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Entries<V>, E> {
+                Ok(Entries(Vec::new()))
+            }
+        }
+        d.deserialize_map(V2(std::marker::PhantomData))
+    }
+}
+
+/// `target: 1200000` or `target: {2026-Q3: 1250000, …}`.
+enum RawTarget {
+    One(String),
+    PerQuarter(Entries<Spanned<Option<String>>>),
+}
+
+impl<'de> Deserialize<'de> for RawTarget {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TV;
+        impl<'de> Visitor<'de> for TV {
+            type Value = RawTarget;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, or a mapping of quarters to numbers")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawTarget, E> {
+                Ok(RawTarget::One(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTarget, E> {
+                Ok(RawTarget::One(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTarget, E> {
+                Ok(RawTarget::One(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTarget, E> {
+                // The shortest form that reads back as `v`: the digits the author wrote.
+                Ok(RawTarget::One(format!("{v}")))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawTarget, E> {
+                Ok(RawTarget::One(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawTarget, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    out.push((k, map.next_value()?));
+                }
+                Ok(RawTarget::PerQuarter(Entries(out)))
+            }
+        }
+        d.deserialize_any(TV)
+    }
+}
+
+/// Where values are checked from, for positions.
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn at<T>(&self, s: &Spanned<T>, len: usize) -> Position {
+        yaml::position_of(s, self.text, 0, len)
+    }
+
+    fn error(&mut self, message: String, position: Position, help: impl Into<String>) {
+        self.errors.push(Diagnostic::error(message).in_file(self.file).at(position).help(help));
+    }
+
+    fn warning(&mut self, message: String, position: Position, help: impl Into<String>) {
+        self.errors.push(Diagnostic::warning(message).in_file(self.file).at(position).help(help));
+    }
+
+    fn reference(&self, s: &Spanned<String>) -> Ref {
+        Ref { id: s.value.trim().to_string(), position: self.at(s, s.value.chars().count()) }
+    }
+}
+
+/// What a number stands for, to check it and to word the message.
+#[derive(Clone, Copy)]
+enum Role<'a> {
+    Value(Quarter),
+    Target(Option<Quarter>),
+    Part(Quarter, &'a str),
+}
+
+impl fmt::Display for Role<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Role::Value(q) => write!(f, "the value for {q}"),
+            Role::Target(Some(q)) => write!(f, "the target for {q}"),
+            Role::Target(None) => write!(f, "the target"),
+            Role::Part(q, c) => write!(f, "`{c}` in the {q} breakdown"),
+        }
+    }
+}
+
+/// Reads and checks one metric file. Warnings go to the returned list along
+/// with errors; the metric is `None` only when it cannot be used at all.
+pub fn parse(id: &str, file: &str, text: &str) -> (Option<Metric>, Vec<Diagnostic>) {
+    let raw: RawMetric = match yaml::parse_typed(text, file, text, 0) {
+        Ok(r) => r,
+        Err(d) => return (None, vec![with_key_help(d)]),
+    };
+    let mut cx = Ctx { file, text, errors: Vec::new() };
+    let metric = validate(id, raw, &mut cx);
+    (metric, cx.errors)
+}
+
+/// serde names unknown keys but does not suggest; add the suggestion.
+fn with_key_help(d: Diagnostic) -> Diagnostic {
+    let key = d
+        .message
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(k, _)| k.to_string());
+    match key {
+        Some(k) => {
+            let help = suggest(&k, KEYS.iter().copied(), &format!("metric files take {}", KEYS.join(", ")));
+            Diagnostic { message: format!("unknown key `{k}` in a metric file"), help: Some(help), ..d }
+        }
+        None => d.help("a metric file is a YAML mapping: `title`, `unit`, `better`, `target`, `values: {2026-Q3: 1302000}`"),
+    }
+}
+
+fn validate(id: &str, raw: RawMetric, cx: &mut Ctx<'_>) -> Option<Metric> {
+    let RawMetric { title, unit, better, owner, goal, description, target, tolerance, values, breakdown, audience } = raw;
+    let unit = match &unit {
+        None => {
+            cx.errors.push(
+                Diagnostic::error("metric has no `unit`")
+                    .in_file(cx.file)
+                    .at(Position::at_line(cx.text, 1, 1, 1))
+                    .help("add e.g. `unit: USD`, `unit: percent` or `unit: days`"),
+            );
+            None
+        }
+        Some(u) => match Unit::parse(u.value.trim()) {
+            Ok(unit) => Some(unit),
+            Err(help) => {
+                let pos = cx.at(u, u.value.chars().count());
+                cx.error(format!("unknown unit `{}`", u.value), pos, help);
+                None
+            }
+        },
+    };
+    let better = better.and_then(|b| match b.value.trim() {
+        "lower" => Some(Better::Lower),
+        "higher" => Some(Better::Higher),
+        other => {
+            let pos = cx.at(&b, b.value.chars().count());
+            let help = suggest(other, ["lower", "higher"], "write `better: lower` or `better: higher`");
+            cx.error(format!("`better` must be `lower` or `higher`, not `{other}`"), pos, help);
+            None
+        }
+    });
+    let tolerance = tolerance.and_then(|t| {
+        let pos = cx.at(&t, t.value.chars().count());
+        match Decimal::parse(&t.value) {
+            Ok(v) if !v.is_negative() && v < Decimal::ONE => Some(v),
+            Ok(_) => {
+                cx.error(format!("`tolerance` must be a fraction from 0 to 1, not `{}`", t.value), pos, "e.g. `tolerance: 0.1` for a 10% at-risk band around the target");
+                None
+            }
+            Err(e) => {
+                cx.error(format!("`tolerance` is not a number: {e}"), pos, "e.g. `tolerance: 0.1` for a 10% at-risk band around the target");
+                None
+            }
+        }
+    });
+
+    let unit_or_count = unit.unwrap_or(Unit::Ratio);
+    let mut values_map = BTreeMap::new();
+    let mut value_pos: BTreeMap<Quarter, Position> = BTreeMap::new();
+    let mut explicit_gaps = Vec::new();
+    let values = values.map(|e| e.0).unwrap_or_default();
+    let no_values = values.is_empty();
+    for (key, v) in values {
+        let Some(q) = quarter_key(cx, &key, &value_pos, "values") else { continue };
+        let kpos = cx.at(&key, key.value.chars().count());
+        match number(cx, &v, unit, Role::Value(q)) {
+            Some(Some(n)) => {
+                values_map.insert(q, n);
+            }
+            Some(None) => explicit_gaps.push(q),
+            None => {}
+        }
+        value_pos.insert(q, kpos);
+    }
+    if no_values {
+        cx.errors.push(
+            Diagnostic::warning("metric has no values yet")
+                .in_file(cx.file)
+                .at(Position::at_line(cx.text, 1, 1, 1))
+                .help("add quarterly values, e.g. `values: {2026-Q3: 1302000}`"),
+        );
+    }
+    warn_gaps(cx, &value_pos, &explicit_gaps);
+
+    let target = match target {
+        None => Target::None,
+        Some(t) => target_of(cx, t, unit),
+    };
+    if !matches!(target, Target::None) && better.is_none() {
+        let pos = Position::at_line(cx.text, 1, 1, 1);
+        cx.error("metric has a target but no `better`".into(), pos, "add `better: lower` or `better: higher` so its status can be computed");
+    }
+
+    let mut parts_by_quarter = BTreeMap::new();
+    let mut breakdown_pos: BTreeMap<Quarter, Position> = BTreeMap::new();
+    for (key, parts) in breakdown.map(|e| e.0).unwrap_or_default() {
+        let Some(q) = quarter_key(cx, &key, &breakdown_pos, "breakdown") else { continue };
+        let kpos = cx.at(&key, key.value.chars().count());
+        breakdown_pos.insert(q, kpos.clone());
+        let mut list: Vec<(String, Decimal)> = Vec::new();
+        let mut complete = true;
+        for (cat, v) in parts.0 {
+            let name = cat.value.trim().to_string();
+            if list.iter().any(|(c, _)| *c == name) {
+                let pos = cx.at(&cat, cat.value.chars().count());
+                cx.error(format!("category `{name}` appears twice in the {q} breakdown"), pos, "each category is listed once per quarter");
+                complete = false;
+                continue;
+            }
+            match number(cx, &v, unit, Role::Part(q, &name)) {
+                Some(Some(n)) => list.push((name, n)),
+                _ => complete = false,
+            }
+        }
+        match values_map.get(&q) {
+            None => cx.warning(
+                format!("breakdown for {q} but no value for {q}"),
+                kpos,
+                format!("add `{q}: <total>` under `values`, or remove this breakdown"),
+            ),
+            Some(&total) if complete => {
+                let sum = list.iter().try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v));
+                if let Some(sum) = sum
+                    && sum != total
+                {
+                    let diff = total.checked_sub(sum).unwrap_or(Decimal::ZERO);
+                    let fmt = |d: Decimal| super::format::exact(unit_or_count, d);
+                    cx.warning(
+                        format!("the {q} breakdown adds up to {}, not the value {}", fmt(sum), fmt(total)),
+                        kpos,
+                        format!("the parts are {} {} the total; correct a part or the value", fmt(diff.abs()), if diff.is_negative() { "more than" } else { "short of" }),
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+        parts_by_quarter.insert(q, list);
+    }
+
+    let title = title
+        .map(|t| t.value.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| crate::model::title_from_path(&format!("{id}.yaml")));
+    Some(Metric {
+        id: id.to_string(),
+        file: cx.file.to_string(),
+        title,
+        unit: unit?,
+        better,
+        owner: owner.as_ref().map(|o| cx.reference(o)),
+        goal: goal.as_ref().map(|g| cx.reference(g)),
+        audience: audience.as_ref().map(|a| cx.reference(a)),
+        description: description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        target,
+        tolerance,
+        values: values_map,
+        breakdown: parts_by_quarter,
+    })
+}
+
+/// A quarter key: well-formed and not seen before in this mapping.
+fn quarter_key(cx: &mut Ctx<'_>, key: &Spanned<String>, seen: &BTreeMap<Quarter, Position>, what: &str) -> Option<Quarter> {
+    let pos = cx.at(key, key.value.chars().count());
+    match key.value.parse::<Quarter>() {
+        Ok(q) => {
+            if let Some(first) = seen.get(&q) {
+                cx.error(
+                    format!("quarter {q} appears twice in `{what}`"),
+                    pos,
+                    format!("the first is on line {}; keep one of them", first.line),
+                );
+                return None;
+            }
+            Some(q)
+        }
+        Err(e) => {
+            // "`2026-Q5` has no quarter 5; quarters run from Q1 to Q4": fact, then fix.
+            let (fact, fix) = e.0.split_once("; ").unwrap_or((e.0.as_str(), "write quarters as `YYYY-Qn`"));
+            cx.error(fact.to_string(), pos, fix);
+            None
+        }
+    }
+}
+
+/// Checks one number. `None`: an error was reported; `Some(None)`: written
+/// as empty or `~`, an explicit "no value".
+fn number(cx: &mut Ctx<'_>, v: &Spanned<Option<String>>, unit: Option<Unit>, role: Role<'_>) -> Option<Option<Decimal>> {
+    let Some(text) = &v.value else {
+        if let Role::Value(_) = role {
+            return Some(None);
+        }
+        let pos = cx.at(v, 1);
+        cx.error(format!("{role} is empty"), pos, "write a number, or remove the line");
+        return None;
+    };
+    let pos = cx.at(v, text.chars().count());
+    let n = match Decimal::parse(text) {
+        Ok(n) => n,
+        Err(e) => {
+            cx.error(format!("{role} is not a number: {e}"), pos, "write a plain number such as `1302000` or `24.5`; units come from `unit:`");
+            return None;
+        }
+    };
+    let Some(unit) = unit else { return Some(Some(n)) };
+    if n.is_negative() && !unit.allows_negative() {
+        cx.error(format!("{role} is negative, which a {} metric cannot be", unit.id()), pos, "check the sign; only money, scores and ratios can be below zero");
+        return None;
+    }
+    if unit == Unit::Percent && n > Decimal::HUNDRED {
+        cx.error(format!("{role} is {text}%, outside 0–100"), pos, "percent values are written as 42.5 for 42.5%, from 0 to 100");
+        return None;
+    }
+    if unit == Unit::Count && !n.is_integer() {
+        cx.error(format!("{role} is {text}, but a count is a whole number"), pos, "round it, or use `unit: ratio` for averages");
+        return None;
+    }
+    Some(Some(n))
+}
+
+fn target_of(cx: &mut Ctx<'_>, t: Spanned<RawTarget>, unit: Option<Unit>) -> Target {
+    match &t.value {
+        RawTarget::One(text) => {
+            let as_spanned = Spanned { value: Some(text.clone()), referenced: t.referenced, defined: t.defined };
+            match number(cx, &as_spanned, unit, Role::Target(None)) {
+                Some(Some(n)) => Target::Fixed(n),
+                _ => Target::None,
+            }
+        }
+        RawTarget::PerQuarter(entries) => {
+            let mut map = BTreeMap::new();
+            let mut seen = BTreeMap::new();
+            for (key, v) in &entries.0 {
+                let Some(q) = quarter_key(cx, key, &seen, "target") else { continue };
+                seen.insert(q, cx.at(key, key.value.chars().count()));
+                if let Some(Some(n)) = number(cx, v, unit, Role::Target(Some(q))) {
+                    map.insert(q, n);
+                }
+            }
+            if map.is_empty() { Target::None } else { Target::PerQuarter(map) }
+        }
+    }
+}
+
+/// Quarters missing between the first and the last value, unless written
+/// as empty on purpose, are most likely forgotten.
+fn warn_gaps(cx: &mut Ctx<'_>, seen: &BTreeMap<Quarter, Position>, explicit: &[Quarter]) {
+    let quarters: Vec<Quarter> = seen.keys().copied().collect();
+    for pair in quarters.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if a.next() == b {
+            continue;
+        }
+        let missing: Vec<Quarter> = std::iter::successors(Some(a.next()), |q| Some(q.next()))
+            .take_while(|q| *q < b)
+            .filter(|q| !explicit.contains(q))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let list = if missing.len() > 3 {
+            format!("{} quarters from {} to {}", missing.len(), missing[0], missing[missing.len() - 1])
+        } else {
+            missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        };
+        cx.warning(
+            format!("no value for {list} (between {a} and {b})"),
+            seen[&b].clone(),
+            format!("add the missing quarters, or write `{}:` with no number to mark a quarter without data", missing[0]),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> (Metric, Vec<Diagnostic>) {
+        let (m, d) = parse("spend", "content/metrics/spend.yaml", text);
+        (m.unwrap_or_else(|| panic!("no metric: {d:?}")), d)
+    }
+
+    fn problems(text: &str) -> Vec<Diagnostic> {
+        parse("spend", "content/metrics/spend.yaml", text).1
+    }
+
+    fn one(text: &str) -> Diagnostic {
+        let d = problems(text);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        d.into_iter().next().unwrap()
+    }
+
+    fn line_col(d: &Diagnostic) -> (usize, usize) {
+        let p = d.position.as_ref().expect("has a position");
+        (p.line, p.column)
+    }
+
+    const GOOD: &str = "title: Outside counsel spend
+unit: USD
+better: lower
+owner: legal-ops
+goal: reduce-external-spend
+target: {2026-Q3: 1250000, 2026-Q4: 1200000}
+values:
+  2026-Q2: 1417000
+  2026-Q3: 1302000.50
+breakdown:
+  2026-Q3: {Litigation: 610000.50, M&A: 402000, Employment: 290000}
+";
+
+    #[test]
+    fn a_good_file_reads_exactly() {
+        let (m, d) = parse_ok(GOOD);
+        assert!(d.is_empty(), "{d:#?}");
+        assert_eq!(m.title, "Outside counsel spend");
+        assert_eq!(m.unit.id(), "USD");
+        assert_eq!(m.better, Some(Better::Lower));
+        assert_eq!(m.owner.as_ref().unwrap().id, "legal-ops");
+        assert_eq!(m.owner.as_ref().unwrap().position.line, 4);
+        let q3: Quarter = "2026-Q3".parse().unwrap();
+        assert_eq!(m.values[&q3].to_string(), "1302000.5");
+        assert_eq!(m.breakdown[&q3][1], ("M&A".to_string(), Decimal::parse("402000").unwrap()));
+        assert!(matches!(&m.target, Target::PerQuarter(t) if t.len() == 2));
+    }
+
+    #[test]
+    fn single_target_and_default_title() {
+        let (m, _) = parse_ok("unit: percent\nbetter: higher\ntarget: 42.5\nvalues: {2026-Q3: 40}\n");
+        assert_eq!(m.title, "Spend");
+        assert!(matches!(m.target, Target::Fixed(t) if t.to_string() == "42.5"));
+    }
+
+    #[test]
+    fn bad_quarter_ids_are_located() {
+        let d = one("unit: count\nvalues:\n  2026-Q1: 3\n  2026-Q5: 4\n");
+        assert_eq!(d.message, "`2026-Q5` has no quarter 5");
+        assert_eq!(line_col(&d), (4, 3));
+        assert_eq!(d.help.as_deref(), Some("quarters run from Q1 to Q4"));
+        let d = one("unit: count\nvalues:\n  Q3-2026: 4\n");
+        assert_eq!(d.message, "`Q3-2026` is not a quarter");
+        assert_eq!(d.help.as_deref(), Some("write it as `YYYY-Qn`, e.g. `2026-Q3`"));
+    }
+
+    #[test]
+    fn duplicate_quarters_are_errors() {
+        // The same key twice is a YAML error; two spellings of one quarter are ours.
+        let d = problems("unit: count\nvalues:\n  2026-Q3: 3\n  2026-Q3: 4\n");
+        assert!(d[0].is_error() && d[0].message.contains("duplicate"), "{d:#?}");
+        assert_eq!(d[0].position.as_ref().unwrap().line, 4);
+        let d = one("unit: count\nvalues:\n  2026-Q3: 3\n  2026-q3: 4\n");
+        assert_eq!(d.message, "quarter 2026-Q3 appears twice in `values`");
+        assert_eq!(line_col(&d), (4, 3));
+        assert_eq!(d.help.as_deref(), Some("the first is on line 3; keep one of them"));
+    }
+
+    #[test]
+    fn non_numeric_values() {
+        let d = one("unit: count\nvalues:\n  2026-Q3: twelve\n");
+        assert_eq!(d.message, "the value for 2026-Q3 is not a number: `twelve` is not a number");
+        assert_eq!(line_col(&d), (3, 12));
+        let d = one("unit: USD\nvalues:\n  2026-Q3: 1,302,000\n");
+        assert!(d.message.contains("thousands separators"), "{}", d.message);
+    }
+
+    #[test]
+    fn negative_where_impossible() {
+        let d = one("unit: days\nvalues: {2026-Q3: -2}\n");
+        assert_eq!(d.message, "the value for 2026-Q3 is negative, which a days metric cannot be");
+        assert_eq!(line_col(&d), (2, 19));
+        let (m, d) = parse_ok("unit: EUR\nvalues: {2026-Q3: -2}\n");
+        assert!(d.is_empty());
+        assert!(m.values.values().all(|v| v.is_negative()));
+    }
+
+    #[test]
+    fn percent_outside_range_and_fractional_counts() {
+        let d = one("unit: percent\nvalues:\n  2026-Q3: 142.5\n");
+        assert_eq!(d.message, "the value for 2026-Q3 is 142.5%, outside 0–100");
+        let d = one("unit: percent\nbetter: higher\ntarget: 120\nvalues: {2026-Q3: 40}\n");
+        assert!(d.message.starts_with("the target is 120%"), "{}", d.message);
+        let d = one("unit: count\nvalues: {2026-Q3: 2.5}\n");
+        assert!(d.message.contains("whole number"), "{}", d.message);
+    }
+
+    #[test]
+    fn unknown_unit_with_suggestion() {
+        let d = one("unit: usd\nvalues: {2026-Q3: 1}\n");
+        assert_eq!(d.message, "unknown unit `usd`");
+        assert_eq!(line_col(&d), (1, 7));
+        assert!(d.help.unwrap().starts_with("did you mean `USD`?"));
+    }
+
+    #[test]
+    fn missing_unit_and_better() {
+        let d = problems("values: {2026-Q3: 1}\n");
+        assert!(d.iter().any(|d| d.message == "metric has no `unit`"), "{d:#?}");
+        let d = one("unit: count\ntarget: 3\nvalues: {2026-Q3: 1}\n");
+        assert_eq!(d.message, "metric has a target but no `better`");
+        let d = one("unit: count\nbetter: lowr\nvalues: {2026-Q3: 1}\n");
+        assert!(d.help.unwrap().starts_with("did you mean `lower`?"));
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_right_one() {
+        let d = one("unit: count\nvaules: {2026-Q3: 1}\n");
+        assert_eq!(d.message, "unknown key `vaules` in a metric file");
+        assert_eq!(d.position.as_ref().unwrap().line, 2);
+        assert!(d.help.unwrap().starts_with("did you mean `values`?"));
+    }
+
+    #[test]
+    fn breakdown_that_does_not_add_up_is_a_warning_with_the_difference() {
+        let d = one("unit: USD\nvalues: {2026-Q3: 1302000}\nbreakdown:\n  2026-Q3: {A: 700000, B: 600000}\n");
+        assert!(!d.is_error());
+        assert_eq!(d.message, "the 2026-Q3 breakdown adds up to $1,300,000, not the value $1,302,000");
+        assert_eq!(d.help.as_deref(), Some("the parts are $2,000 short of the total; correct a part or the value"));
+        assert_eq!(line_col(&d), (4, 3));
+        // Exact decimals: these cents add up although 0.1 + 0.2 != 0.3 in floats.
+        assert!(problems("unit: USD\nvalues: {2026-Q3: 0.3}\nbreakdown: {2026-Q3: {A: 0.1, B: 0.2}}\n").is_empty());
+    }
+
+    #[test]
+    fn breakdown_without_a_value_and_duplicate_categories() {
+        let d = one("unit: USD\nvalues: {2026-Q3: 3}\nbreakdown: {2026-Q2: {A: 3}}\n");
+        assert_eq!(d.message, "breakdown for 2026-Q2 but no value for 2026-Q2");
+        let d = problems("unit: USD\nvalues: {2026-Q3: 3}\nbreakdown:\n  2026-Q3:\n    A: 1\n    A: 2\n");
+        assert!(d[0].is_error(), "{d:#?}");
+    }
+
+    #[test]
+    fn gaps_in_a_series_are_warned_unless_marked() {
+        let d = one("unit: count\nvalues:\n  2025-Q4: 1\n  2026-Q3: 2\n");
+        assert!(!d.is_error());
+        assert_eq!(d.message, "no value for 2026-Q1, 2026-Q2 (between 2025-Q4 and 2026-Q3)");
+        assert_eq!(line_col(&d), (4, 3));
+        let (m, d) = parse_ok("unit: count\nvalues:\n  2025-Q4: 1\n  2026-Q1:\n  2026-Q2: ~\n  2026-Q3: 2\n");
+        assert!(d.is_empty(), "{d:#?}");
+        assert_eq!(m.values.len(), 2);
+    }
+
+    #[test]
+    fn tolerance_must_be_a_fraction() {
+        let d = one("unit: count\ntolerance: 5\nvalues: {2026-Q3: 1}\n");
+        assert!(d.message.starts_with("`tolerance` must be a fraction"), "{}", d.message);
+        let (m, _) = parse_ok("unit: count\ntolerance: 0.1\nvalues: {2026-Q3: 1}\n");
+        assert_eq!(m.tolerance.unwrap().to_string(), "0.1");
+    }
+
+    #[test]
+    fn yaml_syntax_errors_name_the_line() {
+        let d = one("unit: count\nvalues:\n  2026-Q3: \"open\n");
+        assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+        assert!(d.position.as_ref().unwrap().line >= 3);
+    }
+
+    #[test]
+    fn wrong_shapes_are_reported_not_panicked() {
+        for text in ["values: [1, 2]\nunit: count\n", "- a\n- b\n", "unit: [USD]\n", "target: [1]\nunit: USD\n", "breakdown: 3\nunit: USD\n"] {
+            let d = problems(text);
+            assert!(d.iter().any(Diagnostic::is_error), "{text}: {d:#?}");
+            assert!(d.iter().all(|d| d.position.is_some()), "{text}: {d:#?}");
+        }
+    }
+}

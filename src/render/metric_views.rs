@@ -1,0 +1,342 @@
+//! The views of metrics, KPIs and goal progress that templates see, with
+//! every number already formatted by unit. A figure that cannot be computed
+//! arrives as `n/a` with its reason, for a `title` hover text.
+
+use serde::Serialize;
+
+use super::context::{RoleLink, role_link};
+use crate::chart::{self, Frame, Series};
+use crate::metrics::compute::{self, Change, Direction, Figure, Kpi, NotAvailable, Progress};
+use crate::metrics::{Better, Decimal, Metric, Status, Unit, format};
+use crate::model::Site;
+use crate::quarter::Quarter;
+
+/// Where a metric's page lives.
+pub fn metric_url(id: &str) -> String {
+    format!("metrics/{id}/")
+}
+
+/// How many quarters a sparkline shows.
+pub const SPARK_QUARTERS: i32 = 8;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricLink {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub unit: Unit,
+    pub better: Option<Better>,
+    pub description: Option<String>,
+    pub owner: Option<RoleLink>,
+}
+
+pub fn metric_link(site: &Site, m: &Metric) -> MetricLink {
+    MetricLink {
+        id: m.id.clone(),
+        title: m.title.clone(),
+        url: metric_url(&m.id),
+        unit: m.unit,
+        better: m.better,
+        description: m.description.clone(),
+        owner: m.owner.as_ref().map(|r| role_link(site, &r.id)),
+    }
+}
+
+/// A number ready to print, or `n/a` and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    /// `$1.30M`, or `n/a`.
+    pub text: String,
+    /// Every digit, for a hover text: `$1,302,000`.
+    pub exact: Option<String>,
+    /// The exact value as a JSON number; `null` when not available.
+    pub value: Option<Decimal>,
+    pub reason: Option<String>,
+}
+
+impl FigureView {
+    fn na(reason: &NotAvailable) -> FigureView {
+        FigureView { text: "n/a".into(), exact: None, value: None, reason: Some(reason.0.clone()) }
+    }
+
+    pub fn of(unit: Unit, f: &Figure) -> FigureView {
+        match f {
+            Ok(v) => FigureView { text: format::value(unit, *v), exact: Some(format::exact(unit, *v)), value: Some(*v), reason: None },
+            Err(e) => FigureView::na(e),
+        }
+    }
+
+    fn change(unit: Unit, f: &Figure) -> FigureView {
+        match f {
+            Ok(v) => FigureView { text: format::change(unit, *v), exact: Some(format::exact(unit, *v)), value: Some(*v), reason: None },
+            Err(e) => FigureView::na(e),
+        }
+    }
+
+    fn ratio(f: &Figure) -> FigureView {
+        match f {
+            Ok(v) => FigureView { text: format::percent_change(*v), exact: None, value: Some(*v), reason: None },
+            Err(e) => FigureView::na(e),
+        }
+    }
+}
+
+/// A change: the difference, the percent change, the one to show first, and
+/// whether it is good news.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub abs: FigureView,
+    pub pct: FigureView,
+    /// `−8.1%`, or `+5.2 pp` for percent metrics.
+    pub text: String,
+    /// The other form, for a hover text: `−$115K`.
+    pub detail: Option<String>,
+    pub reason: Option<String>,
+    /// `good`, `bad`, `flat` or `none`: for colour, never the only signal.
+    pub tone: &'static str,
+}
+
+fn change_view(unit: Unit, better: Option<Better>, c: &Change) -> ChangeView {
+    let abs = FigureView::change(unit, &c.abs);
+    let pct = FigureView::ratio(&c.ratio);
+    let (primary, secondary) = if unit == Unit::Percent || pct.value.is_none() { (&abs, &pct) } else { (&pct, &abs) };
+    let tone = match (&c.abs, better) {
+        (Ok(d), _) if d.is_zero() => "flat",
+        (Ok(d), Some(b)) => {
+            if d.is_negative() == (b == Better::Lower) {
+                "good"
+            } else {
+                "bad"
+            }
+        }
+        _ => "none",
+    };
+    ChangeView {
+        text: primary.text.clone(),
+        detail: secondary.value.is_some().then(|| secondary.text.clone()),
+        reason: primary.reason.clone().or_else(|| secondary.reason.clone()),
+        abs,
+        pct,
+        tone,
+    }
+}
+
+/// An on track / at risk / off track badge, or `n/a` and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusBadge {
+    /// `on-track`, `at-risk`, `off-track` or `none`.
+    pub id: &'static str,
+    pub label: &'static str,
+    pub reason: Option<String>,
+}
+
+pub fn badge(s: &Result<Status, NotAvailable>) -> StatusBadge {
+    match s {
+        Ok(s) => StatusBadge { id: s.id(), label: s.label(), reason: None },
+        Err(e) => StatusBadge { id: "none", label: "n/a", reason: Some(e.0.clone()) },
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendView {
+    /// `improving`, `worsening`, `flat`, `up`, `down` or `unknown`.
+    pub direction: Direction,
+    pub label: &'static str,
+    /// A small inline SVG (print with `| safe`).
+    pub sparkline: String,
+}
+
+/// One metric's KPIs for one quarter, as a tile or a table row shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiView {
+    pub metric: MetricLink,
+    pub quarter: Quarter,
+    pub quarter_label: String,
+    pub value: FigureView,
+    pub previous: FigureView,
+    pub qoq: ChangeView,
+    pub year_ago: FigureView,
+    pub yoy: ChangeView,
+    pub target: FigureView,
+    pub to_target: ChangeView,
+    pub status: StatusBadge,
+    pub trend: TrendView,
+}
+
+pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> Result<KpiView, String> {
+    let k: Kpi = compute::kpi(m, q, tolerance(site));
+    let trend = TrendView {
+        direction: k.trend.direction,
+        label: k.trend.direction.label(),
+        sparkline: sparkline(m, q, id_hint)?,
+    };
+    Ok(KpiView {
+        metric: metric_link(site, m),
+        quarter: q,
+        quarter_label: q.label(),
+        value: FigureView::of(m.unit, &k.value),
+        previous: FigureView::of(m.unit, &k.previous),
+        qoq: change_view(m.unit, m.better, &k.qoq),
+        year_ago: FigureView::of(m.unit, &k.year_ago),
+        yoy: change_view(m.unit, m.better, &k.yoy),
+        target: FigureView::of(m.unit, &k.target),
+        to_target: change_view(m.unit, m.better, &k.to_target),
+        status: badge(&k.status),
+        trend,
+    })
+}
+
+/// The site's default at-risk band.
+pub fn tolerance(site: &Site) -> Decimal {
+    Decimal::from_f64(site.config.status_tolerance).unwrap_or_else(|| Decimal::parse("0.05").unwrap_or(Decimal::ZERO))
+}
+
+/// The quarters `first..=last`, oldest first.
+pub fn quarter_range(first: Quarter, last: Quarter) -> Vec<Quarter> {
+    std::iter::successors(Some(first), |q| Some(q.next())).take_while(|q| *q <= last).take(400).collect()
+}
+
+/// A metric's values over `quarters`.
+pub fn series(m: &Metric, quarters: &[Quarter], label: &str) -> Series {
+    Series { label: label.to_string(), values: quarters.iter().map(|q| m.value(*q)).collect() }
+}
+
+/// The target in force in each of `quarters`, if the metric has any.
+pub fn target_series(m: &Metric, quarters: &[Quarter]) -> Option<Series> {
+    let values: Vec<Option<Decimal>> = quarters.iter().map(|q| m.target_for(*q)).collect();
+    values.iter().any(Option::is_some).then(|| Series { label: "Target".into(), values })
+}
+
+fn sparkline(m: &Metric, q: Quarter, id_hint: &str) -> Result<String, String> {
+    let quarters = quarter_range(q.offset(1 - SPARK_QUARTERS), q);
+    let s = series(m, &quarters, &m.title);
+    let shown: Vec<String> = quarters
+        .iter()
+        .zip(&s.values)
+        .filter_map(|(q, v)| v.map(|v| format!("{} {}", q.label(), format::value(m.unit, v))))
+        .collect();
+    let desc = if shown.is_empty() { format!("No values from {} to {}", quarters[0].label(), q.label()) } else { shown.join(", ") };
+    let frame = Frame {
+        id: chart::id_from(&[id_hint, &m.id, "spark", &q.to_string()]),
+        title: format!("{}, last {} quarters", m.title, SPARK_QUARTERS),
+        desc,
+        unit: m.unit,
+    };
+    chart::sparkline(&frame, &quarters, &s, m.target_for(q)).map(|c| c.svg).map_err(|e| e.to_string())
+}
+
+/// A goal's key results with their progress, and the goal's overall status.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalProgressView {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub owners: Vec<RoleLink>,
+    pub quarter: Option<Quarter>,
+    pub status: StatusBadge,
+    pub key_results: Vec<KeyResultProgressView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyResultProgressView {
+    pub description: Option<String>,
+    pub metric: Option<MetricLink>,
+    /// The metric id as written, also when the metric is unknown.
+    pub metric_id: String,
+    pub target: FigureView,
+    pub by: Option<String>,
+    pub baseline: Option<QuarterValue>,
+    pub current: Option<QuarterValue>,
+    /// Share of the way from the baseline to the target, `0`–`100` for a
+    /// progress bar; the text may go beyond (`112%`) or be `n/a`.
+    pub percent: u8,
+    pub progress: FigureView,
+    pub status: StatusBadge,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterValue {
+    pub quarter: Quarter,
+    pub quarter_label: String,
+    pub value: FigureView,
+}
+
+/// Progress of goal `goal` as of quarter `as_of` (the latest data when `None`).
+pub fn goal_progress(site: &Site, goal: &str, as_of: Option<Quarter>) -> Option<GoalProgressView> {
+    let &page = site.goals.get(goal)?;
+    let p = site.page(page);
+    let fm = p.front();
+    let key_results: Vec<(KeyResultProgressView, Result<Status, NotAvailable>)> = fm
+        .key_results
+        .iter()
+        .map(|kr| {
+            let Some(m) = site.metrics.get(&kr.metric.id) else {
+                let reason = NotAvailable(format!("no metric `{}`", kr.metric.id));
+                return (
+                    KeyResultProgressView {
+                        description: kr.description.clone(),
+                        metric: None,
+                        metric_id: kr.metric.id.clone(),
+                        target: FigureView::na(&reason),
+                        by: kr.by.map(|q| q.to_string()),
+                        baseline: None,
+                        current: None,
+                        percent: 0,
+                        progress: FigureView::na(&reason),
+                        status: badge(&Err(reason.clone())),
+                    },
+                    Err(reason),
+                );
+            };
+            let target = kr.target.and_then(Decimal::from_f64);
+            let pr: Progress = compute::progress(m, target, kr.by, as_of, tolerance(site));
+            let qv = |(q, v): (Quarter, Decimal)| QuarterValue { quarter: q, quarter_label: q.label(), value: FigureView::of(m.unit, &Ok(v)) };
+            let percent = pr
+                .share
+                .as_ref()
+                .ok()
+                .and_then(|s| s.checked_mul(Decimal::HUNDRED))
+                .map_or(0, |p| p.round(0).to_f64().clamp(0.0, 100.0) as u8);
+            let progress = match &pr.share {
+                Ok(s) => FigureView { text: format::fraction(*s), exact: None, value: Some(*s), reason: None },
+                Err(e) => FigureView::na(e),
+            };
+            (
+                KeyResultProgressView {
+                    description: kr.description.clone(),
+                    metric: Some(metric_link(site, m)),
+                    metric_id: m.id.clone(),
+                    target: FigureView::of(m.unit, &pr.target),
+                    by: pr.by.map(|q| q.to_string()),
+                    baseline: pr.baseline.map(qv),
+                    current: pr.current.map(qv),
+                    percent,
+                    progress,
+                    status: badge(&pr.status),
+                },
+                pr.status,
+            )
+        })
+        .collect();
+    let overall = compute::overall(key_results.iter().map(|(_, s)| s));
+    Some(GoalProgressView {
+        id: goal.to_string(),
+        title: p.title.clone(),
+        url: p.url().to_string(),
+        owners: fm.owners.iter().chain(fm.owner.iter()).map(|r| role_link(site, &r.id)).collect(),
+        quarter: as_of,
+        status: badge(&overall),
+        key_results: key_results.into_iter().map(|(v, _)| v).collect(),
+    })
+}
+
+/// The quarter a page's components default to: a report's own quarter.
+pub fn page_quarter(site: &Site, page: crate::model::PageId) -> Option<Quarter> {
+    let p = site.page(page);
+    (p.kind() == crate::kind::Kind::Report).then_some(p.front().quarter).flatten()
+}
+
+/// The latest quarter with a value among `metrics`.
+pub fn latest_of<'a>(metrics: impl IntoIterator<Item = &'a Metric>) -> Option<Quarter> {
+    metrics.into_iter().filter_map(Metric::latest_quarter).max()
+}

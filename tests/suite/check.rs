@@ -1,0 +1,195 @@
+//! `casebook check`: text and JSON reports, exit codes, strictness, the
+//! editorial warnings and the external link check (against a local server).
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+
+use crate::harness::{SiteTest, TODAY};
+
+const ROLE: &str = "---\ntitle: General Counsel\ndescription: Leads the department.\n---\n";
+
+fn clean_site() -> SiteTest {
+    SiteTest::with_files(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\ndescription: The handbook.\n---\nWelcome.\n",
+        ),
+        (
+            "content/roles/_index.md",
+            "---\ntitle: Roles\ndescription: Who does what.\n---\n",
+        ),
+        ("content/roles/general-counsel.md", ROLE),
+    ])
+}
+
+fn check(t: &SiteTest, extra: &[&str]) -> crate::harness::Run {
+    let mut args = vec!["check", "--today", TODAY];
+    args.extend_from_slice(extra);
+    t.run(&args)
+}
+
+fn json(run: &crate::harness::Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
+}
+
+#[test]
+fn clean_site_passes_and_writes_nothing() {
+    let t = clean_site();
+    let run = check(&t, &[]);
+    run.assert_code(0);
+    assert_eq!(run.stdout.trim(), "no problems found");
+    assert!(!t.path("public").exists(), "check must not write output");
+}
+
+#[test]
+fn errors_are_reported_in_text_and_json_with_exit_1() {
+    let t = clean_site();
+    t.create(
+        "content/policies/retention.md",
+        "---\ntitle: Retention\ndescription: Keep records.\nowner: general-counsl\neffective: 2026-01-01\n---\nText.\n",
+    );
+    let text = check(&t, &[]);
+    text.assert_code(1);
+    assert!(
+        text.stdout.contains("error: unknown role `general-counsl`"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("--> content/policies/retention.md:4:8"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("1 error, 0 warnings"), "{}", text.stdout);
+
+    let run = check(&t, &["--format", "json"]);
+    run.assert_code(1);
+    let report = json(&run);
+    assert_eq!(report["schema"], 1);
+    assert_eq!(report["errors"], 1);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["message"], "unknown role `general-counsl`");
+    assert_eq!(d["file"], "content/policies/retention.md");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(4), Some(8)));
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("did you mean `general-counsel`?"),
+        "{d}"
+    );
+}
+
+#[test]
+fn editorial_warnings_pass_unless_strict() {
+    let t = clean_site();
+    // Effective 2025-09-01, reviewed every 12 months: due 2026-09-01, overdue on 2026-11-27.
+    t.create(
+        "content/policies/retention.md",
+        "---\ntitle: Retention\nowner: general-counsel\neffective: 2025-09-01\nreview_every: 12 months\n---\nText.\n",
+    );
+    let run = check(&t, &["--format", "json"]);
+    run.assert_code(0);
+    let report = json(&run);
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "page has no description",
+            "policy review is overdue: it was due on 2026-09-01"
+        ]
+    );
+    let overdue = &report["diagnostics"][1];
+    assert_eq!(overdue["line"], 5, "points at review_every: {overdue}");
+    assert_eq!(report["warnings"], 2);
+
+    check(&t, &["--strict"]).assert_code(1);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let t = clean_site();
+    assert_eq!(check(&t, &["--format", "xml"]).code, 2);
+}
+
+/// A one-thread HTTP server on loopback: `/ok` answers 200, anything else 404.
+fn serve(requests: usize) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let mut stream = stream.unwrap();
+            let mut buf = [0u8; 2048];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let status = if request.split_whitespace().nth(1) == Some("/ok") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn external_links_are_checked_and_good_answers_cached() {
+    // /ok: HEAD 200. /gone: HEAD 404, then GET 404. Three requests in all.
+    let (base, server) = serve(3);
+    let t = clean_site();
+    t.create(
+        "content/links.md",
+        &format!("---\ntitle: Links\ndescription: Outside links.\n---\n[fine]({base}/ok)\n\n[dead]({base}/gone)\n"),
+    );
+    let run = check(&t, &["--external", "--format", "json"]);
+    server.join().unwrap();
+    run.assert_code(1);
+    let report = json(&run);
+    let d = &report["diagnostics"][0];
+    assert_eq!(report["errors"], 1, "{report}");
+    assert_eq!(
+        d["message"],
+        format!("external link is broken: `{base}/gone` answers 404")
+    );
+    assert_eq!(
+        (d["file"].as_str(), d["line"].as_u64()),
+        (Some("content/links.md"), Some(7))
+    );
+
+    // The server is gone now: the good answer comes from the cache, the
+    // broken one is asked again and cannot be reached, which is a warning.
+    let again = check(&t, &["--external", "--format", "json"]);
+    again.assert_code(0);
+    let report = json(&again);
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with(&format!("external link could not be checked: `{base}/gone`")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn without_external_no_network_is_used() {
+    let t = clean_site();
+    t.create(
+        "content/links.md",
+        "---\ntitle: Links\ndescription: x.\n---\n[x](http://127.0.0.1:9/nothing-listens-here)\n",
+    );
+    check(&t, &[]).assert_code(0);
+}
