@@ -22,22 +22,39 @@ fn main() {
     let quarters: Vec<Quarter> = (0..12).map(|i| start.offset(i)).collect();
     let usd = Unit::parse("USD").expect("USD is known");
     let values = [
-        "1580000", "1625000", "1610000", "1655000", "1598000", "1640000", "1585000", "1512000", "1448000", "1417000", "1302000",
+        "1580000", "1625000", "1610000", "1655000", "1598000", "1640000", "1585000", "1512000", "1448000", "1417000",
+        "1302000",
     ];
-    let actual = Series { label: "Outside counsel spend".into(), values: values.iter().map(|v| Some(d(v))).chain([None]).collect() };
+    let actual = Series {
+        label: "Outside counsel spend".into(),
+        values: values.iter().map(|v| Some(d(v))).chain([None]).collect(),
+    };
     let target = Series {
         label: "Target".into(),
-        values: (0..12).map(|i| (i >= 7).then(|| d(["1500000", "1450000", "1400000", "1325000", "1250000"][i - 7]))).collect(),
+        values: (0..12)
+            .map(|i| (i >= 7).then(|| d(["1500000", "1450000", "1400000", "1325000", "1250000"][i - 7])))
+            .collect(),
     };
-    let parts: Vec<Series> = ["Litigation", "Commercial & IP", "Employment", "M&A & Corporate", "Regulatory"]
+    let parts: Vec<Series> = [
+        "Litigation",
+        "Commercial & IP",
+        "Employment",
+        "M&A & Corporate",
+        "Regulatory",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(c, name)| Series {
+        label: (*name).into(),
+        values: (0..4)
+            .map(|q| Some(Decimal::from_int(100_000 + 50_000 * c as i64 + 10_000 * q)))
+            .collect(),
+    })
+    .collect();
+    let one_quarter: Vec<(String, Decimal)> = parts
         .iter()
-        .enumerate()
-        .map(|(c, name)| Series {
-            label: (*name).into(),
-            values: (0..4).map(|q| Some(Decimal::from_int(100_000 + 50_000 * c as i64 + 10_000 * q))).collect(),
-        })
+        .map(|s| (s.label.clone(), s.values[3].unwrap_or_default()))
         .collect();
-    let one_quarter: Vec<(String, Decimal)> = parts.iter().map(|s| (s.label.clone(), s.values[3].unwrap_or_default())).collect();
     let frame = |i: usize| Frame {
         id: format!("chart-{i}"),
         title: "Outside counsel spend".into(),
@@ -52,7 +69,15 @@ fn main() {
             "bar" => chart::bars(&f, &quarters, &actual, Some(&target)),
             "stacked" => chart::stacked(&f, &quarters[8..], &parts),
             "horizontal" => chart::horizontal(&f, &one_quarter),
-            "sparkline" => chart::sparkline(&f, &quarters[8..], &Series { label: "x".into(), values: actual.values[7..11].to_vec() }, Some(d("1325000"))),
+            "sparkline" => chart::sparkline(
+                &f,
+                &quarters[8..],
+                &Series {
+                    label: "x".into(),
+                    values: actual.values[7..11].to_vec(),
+                },
+                Some(d("1325000")),
+            ),
             _ => chart::compare(&f, &quarters, &[actual.clone(), target.clone()]),
         };
         r.expect("charts draw")
@@ -73,7 +98,9 @@ fn main() {
         bytes / n.max(1)
     );
     if let Some(dir) = dir {
-        let mut html = String::from("<!doctype html><meta charset=utf-8><style>body{font-family:sans-serif;max-width:700px}svg.chart-svg{width:100%;height:auto;border:1px solid #eee}</style>");
+        let mut html = String::from(
+            "<!doctype html><meta charset=utf-8><style>body{font-family:sans-serif;max-width:700px}svg.chart-svg{width:100%;height:auto;border:1px solid #eee}</style>",
+        );
         for (i, kind) in kinds.iter().enumerate() {
             html.push_str(&format!("<h2>{kind}</h2>{}", draw(i).svg));
         }

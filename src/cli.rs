@@ -1,4 +1,4 @@
-//! The command line: `casebook init | new | build`.
+//! The command line: `casebook init | new | build | check | serve`.
 
 use std::path::PathBuf;
 
@@ -37,6 +37,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every validation without writing anything; exit 1 on errors
     Check(CheckArgs),
+    /// Serve the site from memory, rebuild what changed on save, reload the browser
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -67,6 +69,9 @@ pub struct CheckArgs {
     /// Also check http(s) links over the network (cached for a day)
     #[arg(long)]
     pub external: bool,
+    /// Check as the build for this audience does [default: each of `publish:`, else `default_audience`]
+    #[arg(long, value_name = "NAME")]
+    pub audience: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -101,6 +106,40 @@ pub struct BuildArgs {
     /// Print nothing but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
+    /// Publish only what this audience may see [default: each of `publish:` into its own folder, else `default_audience`]
+    #[arg(long, value_name = "NAME")]
+    pub audience: Option<String>,
+    /// Treat warnings as errors, e.g. a link to a page this audience does not see
+    #[arg(long)]
+    pub strict: bool,
+    /// Also print each board report to report.pdf with a headless Chromium found on the PATH
+    #[arg(long)]
+    pub pdf: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on
+    #[arg(long, short, default_value_t = crate::serve::DEFAULT_PORT)]
+    pub port: u16,
+    /// Address to listen on; anything but a loopback address exposes the site to the network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Compute policy statuses as of this day instead of today
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
+    /// Show only what this audience may see [default: `default_audience`]
+    #[arg(long, value_name = "NAME")]
+    pub audience: Option<String>,
+    /// Check the files for changes every half second instead of asking the system
+    /// (for network drives, WSL and some containers)
+    #[arg(long)]
+    pub poll: bool,
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {

@@ -33,6 +33,8 @@ const KEYS: &[&str] = &[
     "kinds",
     "version",
     "language",
+    "publish",
+    "safe_html",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -54,6 +56,8 @@ struct RawConfig {
     kinds: Option<BTreeMap<String, String>>,
     version: Option<String>,
     language: Option<String>,
+    publish: Option<Vec<String>>,
+    safe_html: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +96,11 @@ pub struct Config {
     /// Shown in the footer; falls back to `git describe` when absent.
     pub version: Option<String>,
     pub language: String,
+    /// Audiences `build` publishes, each into `<output_dir>/<audience>/`;
+    /// empty for one build for `default_audience`.
+    pub publish: Vec<String>,
+    /// Sanitise raw HTML in Markdown (scripts, event handlers, `javascript:` URLs).
+    pub safe_html: bool,
 }
 
 impl Default for Config {
@@ -114,6 +123,8 @@ impl Default for Config {
             kinds: default_kinds(),
             version: None,
             language: "en".into(),
+            publish: Vec::new(),
+            safe_html: false,
         }
     }
 }
@@ -203,8 +214,59 @@ impl Config {
         field!(kinds);
         field!(version);
         field!(language);
+        field!(publish);
+        field!(safe_html);
         validate(raw, &map, text, diags)
     }
+}
+
+/// `publish:` must list configured audiences, each once; an error points at
+/// the offending name.
+fn check_publish(
+    publish: Vec<String>,
+    audiences: &[String],
+    map: &yaml::LocatedMap,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    let start = map.get("publish").map(|v| yaml::position(v, text, 0));
+    let at = |name: &str| -> Option<crate::diag::Position> {
+        let p = start.as_ref()?;
+        let line_start: usize = text.split_inclusive('\n').take(p.line - 1).map(str::len).sum();
+        let found = text[line_start..].find(name).map_or(line_start, |i| line_start + i);
+        Some(crate::diag::Position::at_byte(text, found, name.len()))
+    };
+    let mut out: Vec<String> = Vec::new();
+    for name in publish {
+        let problem = if !audiences.contains(&name) {
+            Some((
+                format!("`publish` names unknown audience `{name}`"),
+                suggest(
+                    &name,
+                    audiences.iter().map(String::as_str),
+                    &format!("audiences: {}", audiences.join(", ")),
+                ),
+            ))
+        } else if out.contains(&name) {
+            Some((
+                format!("`publish` names `{name}` twice"),
+                "list each audience once".to_string(),
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some((msg, help)) => {
+                let mut e = Diagnostic::error(msg).in_file(FILE_NAME).help(help);
+                if let Some(p) = at(&name) {
+                    e = e.at(p);
+                }
+                diags.push(e);
+            }
+            None => out.push(name),
+        }
+    }
+    out
 }
 
 fn field_value<T: serde::de::DeserializeOwned>(v: &yaml::Located, key: &str, text: &str) -> Result<T, Diagnostic> {
@@ -219,12 +281,21 @@ fn help_for(key: &str) -> String {
         "audiences" => "a list, e.g. `audiences: [public, internal, board, legal-only]`".into(),
         "versions" => "e.g. `versions: {tags: \"handbook-*\", keep: 10}`".into(),
         "kinds" => "a map of folder to kind, e.g. `kinds: {Policies: policy}`".into(),
+        "publish" => "a list of audiences to build, each into its own folder, e.g. `publish: [public, board]`".into(),
+        "safe_html" => "`safe_html: true` or `safe_html: false`".into(),
         _ => format!("`{key}` takes a text value"),
     }
 }
 
-fn validate(raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut Diagnostics) -> Config {
+fn validate(mut raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut Diagnostics) -> Config {
     let d = Config::default();
+    let publish = check_publish(
+        raw.publish.take().unwrap_or_default(),
+        raw.audiences.as_ref().unwrap_or(&d.audiences),
+        map,
+        text,
+        diags,
+    );
     let at = |key: &str| map.get(key).map(|v| yaml::position(v, text, 0));
     let mut err = |key: &str, msg: String, help: &str| {
         let mut e = Diagnostic::error(msg).in_file(FILE_NAME).help(help);
@@ -251,6 +322,8 @@ fn validate(raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut Diag
         kinds,
         version,
         language,
+        publish: _,
+        safe_html,
     } = raw;
 
     let fiscal_year_start = match fiscal_year_start {
@@ -353,6 +426,8 @@ fn validate(raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut Diag
         kinds: kind_map,
         version: non_empty(version),
         language: non_empty(language).unwrap_or(d.language),
+        publish,
+        safe_html: safe_html.unwrap_or(false),
     }
 }
 
@@ -396,6 +471,31 @@ mod tests {
         );
         assert!(msgs.iter().any(|m| m.contains("unknown kind `polcy`")), "{msgs:?}");
         assert_eq!(c.fiscal_year_start, 1);
+    }
+
+    #[test]
+    fn publish_names_configured_audiences_once() {
+        let mut diags = Diagnostics::default();
+        let c = Config::parse("safe_html: true\npublish: [public, bord, public]\n", &mut diags);
+        assert!(c.safe_html);
+        assert_eq!(c.publish, ["public"]);
+        let msgs: Vec<_> = diags.items.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "`publish` names unknown audience `bord`",
+                "`publish` names `public` twice"
+            ]
+        );
+        let p = diags.items[0].position.as_ref().unwrap();
+        assert_eq!((p.line, p.column), (2, 19));
+        assert!(
+            diags.items[0]
+                .help
+                .as_ref()
+                .unwrap()
+                .starts_with("did you mean `board`?")
+        );
     }
 
     #[test]

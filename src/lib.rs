@@ -13,23 +13,31 @@
 //!
 //! Every problem is a located [`diag::Diagnostic`]; a build reports all of
 //! them and writes nothing when any is an error.
+//!
+//! [`serve`] runs the same stages incrementally: it keeps a build in memory
+//! and re-runs, per change, only what the changed files can affect.
 
-pub mod check;
 pub mod chart;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod external;
+pub mod history;
 pub mod kind;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod parse;
 pub mod paths;
+pub mod publish;
 pub mod quarter;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod source;
+pub mod versioned;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +57,10 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
+    /// The audience to publish for; `None` is `default_audience` from the config.
+    pub audience: Option<String>,
+    /// Report pages link the `report.pdf` that `build --pdf` prints next to them.
+    pub pdf: bool,
 }
 
 /// A site rendered into memory, ready to be written.
@@ -58,6 +70,10 @@ pub struct Built {
     pub page_count: usize,
     /// Warnings only: a build with errors returns `Err`.
     pub diagnostics: Diagnostics,
+    /// URLs of the board report pages, for `build --pdf`.
+    pub reports: Vec<String>,
+    /// Said once, not problems: no git history, a shallow clone.
+    pub notices: Vec<history::Notice>,
 }
 
 /// Builds the site at `root` into memory. Writing is the caller's job
@@ -65,10 +81,25 @@ pub struct Built {
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let mut diags = Diagnostics::default();
     match pipeline(root, opts, &mut diags) {
-        Some(Pipeline { config, site, files }) if !diags.has_errors() => Ok(Built {
-            page_count: site.pages.len(),
+        Some(Pipeline {
             config,
-            files,
+            site,
+            mut files,
+            versions,
+        }) if !diags.has_errors() => Ok(Built {
+            notices: versions.notices.clone(),
+            files: {
+                files.extend(versioned::render(root, &config, opts, versions, &mut diags));
+                files
+            },
+            page_count: site.pages.len(),
+            reports: site
+                .pages
+                .iter()
+                .filter(|p| p.kind() == kind::Kind::Report && !p.is_section())
+                .map(|p| p.url().to_string())
+                .collect(),
+            config,
             diagnostics: diags.sorted(),
         }),
         _ => Err(diags.sorted()),
@@ -80,6 +111,8 @@ pub struct Pipeline {
     pub config: Config,
     pub site: model::Site,
     pub files: Vec<OutputFile>,
+    /// The published versions (git tags), rendered by [`build`].
+    pub versions: versioned::Prepared,
 }
 
 /// Every stage short of writing. Stops early only where later stages could
@@ -89,27 +122,52 @@ pub fn pipeline(root: &Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Op
     if diags.has_errors() {
         return None;
     }
+    let resolve_opts = match resolve_options(opts, &config) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
     let sources = source::walk(root, &config.content_dir, diags);
     let parsed = parse::pages(&sources, &config, diags);
-    let site = model::resolve(
-        parsed,
-        &sources,
-        &config,
-        &model::ResolveOptions {
-            today: opts.today,
-            drafts: opts.drafts,
-        },
-        diags,
-    );
+    let mut site = model::resolve(parsed, &sources, &config, &resolve_opts, diags);
     let mut theme = render::theme::Theme::load(root, &config.theme, diags)?;
     if diags.has_errors() {
         return None;
     }
+    let versions = versioned::prepare(root, &config, &resolve_opts, &mut site, diags);
+    set_globals(&mut theme, opts);
     let progress = progress_bar(opts.progress);
-    let version = config.version.clone().or_else(|| git_describe(root));
-    let files = render::site(&site, &mut theme, version, &progress, diags);
+    let files = render::site(&site, &mut theme, site_version(root, &config), &progress, diags);
     progress.finish_and_clear();
-    Some(Pipeline { config, site, files })
+    Some(Pipeline {
+        config,
+        site,
+        files,
+        versions,
+    })
+}
+
+/// How to resolve the site for `opts`, the same for `build` and `serve`.
+pub fn resolve_options(opts: &BuildOptions, config: &Config) -> Result<model::ResolveOptions, diag::Diagnostic> {
+    let audience = opts.audience.clone().unwrap_or_else(|| config.default_audience.clone());
+    model::audience::check_name(config, &audience)?;
+    Ok(model::ResolveOptions {
+        today: opts.today,
+        drafts: opts.drafts,
+        audience,
+    })
+}
+
+/// Template globals from the command line, the same for `build` and `serve`.
+pub fn set_globals(theme: &mut render::theme::Theme, opts: &BuildOptions) {
+    theme.insert_global("pdf_reports", &opts.pdf);
+}
+
+/// The version shown in the footer: `version` from the config, else `git describe`.
+pub fn site_version(root: &Path, config: &Config) -> Option<String> {
+    config.version.clone().or_else(|| git_describe(root))
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {

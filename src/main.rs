@@ -10,6 +10,7 @@ fn main() {
         Command::New { kind, title, site } => cmd::new::run(*kind, title, &site.root, cmd::today()),
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     std::process::exit(outcome.exit_code());
 }

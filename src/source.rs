@@ -89,6 +89,18 @@ pub fn walk(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<Sou
     files
 }
 
+/// Reads the one content file at `rel` (content-relative, `/`-separated)
+/// exactly as [`walk`] would, for callers that know what changed.
+pub fn read(root: &Path, content_dir: &Path, rel: &str) -> Result<SourceFile, Diagnostic> {
+    read_text(SourceFile {
+        rel: rel.to_string(),
+        file: display_path(&content_dir.join(rel)),
+        abs: root.join(content_dir).join(rel),
+        kind: classify(rel),
+        text: String::new(),
+    })
+}
+
 fn read_text(mut f: SourceFile) -> Result<SourceFile, Diagnostic> {
     if f.kind == FileKind::Asset {
         return Ok(f);
@@ -119,7 +131,8 @@ pub fn decode(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
     }
 }
 
-fn classify(rel: &str) -> FileKind {
+/// What a content file is, from its path alone.
+pub fn classify(rel: &str) -> FileKind {
     let lower = rel.to_ascii_lowercase();
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
         FileKind::Markdown

@@ -25,7 +25,10 @@ impl Ticks {
     /// Tick labels formatted by unit, with the decimals the step needs.
     pub fn labels(&self, unit: Unit) -> Vec<String> {
         let largest = self.low().abs().max(self.high().abs());
-        self.values.iter().map(|v| format::tick(unit, *v, self.step, largest)).collect()
+        self.values
+            .iter()
+            .map(|v| format::tick(unit, *v, self.step, largest))
+            .collect()
     }
 }
 
@@ -35,7 +38,11 @@ pub fn nice(lo: Decimal, hi: Decimal, wanted: u32) -> Ticks {
     let (mut lo, mut hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
     if lo == hi {
         // A flat series: give it room around its value.
-        let pad = if lo.is_zero() { Decimal::ONE } else { lo.abs().checked_div(Decimal::from_int(10)).unwrap_or(Decimal::ONE) };
+        let pad = if lo.is_zero() {
+            Decimal::ONE
+        } else {
+            lo.abs().checked_div(Decimal::from_int(10)).unwrap_or(Decimal::ONE)
+        };
         let non_negative = !lo.is_negative();
         lo = lo.checked_sub(pad).unwrap_or(lo);
         hi = hi.checked_add(pad).unwrap_or(hi);
@@ -44,7 +51,9 @@ pub fn nice(lo: Decimal, hi: Decimal, wanted: u32) -> Ticks {
         }
     }
     let span = hi.checked_sub(lo).unwrap_or(Decimal::ONE);
-    let raw = span.checked_div(Decimal::from_int(i64::from(wanted.max(1)))).unwrap_or(Decimal::ONE);
+    let raw = span
+        .checked_div(Decimal::from_int(i64::from(wanted.max(1))))
+        .unwrap_or(Decimal::ONE);
     let step = nice_step(raw);
     let first = floor_to(lo, step);
     let mut values = vec![first];
@@ -90,13 +99,21 @@ fn nice_step(raw: Decimal) -> Decimal {
 fn floor_to(v: Decimal, step: Decimal) -> Decimal {
     let Some(q) = v.checked_div(step) else { return v };
     let whole = q.round(0);
-    let whole = if whole > q { whole.checked_sub(Decimal::ONE).unwrap_or(whole) } else { whole };
+    let whole = if whole > q {
+        whole.checked_sub(Decimal::ONE).unwrap_or(whole)
+    } else {
+        whole
+    };
     whole.checked_mul(step).unwrap_or(v)
 }
 
 /// A quarter for an axis: `Q3 2026`, or `Q3 ’26` when space is short.
 pub fn quarter_label(q: Quarter, short: bool) -> String {
-    if short { format!("Q{} ’{:02}", q.q, q.year.rem_euclid(100)) } else { q.label() }
+    if short {
+        format!("Q{} ’{:02}", q.q, q.year.rem_euclid(100))
+    } else {
+        q.label()
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +131,10 @@ mod tests {
     #[test]
     fn nice_ticks_cover_the_range() {
         assert_eq!(ticks("0", "1655000"), ["0", "500000", "1000000", "1500000", "2000000"]);
-        assert_eq!(ticks("1302000", "1655000"), ["1300000", "1400000", "1500000", "1600000", "1700000"]);
+        assert_eq!(
+            ticks("1302000", "1655000"),
+            ["1300000", "1400000", "1500000", "1600000", "1700000"]
+        );
         assert_eq!(ticks("3.6", "4.3"), ["3.6", "3.8", "4", "4.2", "4.4"]);
         assert_eq!(ticks("0", "100"), ["0", "20", "40", "60", "80", "100"]);
         assert_eq!(ticks("-5", "12"), ["-5", "0", "5", "10", "15"]);
@@ -130,7 +150,10 @@ mod tests {
     #[test]
     fn labels_follow_the_unit() {
         let t = nice(d("1302000"), d("1655000"), 5);
-        assert_eq!(t.labels(Unit::parse("USD").unwrap()), ["$1.3M", "$1.4M", "$1.5M", "$1.6M", "$1.7M"]);
+        assert_eq!(
+            t.labels(Unit::parse("USD").unwrap()),
+            ["$1.3M", "$1.4M", "$1.5M", "$1.6M", "$1.7M"]
+        );
         let t = nice(d("0"), d("62.5"), 5);
         assert_eq!(t.labels(Unit::Percent), ["0%", "20%", "40%", "60%", "80%"]);
     }

@@ -10,12 +10,25 @@ use crate::quarter::Quarter;
 /// Half the width of a bar, in category units.
 pub(crate) const HALF_BAR: f64 = 0.32;
 
-pub fn bars(frame: &Frame, quarters: &[Quarter], actual: &Series, target: Option<&Series>) -> Result<Chart, ChartError> {
+pub fn bars(
+    frame: &Frame,
+    quarters: &[Quarter],
+    actual: &Series,
+    target: Option<&Series>,
+) -> Result<Chart, ChartError> {
     let target = target.filter(|t| t.values.iter().any(Option::is_some));
     let ticks = value_ticks(std::iter::once(actual).chain(target), true);
-    let mut legend = vec![LegendItem { label: actual.label.clone(), color: color(0), swatch: Swatch::Box }];
+    let mut legend = vec![LegendItem {
+        label: actual.label.clone(),
+        color: color(0),
+        swatch: Swatch::Box,
+    }];
     if let Some(t) = target {
-        legend.push(LegendItem { label: t.label.clone(), color: target_color(), swatch: Swatch::Dashed });
+        legend.push(LegendItem {
+            label: t.label.clone(),
+            color: target_color(),
+            swatch: Swatch::Dashed,
+        });
     }
     let layout = plot::Layout {
         width: WIDTH,
@@ -39,5 +52,8 @@ pub fn bars(frame: &Frame, quarters: &[Quarter], actual: &Series, target: Option
     })?;
     let mut cols: Vec<&Series> = vec![actual];
     cols.extend(target);
-    Ok(Chart { svg, table: quarter_table(frame, quarters, &cols) })
+    Ok(Chart {
+        svg,
+        table: quarter_table(frame, quarters, &cols),
+    })
 }

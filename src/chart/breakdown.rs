@@ -41,7 +41,11 @@ pub fn stacked(frame: &Frame, quarters: &[Quarter], parts: &[Series]) -> Result<
     let legend = parts
         .iter()
         .enumerate()
-        .map(|(i, s)| LegendItem { label: s.label.clone(), color: color(i), swatch: Swatch::Box })
+        .map(|(i, s)| LegendItem {
+            label: s.label.clone(),
+            color: color(i),
+            swatch: Swatch::Box,
+        })
         .collect();
     let layout = plot::Layout {
         width: WIDTH,
@@ -55,7 +59,10 @@ pub fn stacked(frame: &Frame, quarters: &[Quarter], parts: &[Series]) -> Result<
     let svg = plot::draw(&layout, frame, |chart| {
         let rects = boxes.iter().map(|&(c, i, from, to)| {
             let x = i as f64;
-            Rectangle::new([(x - HALF_BAR, from.to_f64()), (x + HALF_BAR, to.to_f64())], color(c).filled())
+            Rectangle::new(
+                [(x - HALF_BAR, from.to_f64()), (x + HALF_BAR, to.to_f64())],
+                color(c).filled(),
+            )
         });
         chart.draw_series(rects).map_err(draw_error)?;
         let style = text_style(12.4, INK).pos(Pos::new(HPos::Center, VPos::Bottom));
@@ -74,21 +81,43 @@ pub fn stacked(frame: &Frame, quarters: &[Quarter], parts: &[Series]) -> Result<
         .map(|(i, q)| {
             let mut row = vec![q.to_string()];
             for s in parts {
-                row.push(s.values.get(i).copied().flatten().map_or_else(|| "n/a".into(), |v| format::exact(frame.unit, v)));
+                row.push(
+                    s.values
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map_or_else(|| "n/a".into(), |v| format::exact(frame.unit, v)),
+                );
             }
             row.push(totals[i].map_or_else(|| "n/a".into(), |t| format::exact(frame.unit, t)));
             row
         })
         .collect();
-    Ok(Chart { svg, table: Table { columns, rows } })
+    Ok(Chart {
+        svg,
+        table: Table { columns, rows },
+    })
 }
 
 /// One quarter's parts as horizontal bars, largest first as given, each
 /// labelled with its value and share of the total.
 pub fn horizontal(frame: &Frame, parts: &[(String, Decimal)]) -> Result<Chart, ChartError> {
-    let total = parts.iter().try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v)).unwrap_or(Decimal::ZERO);
-    let lo = parts.iter().map(|p| p.1).min().unwrap_or(Decimal::ZERO).min(Decimal::ZERO);
-    let hi = parts.iter().map(|p| p.1).max().unwrap_or(Decimal::ONE).max(Decimal::ZERO);
+    let total = parts
+        .iter()
+        .try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v))
+        .unwrap_or(Decimal::ZERO);
+    let lo = parts
+        .iter()
+        .map(|p| p.1)
+        .min()
+        .unwrap_or(Decimal::ZERO)
+        .min(Decimal::ZERO);
+    let hi = parts
+        .iter()
+        .map(|p| p.1)
+        .max()
+        .unwrap_or(Decimal::ONE)
+        .max(Decimal::ZERO);
     let ticks = axis::nice(lo, hi, 4);
     // Plotters counts categories from the bottom; the first part goes on top.
     let labels: Vec<String> = parts.iter().rev().map(|p| p.0.clone()).collect();
@@ -123,9 +152,25 @@ pub fn horizontal(frame: &Frame, parts: &[(String, Decimal)]) -> Result<Chart, C
     })?;
     let rows = parts
         .iter()
-        .map(|(c, v)| vec![c.clone(), format::exact(frame.unit, *v), share(*v).unwrap_or_else(|| "n/a".into())])
+        .map(|(c, v)| {
+            vec![
+                c.clone(),
+                format::exact(frame.unit, *v),
+                share(*v).unwrap_or_else(|| "n/a".into()),
+            ]
+        })
         .collect::<Vec<_>>();
     let mut rows = rows;
-    rows.push(vec!["Total".into(), format::exact(frame.unit, total), if total.is_zero() { "n/a".into() } else { "100%".into() }]);
-    Ok(Chart { svg, table: Table { columns: vec!["Category".into(), "Value".into(), "Share".into()], rows } })
+    rows.push(vec![
+        "Total".into(),
+        format::exact(frame.unit, total),
+        if total.is_zero() { "n/a".into() } else { "100%".into() },
+    ]);
+    Ok(Chart {
+        svg,
+        table: Table {
+            columns: vec!["Category".into(), "Value".into(), "Share".into()],
+            rows,
+        },
+    })
 }

@@ -21,7 +21,10 @@ pub(crate) fn target_color() -> RGBColor {
 
 /// Ticks around every value of every series; `from_zero` keeps zero in view.
 pub(crate) fn value_ticks<'a>(series: impl IntoIterator<Item = &'a Series>, from_zero: bool) -> Ticks {
-    let all: Vec<Decimal> = series.into_iter().flat_map(|s| s.values.iter().flatten().copied()).collect();
+    let all: Vec<Decimal> = series
+        .into_iter()
+        .flat_map(|s| s.values.iter().flatten().copied())
+        .collect();
     let mut lo = all.iter().copied().min().unwrap_or(Decimal::ZERO);
     let mut hi = all.iter().copied().max().unwrap_or(Decimal::ONE);
     if from_zero {
@@ -67,7 +70,9 @@ pub(crate) fn draw_line(chart: &mut Ctx<'_, '_>, s: &Series, color: RGBColor) ->
     }
     runs.push(run);
     for r in runs.iter().filter(|r| r.len() > 1) {
-        chart.draw_series(LineSeries::new(r.iter().copied(), color.stroke_width(2))).map_err(draw_error)?;
+        chart
+            .draw_series(LineSeries::new(r.iter().copied(), color.stroke_width(2)))
+            .map_err(draw_error)?;
     }
     let dots = runs.iter().flatten().map(|&p| Circle::new(p, 3, color.filled()));
     chart.draw_series(dots).map_err(draw_error)?;
@@ -91,18 +96,33 @@ pub(crate) fn draw_target(chart: &mut Ctx<'_, '_>, target: &Series) -> Result<()
     runs.push(run);
     let style = target_color().stroke_width(2);
     for r in runs.into_iter().filter(|r| !r.is_empty()) {
-        chart.draw_series(std::iter::once(PathElement::new(r, style))).map_err(draw_error)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(r, style)))
+            .map_err(draw_error)?;
     }
     Ok(())
 }
 
 /// A metric's values over `quarters` with its target as a dashed step line.
-pub fn trend(frame: &Frame, quarters: &[Quarter], actual: &Series, target: Option<&Series>) -> Result<Chart, ChartError> {
+pub fn trend(
+    frame: &Frame,
+    quarters: &[Quarter],
+    actual: &Series,
+    target: Option<&Series>,
+) -> Result<Chart, ChartError> {
     let target = target.filter(|t| t.values.iter().any(Option::is_some));
     let ticks = value_ticks(std::iter::once(actual).chain(target), false);
-    let mut legend = vec![LegendItem { label: actual.label.clone(), color: color(0), swatch: Swatch::Line }];
+    let mut legend = vec![LegendItem {
+        label: actual.label.clone(),
+        color: color(0),
+        swatch: Swatch::Line,
+    }];
     if let Some(t) = target {
-        legend.push(LegendItem { label: t.label.clone(), color: target_color(), swatch: Swatch::Dashed });
+        legend.push(LegendItem {
+            label: t.label.clone(),
+            color: target_color(),
+            swatch: Swatch::Dashed,
+        });
     }
     let layout = plot::Layout {
         width: WIDTH,
@@ -121,7 +141,10 @@ pub fn trend(frame: &Frame, quarters: &[Quarter], actual: &Series, target: Optio
     })?;
     let mut cols: Vec<&Series> = vec![actual];
     cols.extend(target);
-    Ok(Chart { svg, table: quarter_table(frame, quarters, &cols) })
+    Ok(Chart {
+        svg,
+        table: quarter_table(frame, quarters, &cols),
+    })
 }
 
 /// Several series over the same quarters, one colour each.
@@ -130,7 +153,11 @@ pub fn compare(frame: &Frame, quarters: &[Quarter], series: &[Series]) -> Result
     let legend = series
         .iter()
         .enumerate()
-        .map(|(i, s)| LegendItem { label: s.label.clone(), color: color(i), swatch: Swatch::Line })
+        .map(|(i, s)| LegendItem {
+            label: s.label.clone(),
+            color: color(i),
+            swatch: Swatch::Line,
+        })
         .collect();
     let layout = plot::Layout {
         width: WIDTH,
@@ -148,5 +175,8 @@ pub fn compare(frame: &Frame, quarters: &[Quarter], series: &[Series]) -> Result
         Ok(())
     })?;
     let cols: Vec<&Series> = series.iter().collect();
-    Ok(Chart { svg, table: quarter_table(frame, quarters, &cols) })
+    Ok(Chart {
+        svg,
+        table: quarter_table(frame, quarters, &cols),
+    })
 }

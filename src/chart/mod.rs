@@ -116,7 +116,11 @@ pub(crate) fn finish(raw: &str, frame: &Frame, class: &str) -> String {
         }
         let mut l = line.replace(" opacity=\"1\"", "");
         if l.contains(&format!("stroke=\"{TARGET_HEX}\"")) {
-            l = l.replacen(&format!("stroke=\"{TARGET_HEX}\""), &format!("stroke=\"{TARGET_HEX}\" stroke-dasharray=\"6 4\""), 1);
+            l = l.replacen(
+                &format!("stroke=\"{TARGET_HEX}\""),
+                &format!("stroke=\"{TARGET_HEX}\" stroke-dasharray=\"6 4\""),
+                1,
+            );
         }
         out.push_str(&round_font_size(&l));
         if l.starts_with("<text") && !l.ends_with("/>") {
@@ -133,8 +137,12 @@ pub(crate) fn finish(raw: &str, frame: &Frame, class: &str) -> String {
 
 /// `font-size="9.67741935483871"` → `font-size="9.7"`.
 fn round_font_size(line: &str) -> String {
-    let Some((before, rest)) = line.split_once("font-size=\"") else { return line.to_string() };
-    let Some((num, after)) = rest.split_once('"') else { return line.to_string() };
+    let Some((before, rest)) = line.split_once("font-size=\"") else {
+        return line.to_string();
+    };
+    let Some((num, after)) = rest.split_once('"') else {
+        return line.to_string();
+    };
     let rounded = num
         .parse::<f64>()
         .ok()
@@ -187,13 +195,110 @@ mod tests {
 
     #[test]
     fn ids_are_safe() {
-        assert_eq!(id_from(&["Outside counsel spend", "trend", "L47"]), "chart-outside-counsel-spend-trend-l47");
+        assert_eq!(
+            id_from(&["Outside counsel spend", "trend", "L47"]),
+            "chart-outside-counsel-spend-trend-l47"
+        );
         assert_eq!(id_from(&["M&A <x>"]), "chart-m-a-x");
     }
 
     #[test]
     fn font_sizes_are_shortened() {
-        assert_eq!(round_font_size("<text font-size=\"9.67741935483871\" x=\"1\">"), "<text font-size=\"9.7\" x=\"1\">");
+        assert_eq!(
+            round_font_size("<text font-size=\"9.67741935483871\" x=\"1\">"),
+            "<text font-size=\"9.7\" x=\"1\">"
+        );
         assert_eq!(round_font_size("<line x1=\"1\"/>"), "<line x1=\"1\"/>");
+    }
+}
+
+#[cfg(test)]
+mod awkward_data {
+    use super::*;
+    use crate::quarter::Quarter;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::parse(s).expect("valid literal")
+    }
+
+    fn check(svg: &str) {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}:\n{svg}"));
+        let root = doc.root_element();
+        assert_eq!(root.attribute("role"), Some("img"));
+        assert!(
+            doc.descendants().any(|n| n.has_tag_name("title")) && doc.descendants().any(|n| n.has_tag_name("desc"))
+        );
+    }
+
+    #[test]
+    fn every_kind_draws_valid_svg_for_awkward_data() {
+        let start: Quarter = "2025-Q1".parse().expect("valid quarter");
+        let frame = Frame {
+            id: "chart-x".into(),
+            title: "Spend <&> \"quoted\"".into(),
+            desc: "A & B".into(),
+            unit: Unit::parse("EUR").expect("EUR is known"),
+        };
+        let cases: Vec<Vec<Option<Decimal>>> = vec![
+            vec![],
+            vec![None, None, None],
+            vec![Some(d("5"))],
+            vec![Some(d("0")), Some(d("0"))],
+            vec![Some(d("-1302000")), None, Some(d("250000"))],
+            vec![Some(d("0.000000001")), Some(d("100000000000000000000"))],
+            vec![Some(d("7")), Some(d("7")), Some(d("7"))],
+        ];
+        for values in cases {
+            let quarters: Vec<Quarter> = (0..values.len() as i32).map(|i| start.offset(i)).collect();
+            let s = Series {
+                label: "Spend".into(),
+                values: values.clone(),
+            };
+            let t = Series {
+                label: "Target".into(),
+                values: values.iter().map(|_| Some(d("3"))).collect(),
+            };
+            check(&trend(&frame, &quarters, &s, Some(&t)).expect("trend").svg);
+            check(&bars(&frame, &quarters, &s, None).expect("bars").svg);
+            check(
+                &compare(&frame, &quarters, &[s.clone(), t.clone()])
+                    .expect("compare")
+                    .svg,
+            );
+            check(
+                &stacked(&frame, &quarters, &[s.clone(), t.clone()])
+                    .expect("stacked")
+                    .svg,
+            );
+            check(&sparkline(&frame, &quarters, &s, Some(d("1"))).expect("sparkline").svg);
+            let parts: Vec<(String, Decimal)> = values
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, v)| (format!("Part {i}"), *v))
+                .collect();
+            check(&horizontal(&frame, &parts).expect("horizontal").svg);
+        }
+    }
+
+    #[test]
+    fn same_data_same_bytes() {
+        let quarters: Vec<Quarter> = (0..8)
+            .map(|i| "2025-Q1".parse::<Quarter>().expect("valid").offset(i))
+            .collect();
+        let s = Series {
+            label: "A".into(),
+            values: (0..8).map(|i| Some(Decimal::from_int(100 + i * 7))).collect(),
+        };
+        let frame = Frame {
+            id: "c".into(),
+            title: "t".into(),
+            desc: "d".into(),
+            unit: Unit::Count,
+        };
+        let a = trend(&frame, &quarters, &s, None).expect("draws").svg;
+        let b = trend(&frame, &quarters, &s, None).expect("draws").svg;
+        assert_eq!(a, b);
+        assert!(!a.contains("opacity=\"1\""), "redundant attributes are dropped");
     }
 }

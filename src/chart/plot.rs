@@ -54,7 +54,11 @@ impl Ranged for Scale {
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        if hint.weight().allow_light_points() { Vec::new() } else { self.keys.clone() }
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.keys.clone()
+        }
     }
 
     fn range(&self) -> Range<f64> {
@@ -73,7 +77,11 @@ impl Axis {
         match self {
             Axis::Categories(labels) => {
                 let n = labels.len().max(1) as f64;
-                Scale { lo: -0.5, hi: n - 0.5, keys: (0..labels.len()).map(|i| i as f64).collect() }
+                Scale {
+                    lo: -0.5,
+                    hi: n - 0.5,
+                    keys: (0..labels.len()).map(|i| i as f64).collect(),
+                }
             }
             Axis::Values(t, _) => Scale {
                 lo: t.low().to_f64(),
@@ -171,7 +179,11 @@ where
         Axis::Values(..) => 22,
     } + if layout.x_desc.is_empty() { 0 } else { 18 };
     let show_legend = layout.legend.len() > 1;
-    let rows = if show_legend { legend_rows(&layout.legend, y_area, layout.width) } else { Vec::new() };
+    let rows = if show_legend {
+        legend_rows(&layout.legend, y_area, layout.width)
+    } else {
+        Vec::new()
+    };
     let top = 12 + rows.len() as u32 * 18;
 
     let mut raw = String::new();
@@ -222,12 +234,20 @@ where
     Ok(finish(&raw, frame, "chart-svg"))
 }
 
-fn draw_legend_item(root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, item: &LegendItem, x: i32, y: i32) -> Result<(), ChartError> {
+fn draw_legend_item(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    item: &LegendItem,
+    x: i32,
+    y: i32,
+) -> Result<(), ChartError> {
     match item.swatch {
         Swatch::Box => root.draw(&Rectangle::new([(x, y - 5), (x + 14, y + 5)], item.color.filled())),
-        Swatch::Line | Swatch::Dashed => root.draw(&PathElement::new(vec![(x, y), (x + 16, y)], item.color.stroke_width(2))),
+        Swatch::Line | Swatch::Dashed => {
+            root.draw(&PathElement::new(vec![(x, y), (x + 16, y)], item.color.stroke_width(2)))
+        }
     }
     .map_err(draw_error)?;
     let style = text_style(LEGEND_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
-    root.draw(&Text::new(item.label.clone(), (x + 22, y), style)).map_err(draw_error)
+    root.draw(&Text::new(item.label.clone(), (x + 22, y), style))
+        .map_err(draw_error)
 }

@@ -13,7 +13,12 @@ pub const SPARK_WIDTH: u32 = 112;
 pub const SPARK_HEIGHT: u32 = 28;
 
 /// `values` over `quarters`, with the target as a faint dashed line when given.
-pub fn sparkline(frame: &Frame, quarters: &[Quarter], values: &Series, target: Option<Decimal>) -> Result<Chart, ChartError> {
+pub fn sparkline(
+    frame: &Frame,
+    quarters: &[Quarter],
+    values: &Series,
+    target: Option<Decimal>,
+) -> Result<Chart, ChartError> {
     let present: Vec<Decimal> = values.values.iter().flatten().copied().chain(target).collect();
     let lo = present.iter().copied().min().unwrap_or(Decimal::ZERO);
     let hi = present.iter().copied().max().unwrap_or(Decimal::ONE);
@@ -29,7 +34,10 @@ pub fn sparkline(frame: &Frame, quarters: &[Quarter], values: &Series, target: O
         if let Some(t) = target {
             let t = t.to_f64();
             chart
-                .draw_series(std::iter::once(PathElement::new(vec![(0.0, t), ((n - 1) as f64, t)], target_color().stroke_width(1))))
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, t), ((n - 1) as f64, t)],
+                    target_color().stroke_width(1),
+                )))
                 .map_err(draw_error)?;
         }
         let mut run: Vec<(f64, f64)> = Vec::new();
@@ -42,10 +50,14 @@ pub fn sparkline(frame: &Frame, quarters: &[Quarter], values: &Series, target: O
         }
         runs.push(run);
         for r in runs.iter().filter(|r| r.len() > 1) {
-            chart.draw_series(LineSeries::new(r.iter().copied(), color(0).stroke_width(2))).map_err(draw_error)?;
+            chart
+                .draw_series(LineSeries::new(r.iter().copied(), color(0).stroke_width(2)))
+                .map_err(draw_error)?;
         }
         if let Some(&last) = runs.iter().flatten().last() {
-            chart.draw_series(std::iter::once(Circle::new(last, 3, color(0).filled()))).map_err(draw_error)?;
+            chart
+                .draw_series(std::iter::once(Circle::new(last, 3, color(0).filled())))
+                .map_err(draw_error)?;
         }
         root.present().map_err(draw_error)?;
     }
@@ -53,7 +65,18 @@ pub fn sparkline(frame: &Frame, quarters: &[Quarter], values: &Series, target: O
     let rows = quarters
         .iter()
         .zip(&values.values)
-        .map(|(q, v)| vec![q.to_string(), v.map_or_else(|| "n/a".into(), |v| format::exact(frame.unit, v))])
+        .map(|(q, v)| {
+            vec![
+                q.to_string(),
+                v.map_or_else(|| "n/a".into(), |v| format::exact(frame.unit, v)),
+            ]
+        })
         .collect();
-    Ok(Chart { svg, table: Table { columns: vec!["Quarter".into(), values.label.clone()], rows } })
+    Ok(Chart {
+        svg,
+        table: Table {
+            columns: vec!["Quarter".into(), values.label.clone()],
+            rows,
+        },
+    })
 }

@@ -9,13 +9,22 @@ use crate::{BuildOptions, output};
 pub fn run(args: &BuildArgs) -> Outcome {
     let started = Instant::now();
     let root = &args.site.root;
+    let browser = if args.pdf { super::pdf::find_browser() } else { None };
+    if args.pdf && browser.is_none() {
+        eprintln!(
+            "warning: no Chromium on the PATH, so no PDFs this time\n  = help: {}",
+            super::pdf::INSTALL_HELP
+        );
+    }
     let opts = BuildOptions {
         today: args.today.unwrap_or_else(super::today),
         drafts: args.drafts,
         out: args.out.clone(),
         progress: !args.quiet,
+        audience: args.audience.clone(),
+        pdf: browser.is_some(),
     };
-    let built = match crate::build(root, &opts) {
+    let built = match crate::publish::build(root, &opts).and_then(|b| crate::publish::strict(b, args.strict)) {
         Ok(b) => b,
         Err(diags) => {
             eprint!("{}", diags.render());
@@ -23,6 +32,9 @@ pub fn run(args: &BuildArgs) -> Outcome {
             return Outcome::ContentErrors;
         }
     };
+    if !args.quiet {
+        built.notices.iter().for_each(|n| eprintln!("{}", n.render()));
+    }
     if !built.diagnostics.items.is_empty() {
         eprint!("{}", built.diagnostics.render());
     }
@@ -37,6 +49,13 @@ pub fn run(args: &BuildArgs) -> Outcome {
     if let Err(e) = output::write_atomically(&out, &built.files) {
         eprintln!("error: {e}\n  = help: check that the folder is writable; the previous output was left as it was");
         return Outcome::Failed;
+    }
+    if let Some(browser) = &browser {
+        for w in super::pdf::print_reports(browser, &out, &built.reports, args.quiet) {
+            eprintln!(
+                "warning: {w}\n  = help: the site was built; open the report page and print it from a browser instead"
+            );
+        }
     }
     if !args.quiet {
         eprintln!(

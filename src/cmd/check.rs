@@ -24,13 +24,24 @@ pub fn run(args: &CheckArgs) -> Outcome {
         drafts: args.drafts,
         out: None,
         progress: false,
+        audience: args.audience.clone(),
+        pdf: false,
     };
     let mut diags = Diagnostics::default();
-    if let Some(result) = crate::pipeline(&args.site.root, &opts, &mut diags) {
-        check::editorial(&result.site, &mut diags);
-        if args.external {
-            external::check(&result.site, &mut diags);
+    // Each audience published is checked as its build sees it.
+    for (audience, _) in crate::publish::plan(&args.site.root, args.audience.as_deref()) {
+        let opts = BuildOptions {
+            audience,
+            ..opts.clone()
+        };
+        let mut these = Diagnostics::default();
+        if let Some(result) = crate::pipeline(&args.site.root, &opts, &mut these) {
+            check::editorial(&result.site, &mut these);
+            if args.external {
+                external::check(&result.site, &mut these);
+            }
         }
+        crate::publish::merge_unique(&mut diags, these);
     }
     let mut diags = diags.sorted();
     if args.strict {

@@ -4,6 +4,8 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod pdf;
+pub mod serve;
 
 /// How a command ended, for the exit code.
 #[derive(Debug, PartialEq, Eq)]

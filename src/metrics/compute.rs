@@ -119,9 +119,13 @@ pub const TREND_QUARTERS: i32 = 4;
 pub fn kpi(m: &Metric, q: Quarter, default_tolerance: Decimal) -> Kpi {
     let value = m.value(q).ok_or_else(|| NotAvailable(format!("no value for {q}")));
     let prev_q = q.prev();
-    let previous = m.value(prev_q).ok_or_else(|| NotAvailable(format!("no value for {prev_q}, the quarter before")));
+    let previous = m
+        .value(prev_q)
+        .ok_or_else(|| NotAvailable(format!("no value for {prev_q}, the quarter before")));
     let year_q = q.offset(-4);
-    let year_ago = m.value(year_q).ok_or_else(|| NotAvailable(format!("no value for {year_q}, a year earlier")));
+    let year_ago = m
+        .value(year_q)
+        .ok_or_else(|| NotAvailable(format!("no value for {year_q}, a year earlier")));
     let target = match m.target_for(q) {
         Some(t) => Ok(t),
         None if matches!(m.target, super::Target::None) => na("no target set"),
@@ -155,7 +159,9 @@ pub fn kpi(m: &Metric, q: Quarter, default_tolerance: Decimal) -> Kpi {
 
 fn diff(now: &Figure, before: &Figure) -> Figure {
     match (now, before) {
-        (Ok(a), Ok(b)) => a.checked_sub(*b).ok_or_else(|| NotAvailable("the numbers are too large".into())),
+        (Ok(a), Ok(b)) => a
+            .checked_sub(*b)
+            .ok_or_else(|| NotAvailable("the numbers are too large".into())),
         (Err(e), _) | (_, Err(e)) => Err(e.clone()),
     }
 }
@@ -163,14 +169,17 @@ fn diff(now: &Figure, before: &Figure) -> Figure {
 fn ratio(now: &Figure, before: &Figure) -> Figure {
     let d = diff(now, before)?;
     let base = before.as_ref().map_err(Clone::clone)?;
-    d.checked_div(base.abs()).ok_or_else(|| NotAvailable("the numbers are too large".into()))
+    d.checked_div(base.abs())
+        .ok_or_else(|| NotAvailable("the numbers are too large".into()))
 }
 
 fn change(now: &Figure, before: &Figure, before_q: Quarter) -> Change {
     Change {
         abs: diff(now, before),
         ratio: match (now, before) {
-            (Ok(_), Ok(b)) if b.is_zero() => na(format!("the {before_q} value is zero, so a percent change is undefined")),
+            (Ok(_), Ok(b)) if b.is_zero() => na(format!(
+                "the {before_q} value is zero, so a percent change is undefined"
+            )),
             _ => ratio(now, before),
         },
     }
@@ -182,8 +191,14 @@ fn change(now: &Figure, before: &Figure, before_q: Quarter) -> Change {
 pub fn status(value: Decimal, target: Decimal, better: Better, tolerance: Decimal) -> Status {
     let band = target.abs().checked_mul(tolerance).unwrap_or(Decimal::ZERO);
     let (met, near) = match better {
-        Better::Lower => (value <= target, target.checked_add(band).is_some_and(|edge| value <= edge)),
-        Better::Higher => (value >= target, target.checked_sub(band).is_some_and(|edge| value >= edge)),
+        Better::Lower => (
+            value <= target,
+            target.checked_add(band).is_some_and(|edge| value <= edge),
+        ),
+        Better::Higher => (
+            value >= target,
+            target.checked_sub(band).is_some_and(|edge| value >= edge),
+        ),
     };
     if met {
         Status::OnTrack
@@ -197,8 +212,10 @@ pub fn status(value: Decimal, target: Decimal, better: Better, tolerance: Decima
 /// The last [`TREND_QUARTERS`] quarters and which way they went, comparing
 /// the first and last value of the window.
 pub fn trend(m: &Metric, q: Quarter) -> Trend {
-    let points: Vec<(Quarter, Option<Decimal>)> =
-        (1 - TREND_QUARTERS..=0).map(|i| q.offset(i)).map(|x| (x, m.value(x))).collect();
+    let points: Vec<(Quarter, Option<Decimal>)> = (1 - TREND_QUARTERS..=0)
+        .map(|i| q.offset(i))
+        .map(|x| (x, m.value(x)))
+        .collect();
     let present: Vec<Decimal> = points.iter().filter_map(|(_, v)| *v).collect();
     let direction = match (present.first(), present.last()) {
         (Some(&first), Some(&last)) if present.len() >= 2 => {
@@ -242,8 +259,18 @@ pub struct Progress {
 /// compared with the straight path from the baseline to the target, so a
 /// goal two years out is not off track in its first quarter. At or after
 /// `by` (or without one) the value is compared with the target itself.
-pub fn progress(m: &Metric, target: Option<Decimal>, by: Option<Quarter>, as_of: Option<Quarter>, default_tolerance: Decimal) -> Progress {
-    let current = m.values.range(..=as_of.unwrap_or(Quarter { year: i16::MAX, q: 4 })).next_back().map(|(q, v)| (*q, *v));
+pub fn progress(
+    m: &Metric,
+    target: Option<Decimal>,
+    by: Option<Quarter>,
+    as_of: Option<Quarter>,
+    default_tolerance: Decimal,
+) -> Progress {
+    let current = m
+        .values
+        .range(..=as_of.unwrap_or(Quarter { year: i16::MAX, q: 4 }))
+        .next_back()
+        .map(|(q, v)| (*q, *v));
     let baseline = m.values.iter().next().map(|(q, v)| (*q, *v));
     let target = match target {
         Some(t) => Ok(t),
@@ -263,7 +290,10 @@ pub fn progress(m: &Metric, target: Option<Decimal>, by: Option<Quarter>, as_of:
             let span = t.checked_sub(b);
             match span {
                 Some(s) if s.is_zero() => na("the target equals the starting value"),
-                Some(s) => c.checked_sub(b).and_then(|done| done.checked_div(s)).ok_or_else(|| NotAvailable("the numbers are too large".into())),
+                Some(s) => c
+                    .checked_sub(b)
+                    .and_then(|done| done.checked_div(s))
+                    .ok_or_else(|| NotAvailable("the numbers are too large".into())),
                 None => na("the numbers are too large"),
             }
         }
@@ -283,7 +313,14 @@ pub fn progress(m: &Metric, target: Option<Decimal>, by: Option<Quarter>, as_of:
             }
         }
     };
-    Progress { target, by, baseline, current, share, status }
+    Progress {
+        target,
+        by,
+        baseline,
+        current,
+        share,
+        status,
+    }
 }
 
 /// The value on the straight line from (`from`, `start`) to (`to`, `end`) at quarter `at`.
@@ -294,7 +331,9 @@ fn on_path(from: Quarter, start: Decimal, to: Quarter, end: Decimal, at: Quarter
         return end;
     }
     let done = (index(at) - index(from)).clamp(0, total);
-    let part = Decimal::from_int(done).checked_div(Decimal::from_int(total)).unwrap_or(Decimal::ONE);
+    let part = Decimal::from_int(done)
+        .checked_div(Decimal::from_int(total))
+        .unwrap_or(Decimal::ONE);
     end.checked_sub(start)
         .and_then(|span| span.checked_mul(part))
         .and_then(|moved| start.checked_add(moved))
@@ -302,7 +341,9 @@ fn on_path(from: Quarter, start: Decimal, to: Quarter, end: Decimal, at: Quarter
 }
 
 /// The worst status of several, or the first reason when none is known.
-pub fn overall<'a>(statuses: impl IntoIterator<Item = &'a Result<Status, NotAvailable>>) -> Result<Status, NotAvailable> {
+pub fn overall<'a>(
+    statuses: impl IntoIterator<Item = &'a Result<Status, NotAvailable>>,
+) -> Result<Status, NotAvailable> {
     let mut worst: Option<Status> = None;
     let mut any = false;
     for s in statuses {
@@ -367,9 +408,15 @@ mod tests {
     fn missing_quarters_are_not_available_with_a_reason() {
         let m = metric(SPEND);
         let k = kpi(&m, q("2025-Q3"), tol());
-        assert_eq!(k.previous, Err(NotAvailable("no value for 2025-Q2, the quarter before".into())));
+        assert_eq!(
+            k.previous,
+            Err(NotAvailable("no value for 2025-Q2, the quarter before".into()))
+        );
         assert_eq!(k.qoq.abs, k.previous);
-        assert_eq!(k.yoy.ratio, Err(NotAvailable("no value for 2024-Q3, a year earlier".into())));
+        assert_eq!(
+            k.yoy.ratio,
+            Err(NotAvailable("no value for 2024-Q3, a year earlier".into()))
+        );
         let k = kpi(&m, q("2026-Q4"), tol());
         assert_eq!(k.value, Err(NotAvailable("no value for 2026-Q4".into())));
         assert_eq!(k.status, Err(NotAvailable("no value for 2026-Q4".into())));
@@ -381,9 +428,19 @@ mod tests {
         let m = metric("unit: count\nbetter: lower\ntarget: 0\nvalues: {2026-Q2: 0, 2026-Q3: 2}\n");
         let k = kpi(&m, q("2026-Q3"), tol());
         assert_eq!(k.to_target.abs, Ok(d("2")));
-        assert_eq!(k.to_target.ratio, Err(NotAvailable("the target is zero, so a distance in percent is undefined".into())));
+        assert_eq!(
+            k.to_target.ratio,
+            Err(NotAvailable(
+                "the target is zero, so a distance in percent is undefined".into()
+            ))
+        );
         assert_eq!(k.status, Ok(Status::OffTrack), "no band around zero");
-        assert_eq!(k.qoq.ratio, Err(NotAvailable("the 2026-Q2 value is zero, so a percent change is undefined".into())));
+        assert_eq!(
+            k.qoq.ratio,
+            Err(NotAvailable(
+                "the 2026-Q2 value is zero, so a percent change is undefined".into()
+            ))
+        );
         assert_eq!(kpi(&m, q("2026-Q2"), tol()).status, Ok(Status::OnTrack));
     }
 
@@ -394,7 +451,10 @@ mod tests {
         assert_eq!(k.target, Err(NotAvailable("no target set".into())));
         assert_eq!(k.status, Err(NotAvailable("no target set".into())));
         let m = metric("unit: count\nbetter: higher\ntarget: {2026-Q4: 3}\nvalues: {2026-Q3: 2}\n");
-        assert_eq!(kpi(&m, q("2026-Q3"), tol()).target, Err(NotAvailable("no target set for 2026-Q3".into())));
+        assert_eq!(
+            kpi(&m, q("2026-Q3"), tol()).target,
+            Err(NotAvailable("no target set for 2026-Q3".into()))
+        );
     }
 
     #[test]
@@ -430,11 +490,18 @@ mod tests {
     fn trend_over_four_quarters() {
         let m = metric(SPEND);
         let t = trend(&m, q("2026-Q3"));
-        assert_eq!(t.points.iter().map(|p| p.0.to_string()).collect::<Vec<_>>(), ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]);
+        assert_eq!(
+            t.points.iter().map(|p| p.0.to_string()).collect::<Vec<_>>(),
+            ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+        );
         assert_eq!(t.direction, Direction::Improving);
         let up = metric("unit: count\nvalues: {2026-Q1: 100, 2026-Q3: 120}\n");
         assert_eq!(trend(&up, q("2026-Q3")).direction, Direction::Up);
-        assert_eq!(trend(&up, q("2026-Q3")).points[2].1, None, "a missing quarter stays a hole");
+        assert_eq!(
+            trend(&up, q("2026-Q3")).points[2].1,
+            None,
+            "a missing quarter stays a hole"
+        );
         let flat = metric("unit: count\nbetter: higher\nvalues: {2026-Q2: 1000, 2026-Q3: 1010}\n");
         assert_eq!(trend(&flat, q("2026-Q3")).direction, Direction::Flat);
         assert_eq!(trend(&flat, q("2026-Q2")).direction, Direction::Unknown);
@@ -469,7 +536,10 @@ mod tests {
         assert_eq!(p.current, Some((q("2025-Q4"), d("22"))));
         assert_eq!(p.status, Ok(Status::OffTrack));
         let p = progress(&m, Some(d("24")), None, None, tol());
-        assert_eq!(p.share, Err(NotAvailable("the target equals the starting value".into())));
+        assert_eq!(
+            p.share,
+            Err(NotAvailable("the target equals the starting value".into()))
+        );
         let p = progress(&m, None, None, None, tol());
         assert!(p.target.is_err() && p.status.is_err());
     }

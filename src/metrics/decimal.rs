@@ -33,7 +33,9 @@ impl Decimal {
             return Err("the value is empty".into());
         }
         if s.contains(',') {
-            return Err(format!("`{s}` is not a number: write it without thousands separators, e.g. `1302000`"));
+            return Err(format!(
+                "`{s}` is not a number: write it without thousands separators, e.g. `1302000`"
+            ));
         }
         let (negative, digits) = match s.as_bytes()[0] {
             b'-' => (true, &s[1..]),
@@ -54,7 +56,10 @@ impl Decimal {
         let too_large = || format!("`{s}` is too large");
         let mut units: i128 = 0;
         for b in int.bytes() {
-            units = units.checked_mul(10).and_then(|u| u.checked_add(i128::from(b - b'0'))).ok_or_else(too_large)?;
+            units = units
+                .checked_mul(10)
+                .and_then(|u| u.checked_add(i128::from(b - b'0')))
+                .ok_or_else(too_large)?;
         }
         units = units.checked_mul(SCALE).ok_or_else(too_large)?;
         let mut f: i128 = 0;
@@ -170,7 +175,11 @@ fn div_round(n: i128, d: i128) -> i128 {
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.to_fixed(DIGITS);
-        let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &s
+        };
         let s = if s == "-0" { "0" } else { s };
         f.write_str(s)
     }

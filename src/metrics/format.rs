@@ -136,7 +136,11 @@ fn trimmed(a: Decimal, places: u32) -> String {
 }
 
 fn plural(a: Decimal, word: &str) -> String {
-    if a == Decimal::ONE { word.to_string() } else { format!("{word}s") }
+    if a == Decimal::ONE {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }
 
 /// `1234567.5` → `1,234,567.5`.

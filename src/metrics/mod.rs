@@ -114,12 +114,17 @@ pub fn load(sources: &[SourceFile], diags: &mut Diagnostics) -> BTreeMap<String,
         let (metric, problems) = file::parse(id, &s.file, &s.text);
         let failed = problems.iter().any(Diagnostic::is_error);
         diags.extend(problems);
-        let Some(metric) = metric.filter(|_| !failed) else { continue };
+        let Some(metric) = metric.filter(|_| !failed) else {
+            continue;
+        };
         if let Some(first) = out.get(id) {
             diags.push(
                 Diagnostic::error(format!("two metric files have the id `{id}`"))
                     .in_file(&s.file)
-                    .help(format!("`{}` has the same file name; metric ids are file names, so rename one", first.file)),
+                    .help(format!(
+                        "`{}` has the same file name; metric ids are file names, so rename one",
+                        first.file
+                    )),
             );
             continue;
         }
@@ -143,12 +148,24 @@ pub fn check_references(metrics: &BTreeMap<String, Metric>, known: &Known<'_>, d
         if let Some(r) = &m.owner
             && !known.roles.contains(&r.id.as_str())
         {
-            diags.push(unknown(m, r, "role", &known.roles, &format!("{}/roles/", known.content_dir)));
+            diags.push(unknown(
+                m,
+                r,
+                "role",
+                &known.roles,
+                &format!("{}/roles/", known.content_dir),
+            ));
         }
         if let Some(r) = &m.goal
             && !known.goals.contains(&r.id.as_str())
         {
-            diags.push(unknown(m, r, "goal", &known.goals, &format!("{}/goals/", known.content_dir)));
+            diags.push(unknown(
+                m,
+                r,
+                "goal",
+                &known.goals,
+                &format!("{}/goals/", known.content_dir),
+            ));
         }
         if let Some(r) = &m.audience
             && !known.audiences.contains(&r.id)
@@ -157,7 +174,11 @@ pub fn check_references(metrics: &BTreeMap<String, Metric>, known: &Known<'_>, d
                 Diagnostic::error(format!("unknown audience `{}`", r.id))
                     .in_file(&m.file)
                     .at(r.position.clone())
-                    .help(suggest(&r.id, known.audiences.iter().map(String::as_str), &format!("audiences in casebook.yaml: {}", known.audiences.join(", ")))),
+                    .help(suggest(
+                        &r.id,
+                        known.audiences.iter().map(String::as_str),
+                        &format!("audiences in casebook.yaml: {}", known.audiences.join(", ")),
+                    )),
             );
         }
     }
@@ -196,7 +217,10 @@ mod tests {
     #[test]
     fn unknown_owner_and_goal_suggest_the_close_one() {
         let mut metrics = BTreeMap::new();
-        metrics.insert("m".to_string(), metric("unit: USD\nowner: legal-opps\ngoal: reduce-spend\naudience: bord\n"));
+        metrics.insert(
+            "m".to_string(),
+            metric("unit: USD\nowner: legal-opps\ngoal: reduce-spend\naudience: bord\n"),
+        );
         let known = Known {
             roles: vec!["legal-ops", "general-counsel"],
             goals: vec!["reduce-external-spend"],
@@ -226,7 +250,13 @@ mod tests {
             text: text.into(),
         };
         let mut diags = Diagnostics::default();
-        let m = load(&[src("metrics/a.yaml", "unit: count\nvalues: {2026-Q3: 1}\n"), src("metrics/b.yaml", "unit: nope\n")], &mut diags);
+        let m = load(
+            &[
+                src("metrics/a.yaml", "unit: count\nvalues: {2026-Q3: 1}\n"),
+                src("metrics/b.yaml", "unit: nope\n"),
+            ],
+            &mut diags,
+        );
         assert_eq!(m.keys().collect::<Vec<_>>(), ["a"]);
         assert!(diags.has_errors());
     }

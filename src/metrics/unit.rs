@@ -39,7 +39,10 @@ pub const NAMES: &[&str] = &["percent", "days", "hours", "count", "score", "rati
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
-    Currency { code: &'static str, symbol: Option<&'static str> },
+    Currency {
+        code: &'static str,
+        symbol: Option<&'static str>,
+    },
     Percent,
     Days,
     Hours,
@@ -86,7 +89,10 @@ impl Unit {
             _ => None,
         };
         let codes: Vec<&str> = CURRENCIES.iter().map(|(c, _)| *c).collect();
-        let tail = format!("units are {}, or a currency code such as USD, EUR, GBP", NAMES.join(", "));
+        let tail = format!(
+            "units are {}, or a currency code such as USD, EUR, GBP",
+            NAMES.join(", ")
+        );
         match alias {
             Some(a) => format!("did you mean `{a}`? {tail}"),
             None => crate::diag::suggest(s, NAMES.iter().copied().chain(codes), &tail),
@@ -137,8 +143,20 @@ mod tests {
 
     #[test]
     fn known_units_parse() {
-        assert_eq!(Unit::parse("USD"), Ok(Unit::Currency { code: "USD", symbol: Some("$") }));
-        assert_eq!(Unit::parse("CHF"), Ok(Unit::Currency { code: "CHF", symbol: None }));
+        assert_eq!(
+            Unit::parse("USD"),
+            Ok(Unit::Currency {
+                code: "USD",
+                symbol: Some("$")
+            })
+        );
+        assert_eq!(
+            Unit::parse("CHF"),
+            Ok(Unit::Currency {
+                code: "CHF",
+                symbol: None
+            })
+        );
         for name in NAMES {
             assert_eq!(Unit::parse(name).unwrap().id(), *name);
         }

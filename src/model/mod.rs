@@ -4,6 +4,7 @@
 //! their order, roles and what each owns, policy lifecycles as of the build
 //! day, and every reference and link checked. Nothing here renders HTML.
 
+pub mod audience;
 pub mod policy;
 mod resolve;
 
@@ -86,9 +87,11 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub by_url: HashMap<String, PageId>,
     pub by_rel: HashMap<String, PageId>,
-    /// Source paths of pages left out of this build (drafts): links to them
-    /// are shown as plain text, with a warning.
-    pub hidden: BTreeSet<String>,
+    /// What this build leaves out (drafts, other audiences), by name only:
+    /// links and references to it are reported, and shown as plain text.
+    pub hidden: audience::Hidden,
+    /// The audience this build publishes for.
+    pub audience: String,
     /// Role id → role page.
     pub roles: BTreeMap<String, PageId>,
     pub ownership: BTreeMap<String, Ownership>,
@@ -105,11 +108,15 @@ pub struct Site {
     pub metric_ids: BTreeSet<String>,
     /// The checked metrics by id.
     pub metrics: BTreeMap<String, crate::metrics::Metric>,
+    /// Page history and the other published versions; `None` without git.
+    pub history: Option<std::sync::Arc<crate::history::Annotations>>,
 }
 
 pub struct ResolveOptions {
     pub today: Date,
     pub drafts: bool,
+    /// The audience to publish for: a name from `audiences` in the config.
+    pub audience: String,
 }
 
 /// Builds the site model from parsed pages. Problems go to `diags`; the model
@@ -121,9 +128,7 @@ pub fn resolve(
     opts: &ResolveOptions,
     diags: &mut Diagnostics,
 ) -> Site {
-    let (published, unpublished): (Vec<ParsedPage>, Vec<ParsedPage>) =
-        parsed.into_iter().partition(|p| opts.drafts || !is_draft(&p.front));
-    let hidden = unpublished.into_iter().map(|p| p.rel).collect();
+    let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
     let mut pages: Vec<Page> = published
         .into_iter()
         .map(|p| page_from(p, config, opts.today))
@@ -160,7 +165,7 @@ pub fn resolve(
         .filter(|s| s.kind == FileKind::Metric)
         .map(|s| metric_id(&s.rel))
         .collect();
-    let metrics = crate::metrics::load(sources, diags);
+    let mut metrics = crate::metrics::load(sources, diags);
 
     let mut site = Site {
         config: config.clone(),
@@ -168,7 +173,8 @@ pub fn resolve(
         pages,
         by_url,
         by_rel,
-        hidden,
+        hidden: audience::Hidden::default(),
+        audience: opts.audience.clone(),
         roles: BTreeMap::new(),
         ownership: BTreeMap::new(),
         goals: BTreeMap::new(),
@@ -177,21 +183,27 @@ pub fn resolve(
         assets,
         redirects: BTreeMap::new(),
         metric_ids,
-        metrics,
+        metrics: BTreeMap::new(),
+        history: None,
     };
     link_sections(&mut site);
     resolve::ids(&mut site, diags);
     let known = crate::metrics::Known {
-        roles: site.roles.keys().map(String::as_str).collect(),
-        goals: site.goals.keys().map(String::as_str).collect(),
+        roles: site.roles.keys().chain(&hidden.roles).map(String::as_str).collect(),
+        goals: site.goals.keys().chain(&hidden.goals).map(String::as_str).collect(),
         audiences: &site.config.audiences,
         content_dir: crate::diag::display_path(&site.config.content_dir),
     };
-    crate::metrics::check_references(&site.metrics, &known, diags);
+    crate::metrics::check_references(&metrics, &known, diags);
+    audience::filter_metrics(&mut metrics, config, &opts.audience, &mut hidden);
+    audience::strip_key_results(&mut site.pages, &hidden);
+    audience::report_hidden_calls(&site.pages, &hidden, diags);
+    site.metrics = metrics;
+    site.hidden = hidden;
     resolve::references(&mut site, diags);
+    audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
     resolve::links(&site, diags);
     resolve::aliases(&mut site, diags);
-    resolve::audiences(&site, diags);
     build_register(&mut site);
     site
 }
@@ -200,10 +212,6 @@ pub fn resolve(
 pub fn metric_id(rel: &str) -> String {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
-}
-
-fn is_draft(front: &FrontMatter) -> bool {
-    front.draft || front.status == Some(crate::parse::front_matter::DeclaredStatus::Draft)
 }
 
 fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {

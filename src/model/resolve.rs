@@ -85,6 +85,8 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
                 if let Some(slot) = slot {
                     owned.push((r.id.clone(), id, slot));
                 }
+            } else if site.hidden.roles.contains(&r.id) {
+                diags.push(unpublished("role", r, file));
             } else {
                 diags.push(unknown("role", r, file, &site.roles, &roles_folder));
             }
@@ -132,6 +134,7 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
         if let Some(r) = &fm.supersedes {
             match policies_by_stem.get(&r.id) {
                 Some(&old) => superseded.push((old, id)),
+                None if site.hidden.policies.contains(&r.id) => diags.push(unpublished("policy", r, file)),
                 None => diags.push(
                     Diagnostic::error(format!("unknown policy `{}` in `supersedes`", r.id))
                         .in_file(file)
@@ -201,6 +204,20 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
     }
 }
 
+/// A reference to a role, goal or policy this build leaves out: reported,
+/// then removed from the model (see `audience::strip_references`).
+fn unpublished(what: &str, r: &Ref, file: &str) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "{what} `{}` is not published in this build; it is left out",
+        r.id
+    ))
+    .in_file(file)
+    .at(r.position.clone())
+    .help(format!(
+        "the {what}'s page is a draft or for an audience this build does not include"
+    ))
+}
+
 #[derive(Clone, Copy)]
 enum Slot {
     PolicyOwned,
@@ -225,14 +242,14 @@ pub(super) fn links(site: &Site, diags: &mut Diagnostics) {
                             check_anchor(p, &site.pages[target], a, link, file, diags);
                         }
                     }
-                    None if site.hidden.contains(source) => diags.push(
+                    None if site.hidden.pages.contains_key(source) => diags.push(
                         Diagnostic::warning(format!(
                             "link to unpublished page `{}` is shown as plain text",
                             link.written
                         ))
                         .in_file(file)
                         .at(link.position.clone())
-                        .help("the target is a draft; publish it, or build with --drafts to include it"),
+                        .help(site.hidden.why(source)),
                     ),
                     None => diags.push(broken_page_link(
                         site,
@@ -374,27 +391,6 @@ pub fn normalise_alias(alias: &str) -> String {
         joined
     } else {
         format!("{joined}/")
-    }
-}
-
-/// `audience:` must name a configured audience.
-pub(super) fn audiences(site: &Site, diags: &mut Diagnostics) {
-    let known = &site.config.audiences;
-    for p in &site.pages {
-        if let Some(a) = &p.front().audience
-            && !known.contains(&a.id)
-        {
-            diags.push(
-                Diagnostic::error(format!("unknown audience `{}`", a.id))
-                    .in_file(&p.parsed.file)
-                    .at(a.position.clone())
-                    .help(suggest(
-                        &a.id,
-                        known.iter().map(String::as_str),
-                        &format!("audiences in casebook.yaml: {}", known.join(", ")),
-                    )),
-            );
-        }
     }
 }
 

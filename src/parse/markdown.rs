@@ -264,6 +264,13 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::Text(text) if self.code_depth == 0 => self.text(text, range),
             Event::Text(text) => self.out.push(Event::Text(text)),
+            Event::TaskListMarker(done) => {
+                // pulldown-cmark's checkbox has no accessible name.
+                let (checked, label) = if done { (" checked", "Done") } else { ("", "Not done") };
+                self.out.push(Event::Html(CowStr::from(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
+                ))));
+            }
             Event::SoftBreak | Event::HardBreak => {
                 self.note_text(" ");
                 self.out.push(event);
@@ -518,6 +525,73 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Removes what could run in a reader's browser from raw HTML written in
+/// Markdown (`safe_html: true`): scripts, styles, event handlers, `javascript:`
+/// and other unknown URL schemes, forms and frames. casebook's own markup
+/// survives: heading ids and anchors, classes, task-list checkboxes, table
+/// alignment, and the placeholders for component calls and page links.
+pub fn sanitize(html: &str) -> String {
+    static CLEANER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes([
+            "id",
+            "class",
+            "role",
+            "aria-label",
+            "aria-hidden",
+            "title",
+            "lang",
+            "style",
+        ])
+        .filter_style_properties(["text-align"].into_iter().collect())
+        .add_tags(["input", "aside", "section"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("td", ["colspan", "rowspan"])
+        .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
+        .add_url_schemes(["casebook-link"])
+        .link_rel(None);
+        b
+    });
+    // Component placeholders are comments, which the cleaner drops: carry
+    // them through as private-use characters and put them back after.
+    const OPEN: &str = "<!--casebook:component:";
+    const MARK: char = '\u{F8FF}';
+    let mut marked = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        marked.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len()..];
+        match after.find("-->") {
+            Some(end) if after[..end].bytes().all(|b| b.is_ascii_digit()) => {
+                marked.push(MARK);
+                marked.push_str(&after[..end]);
+                marked.push(MARK);
+                rest = &after[end + 3..];
+            }
+            _ => {
+                marked.push_str(OPEN);
+                rest = after;
+            }
+        }
+    }
+    marked.push_str(rest);
+    let clean = CLEANER.clean(&marked).to_string();
+    let mut out = String::with_capacity(clean.len());
+    let mut parts = clean.split(MARK);
+    out.push_str(parts.next().unwrap_or_default());
+    while let Some(n) = parts.next() {
+        let tail = parts.next();
+        if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() && tail.is_some() {
+            out.push_str(&placeholder(n.parse().unwrap_or(usize::MAX)));
+        } else {
+            out.push_str(n);
+        }
+        out.push_str(tail.unwrap_or_default());
+    }
+    out
+}
+
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -668,6 +742,45 @@ mod tests {
         assert!(!r.html.contains("Data Protection"), "{}", r.html);
         assert!(r.html.contains("<h1 id=\"second\">"), "{}", r.html);
         assert_eq!(r.headings[0].text, "Data Protection");
+    }
+
+    #[test]
+    fn sanitize_removes_scripts_and_keeps_casebook_markup() {
+        let (r, errors) = md(
+            "## Scope {#scope}\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\"> [x](javascript:alert(3)) [p](other.md)\n\n<a href=\"javascript:alert(4)\" onclick=\"x()\">a</a><iframe src=\"https://evil\"></iframe>\n\n{{ kpi(metric=\"m\") }}\n\n- [x] done\n\n| a |\n|:-:|\n| b |\n\n> [!NOTE]\n> n\n",
+            "p.md",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let clean = sanitize(&r.html);
+        for bad in ["<script", "alert(1)", "onerror", "javascript:", "onclick", "<iframe"] {
+            assert!(!clean.contains(bad), "`{bad}` survived:\n{clean}");
+        }
+        for good in [
+            "<h2 id=\"scope\">",
+            "<a class=\"anchor\" href=\"#scope\"",
+            "href=\"casebook-link:0\"",
+            "\n<!--casebook:component:0-->\n",
+            "style=\"text-align:center\"",
+            "<aside class=\"admonition admonition-note\" role=\"note\" aria-label=\"Note\">",
+        ] {
+            assert!(clean.contains(good), "`{good}` was lost:\n{clean}");
+        }
+        let input = clean
+            .split("<input")
+            .nth(1)
+            .and_then(|s| s.split('>').next())
+            .unwrap_or_default();
+        assert!(
+            input.contains("type=\"checkbox\"") && input.contains("checked"),
+            "task box lost: {clean}"
+        );
+    }
+
+    #[test]
+    fn task_list_boxes_have_accessible_names() {
+        let (r, _) = md("- [x] Signed\n- [ ] Filed\n", "p.md");
+        assert!(r.html.contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\"> Signed"), "{}", r.html);
+        assert!(r.html.contains("<input type=\"checkbox\" disabled aria-label=\"Not done\"> Filed"), "{}", r.html);
     }
 
     #[test]

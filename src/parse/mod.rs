@@ -79,7 +79,10 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
         url: &url,
         title_from_heading: front.title.is_none(),
     };
-    let body = markdown::render(split.body, &ctx, errors);
+    let mut body = markdown::render(split.body, &ctx, errors);
+    if config.safe_html {
+        body.html = markdown::sanitize(&body.html);
+    }
     let first_heading = body.headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
     Some(ParsedPage {
         rel: source.rel.clone(),

@@ -28,6 +28,8 @@ pub struct SiteView {
     /// Top-level sections with their sub-sections.
     pub nav: Vec<NavItem>,
     pub has_register: bool,
+    /// The site has metric files, listed at `metrics/`.
+    pub has_metrics: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +148,8 @@ pub struct RoleView {
     pub playbooks: Vec<Item>,
     pub goals: Vec<Item>,
     pub other_pages: Vec<Item>,
+    /// The metrics this role owns, with their latest KPIs.
+    pub metrics: Option<super::metric_views::KpiTable>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,8 +165,12 @@ pub struct GoalView {
     pub id: String,
     pub outcome: Option<String>,
     pub due: Option<String>,
+    /// `Q2 2027`, for running text.
+    pub due_label: Option<String>,
     pub owners: Vec<RoleLink>,
     pub key_results: Vec<KeyResultView>,
+    /// Each key result's progress from the metric data, and the overall status.
+    pub progress: Option<super::metric_views::GoalProgressView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +178,8 @@ pub struct ReportView {
     pub quarter: Option<String>,
     pub quarter_label: Option<String>,
     pub author: Option<RoleLink>,
+    /// KPI summary, goals, metrics needing attention and policies due, for `quarter`.
+    pub computed: Option<super::metric_views::ReportSections>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,6 +266,7 @@ pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
         today_display: display_date(site.today),
         nav,
         has_register: !site.register.is_empty(),
+        has_metrics: !site.metrics.is_empty(),
     }
 }
 
@@ -355,12 +366,14 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
             playbooks: items(site, &o.playbooks),
             goals: items(site, &o.goals),
             other_pages: items(site, &o.other_pages),
+            metrics: super::metric_views::role_metrics(site, rid),
         }
     });
     let goal = p.goal_id.as_ref().map(|gid| GoalView {
         id: gid.clone(),
         outcome: fm.outcome.clone(),
         due: fm.due.or(fm.quarter).map(|q| q.to_string()),
+        due_label: fm.due.or(fm.quarter).map(|q| q.label()),
         owners: role_links(&fm.owners),
         key_results: fm
             .key_results
@@ -372,11 +385,13 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
                 description: k.description.clone(),
             })
             .collect(),
+        progress: super::metric_views::goal_progress(site, gid, None),
     });
     let report = (p.kind() == Kind::Report && !p.is_section()).then(|| ReportView {
         quarter: fm.quarter.map(|q| q.to_string()),
         quarter_label: fm.quarter.map(|q| q.label()),
         author: fm.author.as_ref().map(|r| role_link(site, &r.id)),
+        computed: fm.quarter.map(|q| super::metric_views::report_sections(site, q)),
     });
     let section_id = if p.is_section() { Some(id) } else { p.parent };
     let (section_pages, section_more) = section_id

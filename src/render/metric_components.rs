@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::components::{list_arg, string_arg};
-use super::metric_views::{self as views, KpiView, quarter_range, series, target_series};
+use super::metric_views::{self as views, quarter_range, series, target_series};
 use crate::chart::{self, Frame, Series};
 use crate::diag::suggest;
 use crate::metrics::{Decimal, Metric, Unit, format};
@@ -29,21 +29,35 @@ fn metric<'a>(site: &'a Site, id: &str) -> Result<&'a Metric, String> {
         let list = if site.metrics.is_empty() {
             "there are no metrics yet: add `content/metrics/<id>.yaml`".to_string()
         } else {
-            format!("metrics are the files in content/metrics/: {}", site.metrics.keys().cloned().collect::<Vec<_>>().join(", "))
+            format!(
+                "metrics are the files in content/metrics/: {}",
+                site.metrics.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
         };
-        format!("unknown metric `{id}`; {}", suggest(id, site.metrics.keys().map(String::as_str), &list))
+        format!(
+            "unknown metric `{id}`; {}",
+            suggest(id, site.metrics.keys().map(String::as_str), &list)
+        )
     })
 }
 
 fn quarter_arg(args: &Args) -> Result<Option<Quarter>, String> {
     match string_arg(args, "quarter")? {
         None => Ok(None),
-        Some(s) => s.parse::<Quarter>().map(Some).map_err(|e| format!("argument `quarter`: {}", e.0)),
+        Some(s) => s
+            .parse::<Quarter>()
+            .map(Some)
+            .map_err(|e| format!("argument `quarter`: {}", e.0)),
     }
 }
 
 /// The quarter a call is about: its `quarter=`, the page's, or the latest data.
-fn quarter_for<'a>(site: &Site, page: PageId, args: &Args, metrics: impl IntoIterator<Item = &'a Metric>) -> Result<Quarter, String> {
+fn quarter_for<'a>(
+    site: &Site,
+    page: PageId,
+    args: &Args,
+    metrics: impl IntoIterator<Item = &'a Metric>,
+) -> Result<Quarter, String> {
     if let Some(q) = quarter_arg(args)? {
         return Ok(q);
     }
@@ -61,26 +75,45 @@ fn quarters_arg(args: &Args, end: Quarter, metrics: &[&Metric]) -> Result<Vec<Qu
         None => Ok(last_n(DEFAULT_QUARTERS)),
         Some(Value::Number(n)) => match n.as_u64() {
             Some(n @ 1..=40) => Ok(last_n(n as usize)),
-            _ => Err(format!("argument `quarters` must be a whole number from 1 to 40, not {n}; {help}")),
+            _ => Err(format!(
+                "argument `quarters` must be a whole number from 1 to 40, not {n}; {help}"
+            )),
         },
         Some(Value::String(s)) if s == "all" => {
-            let first = metrics.iter().filter_map(|m| m.values.keys().next().copied()).min().unwrap_or(end);
+            let first = metrics
+                .iter()
+                .filter_map(|m| m.values.keys().next().copied())
+                .min()
+                .unwrap_or(end);
             Ok(quarter_range(first.min(end), end))
         }
         Some(Value::String(s)) => {
-            let (a, b) = s.split_once("..").ok_or_else(|| format!("argument `quarters` is `{s}`; {help}"))?;
-            let a: Quarter = a.trim().parse().map_err(|e: crate::quarter::QuarterError| format!("argument `quarters`: {}", e.0))?;
-            let b: Quarter = b.trim().parse().map_err(|e: crate::quarter::QuarterError| format!("argument `quarters`: {}", e.0))?;
+            let (a, b) = s
+                .split_once("..")
+                .ok_or_else(|| format!("argument `quarters` is `{s}`; {help}"))?;
+            let a: Quarter = a
+                .trim()
+                .parse()
+                .map_err(|e: crate::quarter::QuarterError| format!("argument `quarters`: {}", e.0))?;
+            let b: Quarter = b
+                .trim()
+                .parse()
+                .map_err(|e: crate::quarter::QuarterError| format!("argument `quarters`: {}", e.0))?;
             if a > b {
                 return Err(format!("argument `quarters` runs backwards: {a} is after {b}"));
             }
             let range = quarter_range(a, b);
             if range.len() > 40 {
-                return Err(format!("argument `quarters` spans {} quarters; charts show at most 40", range.len()));
+                return Err(format!(
+                    "argument `quarters` spans {} quarters; charts show at most 40",
+                    range.len()
+                ));
             }
             Ok(range)
         }
-        Some(other) => Err(format!("argument `quarters` must be a number or text, found `{other}`; {help}")),
+        Some(other) => Err(format!(
+            "argument `quarters` must be a number or text, found `{other}`; {help}"
+        )),
     }
 }
 
@@ -107,20 +140,31 @@ fn chart_data(frame: &Frame, title: &str, c: chart::Chart, kind: &str, metrics: 
 /// `{{ chart(metric="…", kind="trend", quarters=8) }}`, or `metrics=[…]` with `kind="compare"`.
 pub fn chart(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
     let args = &call.call.args;
-    let kind = string_arg(args, "kind")?.unwrap_or(if args.contains_key("metrics") { "compare" } else { "trend" });
+    let kind = string_arg(args, "kind")?.unwrap_or(if args.contains_key("metrics") {
+        "compare"
+    } else {
+        "trend"
+    });
     if !CHART_KINDS.contains(&kind) {
         return Err(format!(
             "unknown chart kind `{kind}`; {}",
-            suggest(kind, CHART_KINDS.iter().copied(), &format!("kinds: {}", CHART_KINDS.join(", ")))
+            suggest(
+                kind,
+                CHART_KINDS.iter().copied(),
+                &format!("kinds: {}", CHART_KINDS.join(", "))
+            )
         ));
     }
     if kind == "compare" {
         return compare(site, page, call);
     }
     if args.contains_key("metrics") {
-        return Err(format!("`metrics=[…]` is for `kind=\"compare\"`; a {kind} chart takes one `metric=\"…\"`"));
+        return Err(format!(
+            "`metrics=[…]` is for `kind=\"compare\"`; a {kind} chart takes one `metric=\"…\"`"
+        ));
     }
-    let id = string_arg(args, "metric")?.ok_or("a chart needs `metric=\"<id>\"` (or `metrics=[…]` with `kind=\"compare\"`)")?;
+    let id = string_arg(args, "metric")?
+        .ok_or("a chart needs `metric=\"<id>\"` (or `metrics=[…]` with `kind=\"compare\"`)")?;
     let m = metric(site, id)?;
     let title = string_arg(args, "title")?.map_or_else(|| m.title.clone(), str::to_string);
     let end = quarter_for(site, page, args, [m])?;
@@ -132,7 +176,12 @@ pub fn chart(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Stri
     let actual = series(m, &quarters, &m.title);
     let target = target_series(m, &quarters);
     let desc = describe(m, &quarters, &actual, target.as_ref());
-    let frame = Frame { id: frame_id, title: title.clone(), desc, unit: m.unit };
+    let frame = Frame {
+        id: frame_id,
+        title: title.clone(),
+        desc,
+        unit: m.unit,
+    };
     let drawn = match kind {
         "bar" => chart::bars(&frame, &quarters, &actual, target.as_ref()),
         "sparkline" => {
@@ -147,20 +196,42 @@ pub fn chart(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Stri
 
 /// A sentence a screen reader can use in place of the picture.
 fn describe(m: &Metric, quarters: &[Quarter], actual: &Series, target: Option<&Series>) -> String {
-    let (Some(first), Some(last)) = (quarters.first(), quarters.last()) else { return m.title.clone() };
-    let mut s = format!("{} ({}) by quarter, {} to {}.", m.title, m.unit.id(), first.label(), last.label());
-    let present: Vec<(Quarter, Decimal)> = quarters.iter().zip(&actual.values).filter_map(|(q, v)| v.map(|v| (*q, v))).collect();
+    let (Some(first), Some(last)) = (quarters.first(), quarters.last()) else {
+        return m.title.clone();
+    };
+    let mut s = format!(
+        "{} ({}) by quarter, {} to {}.",
+        m.title,
+        m.unit.id(),
+        first.label(),
+        last.label()
+    );
+    let present: Vec<(Quarter, Decimal)> = quarters
+        .iter()
+        .zip(&actual.values)
+        .filter_map(|(q, v)| v.map(|v| (*q, v)))
+        .collect();
     match (present.first(), present.last()) {
         (Some(&(fq, fv)), Some(&(lq, lv))) if fq != lq => {
             let change = lv.checked_sub(fv).unwrap_or(Decimal::ZERO);
-            let word = if change.is_zero() { "unchanged" } else if change.is_negative() { "down" } else { "up" };
+            let word = if change.is_zero() {
+                "unchanged"
+            } else if change.is_negative() {
+                "down"
+            } else {
+                "up"
+            };
             s.push_str(&format!(
                 " From {} in {} to {} in {}, {word}{}.",
                 format::value(m.unit, fv),
                 fq.label(),
                 format::value(m.unit, lv),
                 lq.label(),
-                if change.is_zero() { String::new() } else { format!(" {}", format::value(m.unit, change.abs())) }
+                if change.is_zero() {
+                    String::new()
+                } else {
+                    format!(" {}", format::value(m.unit, change.abs()))
+                }
             ));
         }
         (Some(&(q, v)), _) => s.push_str(&format!(" One value: {} in {}.", format::value(m.unit, v), q.label())),
@@ -172,10 +243,20 @@ fn describe(m: &Metric, quarters: &[Quarter], actual: &Series, target: Option<&S
     s
 }
 
-fn breakdown(site: &Site, page: PageId, call: &PlacedCall, m: &Metric, title: &str, frame_id: String) -> Result<Value, String> {
+fn breakdown(
+    site: &Site,
+    page: PageId,
+    call: &PlacedCall,
+    m: &Metric,
+    title: &str,
+    frame_id: String,
+) -> Result<Value, String> {
     let args = &call.call.args;
     if m.breakdown.is_empty() {
-        return Err(format!("metric `{}` has no `breakdown:`; add one per quarter to its file, or use `kind=\"trend\"`", m.id));
+        return Err(format!(
+            "metric `{}` has no `breakdown:`; add one per quarter to its file, or use `kind=\"trend\"`",
+            m.id
+        ));
     }
     // One quarter asked for: horizontal bars of its parts.
     let single = match quarter_arg(args)? {
@@ -193,11 +274,34 @@ fn breakdown(site: &Site, page: PageId, call: &PlacedCall, m: &Metric, title: &s
     if let Some(q) = single {
         let parts = m.breakdown.get(&q).ok_or_else(|| {
             let have: Vec<String> = m.breakdown.keys().map(ToString::to_string).collect();
-            format!("metric `{}` has no breakdown for {q}; it has one for {}", m.id, have.join(", "))
+            format!(
+                "metric `{}` has no breakdown for {q}; it has one for {}",
+                m.id,
+                have.join(", ")
+            )
         })?;
-        let largest = parts.iter().max_by_key(|p| p.1).map(|p| format!(" The largest part is {} at {}.", p.0, format::value(m.unit, p.1))).unwrap_or_default();
-        let desc = format!("{} ({}) in {} by category: {}.{largest}", m.title, m.unit.id(), q.label(), parts.iter().map(|(c, v)| format!("{c} {}", format::value(m.unit, *v))).collect::<Vec<_>>().join(", "));
-        let frame = Frame { id: frame_id, title: format!("{title}, {}", q.label()), desc, unit: m.unit };
+        let largest = parts
+            .iter()
+            .max_by_key(|p| p.1)
+            .map(|p| format!(" The largest part is {} at {}.", p.0, format::value(m.unit, p.1)))
+            .unwrap_or_default();
+        let desc = format!(
+            "{} ({}) in {} by category: {}.{largest}",
+            m.title,
+            m.unit.id(),
+            q.label(),
+            parts
+                .iter()
+                .map(|(c, v)| format!("{c} {}", format::value(m.unit, *v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let frame = Frame {
+            id: frame_id,
+            title: format!("{title}, {}", q.label()),
+            desc,
+            unit: m.unit,
+        };
         let drawn = chart::horizontal(&frame, parts).map_err(|e| e.to_string())?;
         return Ok(chart_data(&frame, &frame.title, drawn, "breakdown", &[m]));
     }
@@ -205,19 +309,12 @@ fn breakdown(site: &Site, page: PageId, call: &PlacedCall, m: &Metric, title: &s
     let range = quarters_arg(args, end, &[m])?;
     let quarters: Vec<Quarter> = range.into_iter().filter(|q| m.breakdown.contains_key(q)).collect();
     if quarters.is_empty() {
-        return Err(format!("metric `{}` has no breakdown in the quarters asked for; pick them with `quarters=`", m.id));
+        return Err(format!(
+            "metric `{}` has no breakdown in the quarters asked for; pick them with `quarters=`",
+            m.id
+        ));
     }
-    let parts: Vec<Series> = m
-        .categories()
-        .into_iter()
-        .map(|c| Series {
-            label: c.to_string(),
-            values: quarters
-                .iter()
-                .map(|q| m.breakdown.get(q).and_then(|ps| ps.iter().find(|(n, _)| n == c).map(|p| p.1)))
-                .collect(),
-        })
-        .collect();
+    let parts = views::breakdown_series(m, &quarters);
     let desc = format!(
         "{} ({}) by category, stacked for each quarter from {} to {}; categories: {}.",
         m.title,
@@ -226,7 +323,12 @@ fn breakdown(site: &Site, page: PageId, call: &PlacedCall, m: &Metric, title: &s
         quarters[quarters.len() - 1].label(),
         m.categories().join(", ")
     );
-    let frame = Frame { id: frame_id, title: format!("{title} by category"), desc, unit: m.unit };
+    let frame = Frame {
+        id: frame_id,
+        title: format!("{title} by category"),
+        desc,
+        unit: m.unit,
+    };
     let drawn = chart::stacked(&frame, &quarters, &parts).map_err(|e| e.to_string())?;
     Ok(chart_data(&frame, &frame.title, drawn, "breakdown", &[m]))
 }
@@ -253,21 +355,43 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
     } else {
         let base = (0..quarters.len()).find(|&i| all.iter().all(|s| s.values[i].is_some_and(|v| !v.is_zero())));
         let Some(base) = base else {
-            return Err("these metrics have different units and no quarter where all have a value, so they cannot be compared".into());
+            return Err(
+                "these metrics have different units and no quarter where all have a value, so they cannot be compared"
+                    .into(),
+            );
         };
         for s in &mut all {
             let b = s.values[base].unwrap_or(Decimal::ONE);
             for v in s.values.iter_mut() {
-                *v = v.and_then(|v| v.checked_mul(Decimal::HUNDRED)).and_then(|v| v.checked_div(b)).map(|v| v.round(1));
+                *v = v
+                    .and_then(|v| v.checked_mul(Decimal::HUNDRED))
+                    .and_then(|v| v.checked_div(b))
+                    .map(|v| v.round(1));
             }
         }
-        (Unit::Ratio, format!(" Different units, so each is indexed to 100 in {}.", quarters[base].label()))
+        (
+            Unit::Ratio,
+            format!(
+                " Different units, so each is indexed to 100 in {}.",
+                quarters[base].label()
+            ),
+        )
     };
-    let title = string_arg(args, "title")?.map_or_else(|| ms.iter().map(|m| m.title.as_str()).collect::<Vec<_>>().join(" and "), str::to_string);
+    let title = string_arg(args, "title")?.map_or_else(
+        || ms.iter().map(|m| m.title.as_str()).collect::<Vec<_>>().join(" and "),
+        str::to_string,
+    );
     let latest: Vec<String> = ms
         .iter()
         .zip(&all)
-        .filter_map(|(m, s)| s.values.iter().rev().flatten().next().map(|v| format!("{} {}", m.title, format::value(unit, *v))))
+        .filter_map(|(m, s)| {
+            s.values
+                .iter()
+                .rev()
+                .flatten()
+                .next()
+                .map(|v| format!("{} {}", m.title, format::value(unit, *v)))
+        })
         .collect();
     let desc = format!(
         "{} by quarter, {} to {}.{note} Latest: {}.",
@@ -277,7 +401,12 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
         latest.join("; ")
     );
     let id_parts: Vec<&str> = ms.iter().map(|m| m.id.as_str()).chain(["compare"]).collect();
-    let frame = Frame { id: call_id(call, &id_parts), title: title.clone(), desc, unit };
+    let frame = Frame {
+        id: call_id(call, &id_parts),
+        title: title.clone(),
+        desc,
+        unit,
+    };
     let drawn = chart::compare(&frame, &quarters, &all).map_err(|e| e.to_string())?;
     Ok(chart_data(&frame, &title, drawn, "compare", &ms))
 }
@@ -288,7 +417,7 @@ pub fn kpi(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
     let id = string_arg(args, "metric")?.ok_or("a KPI tile needs `metric=\"<id>\"`")?;
     let m = metric(site, id)?;
     let q = quarter_for(site, page, args, [m])?;
-    let view = views::kpi_view(site, m, q, &call_id(call, &["kpi"]))?;
+    let view = views::kpi_view(site, m, q, &call_id(call, &["kpi"]));
     Ok(json!({ "kpi": view, "title": string_arg(args, "title")? }))
 }
 
@@ -296,29 +425,56 @@ pub fn kpi(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
 /// without a selector, every metric.
 pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
     let args = &call.call.args;
-    let selectors: Vec<&str> = ["metrics", "goal", "owner"].into_iter().filter(|k| args.contains_key(*k)).collect();
+    let selectors: Vec<&str> = ["metrics", "goal", "owner"]
+        .into_iter()
+        .filter(|k| args.contains_key(*k))
+        .collect();
     if selectors.len() > 1 {
-        return Err(format!("use one of `metrics`, `goal` or `owner`, not {}", selectors.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" and ")));
+        return Err(format!(
+            "use one of `metrics`, `goal` or `owner`, not {}",
+            selectors
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
     }
     let ms: Vec<&Metric> = if let Some(ids) = list_arg(args, "metrics")? {
         ids.iter().map(|id| metric(site, id)).collect::<Result<_, _>>()?
     } else if let Some(goal) = string_arg(args, "goal")? {
         let Some(&gp) = site.goals.get(goal) else {
-            return Err(format!("unknown goal `{goal}`; {}", suggest(goal, site.goals.keys().map(String::as_str), "goals are the files in content/goals/")));
+            return Err(format!(
+                "unknown goal `{goal}`; {}",
+                suggest(
+                    goal,
+                    site.goals.keys().map(String::as_str),
+                    "goals are the files in content/goals/"
+                )
+            ));
         };
         metrics_of_goal(site, goal, gp)
     } else if let Some(owner) = string_arg(args, "owner")? {
         if !site.roles.contains_key(owner) {
-            return Err(format!("unknown role `{owner}`; {}", suggest(owner, site.roles.keys().map(String::as_str), "roles are the files in content/roles/")));
+            return Err(format!(
+                "unknown role `{owner}`; {}",
+                suggest(
+                    owner,
+                    site.roles.keys().map(String::as_str),
+                    "roles are the files in content/roles/"
+                )
+            ));
         }
-        site.metrics.values().filter(|m| m.owner.as_ref().is_some_and(|o| o.id == owner)).collect()
+        views::by_title(
+            site.metrics
+                .values()
+                .filter(|m| m.owner.as_ref().is_some_and(|o| o.id == owner)),
+        )
     } else {
-        site.metrics.values().collect()
+        views::by_title(site.metrics.values())
     };
     let q = quarter_for(site, page, args, ms.iter().copied())?;
-    let hint = call_id(call, &["kpis"]);
-    let rows: Vec<KpiView> = ms.iter().map(|m| views::kpi_view(site, m, q, &hint)).collect::<Result<_, _>>()?;
-    Ok(json!({ "rows": rows, "quarter": q, "quarter_label": q.label(), "title": string_arg(args, "title")? }))
+    let table = views::kpi_table(site, &ms, q, &call_id(call, &["kpis"]));
+    Ok(json!({ "kpis": table, "title": string_arg(args, "title")? }))
 }
 
 /// The metrics of a goal: its key results' metrics, then those naming it as `goal:`.
@@ -344,7 +500,14 @@ pub fn goal_status(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value
     let args = &call.call.args;
     let goal = string_arg(args, "goal")?.ok_or("a goal card needs `goal=\"<id>\"`")?;
     if !site.goals.contains_key(goal) {
-        return Err(format!("unknown goal `{goal}`; {}", suggest(goal, site.goals.keys().map(String::as_str), "goals are the files in content/goals/")));
+        return Err(format!(
+            "unknown goal `{goal}`; {}",
+            suggest(
+                goal,
+                site.goals.keys().map(String::as_str),
+                "goals are the files in content/goals/"
+            )
+        ));
     }
     let q = match quarter_arg(args)? {
         Some(q) => Some(q),

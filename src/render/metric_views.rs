@@ -56,26 +56,46 @@ pub struct FigureView {
 
 impl FigureView {
     fn na(reason: &NotAvailable) -> FigureView {
-        FigureView { text: "n/a".into(), exact: None, value: None, reason: Some(reason.0.clone()) }
+        FigureView {
+            text: "n/a".into(),
+            exact: None,
+            value: None,
+            reason: Some(reason.0.clone()),
+        }
     }
 
     pub fn of(unit: Unit, f: &Figure) -> FigureView {
         match f {
-            Ok(v) => FigureView { text: format::value(unit, *v), exact: Some(format::exact(unit, *v)), value: Some(*v), reason: None },
+            Ok(v) => FigureView {
+                text: format::value(unit, *v),
+                exact: Some(format::exact(unit, *v)),
+                value: Some(*v),
+                reason: None,
+            },
             Err(e) => FigureView::na(e),
         }
     }
 
     fn change(unit: Unit, f: &Figure) -> FigureView {
         match f {
-            Ok(v) => FigureView { text: format::change(unit, *v), exact: Some(format::exact(unit, *v)), value: Some(*v), reason: None },
+            Ok(v) => FigureView {
+                text: format::change(unit, *v),
+                exact: Some(format::exact(unit, *v)),
+                value: Some(*v),
+                reason: None,
+            },
             Err(e) => FigureView::na(e),
         }
     }
 
     fn ratio(f: &Figure) -> FigureView {
         match f {
-            Ok(v) => FigureView { text: format::percent_change(*v), exact: None, value: Some(*v), reason: None },
+            Ok(v) => FigureView {
+                text: format::percent_change(*v),
+                exact: None,
+                value: Some(*v),
+                reason: None,
+            },
             Err(e) => FigureView::na(e),
         }
     }
@@ -99,7 +119,11 @@ pub struct ChangeView {
 fn change_view(unit: Unit, better: Option<Better>, c: &Change) -> ChangeView {
     let abs = FigureView::change(unit, &c.abs);
     let pct = FigureView::ratio(&c.ratio);
-    let (primary, secondary) = if unit == Unit::Percent || pct.value.is_none() { (&abs, &pct) } else { (&pct, &abs) };
+    let (primary, secondary) = if unit == Unit::Percent || pct.value.is_none() {
+        (&abs, &pct)
+    } else {
+        (&pct, &abs)
+    };
     let tone = match (&c.abs, better) {
         (Ok(d), _) if d.is_zero() => "flat",
         (Ok(d), Some(b)) => {
@@ -121,6 +145,11 @@ fn change_view(unit: Unit, better: Option<Better>, c: &Change) -> ChangeView {
     }
 }
 
+/// The change view of one of `m`'s changes.
+pub fn change_view_for(m: &Metric, c: &Change) -> ChangeView {
+    change_view(m.unit, m.better, c)
+}
+
 /// An on track / at risk / off track badge, or `n/a` and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusBadge {
@@ -132,8 +161,16 @@ pub struct StatusBadge {
 
 pub fn badge(s: &Result<Status, NotAvailable>) -> StatusBadge {
     match s {
-        Ok(s) => StatusBadge { id: s.id(), label: s.label(), reason: None },
-        Err(e) => StatusBadge { id: "none", label: "n/a", reason: Some(e.0.clone()) },
+        Ok(s) => StatusBadge {
+            id: s.id(),
+            label: s.label(),
+            reason: None,
+        },
+        Err(e) => StatusBadge {
+            id: "none",
+            label: "n/a",
+            reason: Some(e.0.clone()),
+        },
     }
 }
 
@@ -163,14 +200,15 @@ pub struct KpiView {
     pub trend: TrendView,
 }
 
-pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> Result<KpiView, String> {
+pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> KpiView {
     let k: Kpi = compute::kpi(m, q, tolerance(site));
     let trend = TrendView {
         direction: k.trend.direction,
         label: k.trend.direction.label(),
-        sparkline: sparkline(m, q, id_hint)?,
+        // Drawing into a string cannot fail; without a picture the table still reads.
+        sparkline: sparkline(m, q, id_hint).unwrap_or_default(),
     };
-    Ok(KpiView {
+    KpiView {
         metric: metric_link(site, m),
         quarter: q,
         quarter_label: q.label(),
@@ -183,7 +221,102 @@ pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> Result<Kp
         to_target: change_view(m.unit, m.better, &k.to_target),
         status: badge(&k.status),
         trend,
-    })
+    }
+}
+
+/// KPI rows for one quarter, as a table shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiTable {
+    pub quarter: Quarter,
+    pub quarter_label: String,
+    pub rows: Vec<KpiView>,
+}
+
+pub fn kpi_table(site: &Site, metrics: &[&Metric], q: Quarter, id_hint: &str) -> KpiTable {
+    KpiTable {
+        quarter: q,
+        quarter_label: q.label(),
+        rows: metrics.iter().map(|m| kpi_view(site, m, q, id_hint)).collect(),
+    }
+}
+
+/// The metrics a role owns, at the latest quarter any of them has.
+pub fn role_metrics(site: &Site, role: &str) -> Option<KpiTable> {
+    let owned = by_title(
+        site.metrics
+            .values()
+            .filter(|m| m.owner.as_ref().is_some_and(|o| o.id == role)),
+    );
+    let q = latest_of(owned.iter().copied())?;
+    Some(kpi_table(site, &owned, q, "role"))
+}
+
+/// What a board report computes for its quarter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSections {
+    pub quarter: Quarter,
+    pub quarter_label: String,
+    /// Every metric with data up to the quarter.
+    pub kpis: KpiTable,
+    pub goals: Vec<GoalProgressView>,
+    /// Off track first, then at risk.
+    pub attention: Vec<KpiView>,
+    /// Policies due for review or overdue, as of the build day.
+    pub policies: Vec<super::context::RegisterRow>,
+}
+
+/// Metrics by title, the order people look for them in.
+pub fn by_title<'a>(metrics: impl IntoIterator<Item = &'a Metric>) -> Vec<&'a Metric> {
+    let mut v: Vec<&Metric> = metrics.into_iter().collect();
+    v.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    v
+}
+
+pub fn report_sections(site: &Site, q: Quarter) -> ReportSections {
+    let metrics = by_title(
+        site.metrics
+            .values()
+            .filter(|m| m.values.keys().next().is_some_and(|first| *first <= q)),
+    );
+    let kpis = kpi_table(site, &metrics, q, "report");
+    let mut attention: Vec<KpiView> = kpis
+        .rows
+        .iter()
+        .filter(|k| matches!(k.status.id, "off-track" | "at-risk"))
+        .cloned()
+        .collect();
+    attention.sort_by_key(|k| (k.status.id != "off-track", k.metric.title.to_lowercase()));
+    let goals = site
+        .goals
+        .keys()
+        .filter_map(|g| goal_progress(site, g, Some(q)))
+        .collect();
+    let due: Vec<crate::model::PageId> = site
+        .register
+        .iter()
+        .copied()
+        .filter(|&id| {
+            site.page(id).lifecycle.as_ref().is_some_and(|l| {
+                matches!(
+                    l.status,
+                    crate::model::policy::PolicyStatus::Overdue | crate::model::policy::PolicyStatus::ReviewDue
+                )
+            })
+        })
+        .collect();
+    ReportSections {
+        quarter: q,
+        quarter_label: q.label(),
+        kpis,
+        goals,
+        attention,
+        policies: super::context::register_rows(site, &due),
+    }
 }
 
 /// The site's default at-risk band.
@@ -193,18 +326,45 @@ pub fn tolerance(site: &Site) -> Decimal {
 
 /// The quarters `first..=last`, oldest first.
 pub fn quarter_range(first: Quarter, last: Quarter) -> Vec<Quarter> {
-    std::iter::successors(Some(first), |q| Some(q.next())).take_while(|q| *q <= last).take(400).collect()
+    std::iter::successors(Some(first), |q| Some(q.next()))
+        .take_while(|q| *q <= last)
+        .take(400)
+        .collect()
 }
 
 /// A metric's values over `quarters`.
 pub fn series(m: &Metric, quarters: &[Quarter], label: &str) -> Series {
-    Series { label: label.to_string(), values: quarters.iter().map(|q| m.value(*q)).collect() }
+    Series {
+        label: label.to_string(),
+        values: quarters.iter().map(|q| m.value(*q)).collect(),
+    }
+}
+
+/// One series per breakdown category over `quarters`, for stacked bars.
+pub fn breakdown_series(m: &Metric, quarters: &[Quarter]) -> Vec<Series> {
+    m.categories()
+        .into_iter()
+        .map(|c| Series {
+            label: c.to_string(),
+            values: quarters
+                .iter()
+                .map(|q| {
+                    m.breakdown
+                        .get(q)
+                        .and_then(|ps| ps.iter().find(|(n, _)| n == c).map(|p| p.1))
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The target in force in each of `quarters`, if the metric has any.
 pub fn target_series(m: &Metric, quarters: &[Quarter]) -> Option<Series> {
     let values: Vec<Option<Decimal>> = quarters.iter().map(|q| m.target_for(*q)).collect();
-    values.iter().any(Option::is_some).then(|| Series { label: "Target".into(), values })
+    values.iter().any(Option::is_some).then(|| Series {
+        label: "Target".into(),
+        values,
+    })
 }
 
 fn sparkline(m: &Metric, q: Quarter, id_hint: &str) -> Result<String, String> {
@@ -215,14 +375,20 @@ fn sparkline(m: &Metric, q: Quarter, id_hint: &str) -> Result<String, String> {
         .zip(&s.values)
         .filter_map(|(q, v)| v.map(|v| format!("{} {}", q.label(), format::value(m.unit, v))))
         .collect();
-    let desc = if shown.is_empty() { format!("No values from {} to {}", quarters[0].label(), q.label()) } else { shown.join(", ") };
+    let desc = if shown.is_empty() {
+        format!("No values from {} to {}", quarters[0].label(), q.label())
+    } else {
+        shown.join(", ")
+    };
     let frame = Frame {
         id: chart::id_from(&[id_hint, &m.id, "spark", &q.to_string()]),
         title: format!("{}, last {} quarters", m.title, SPARK_QUARTERS),
         desc,
         unit: m.unit,
     };
-    chart::sparkline(&frame, &quarters, &s, m.target_for(q)).map(|c| c.svg).map_err(|e| e.to_string())
+    chart::sparkline(&frame, &quarters, &s, m.target_for(q))
+        .map(|c| c.svg)
+        .map_err(|e| e.to_string())
 }
 
 /// A goal's key results with their progress, and the goal's overall status.
@@ -290,16 +456,38 @@ pub fn goal_progress(site: &Site, goal: &str, as_of: Option<Quarter>) -> Option<
             };
             let target = kr.target.and_then(Decimal::from_f64);
             let pr: Progress = compute::progress(m, target, kr.by, as_of, tolerance(site));
-            let qv = |(q, v): (Quarter, Decimal)| QuarterValue { quarter: q, quarter_label: q.label(), value: FigureView::of(m.unit, &Ok(v)) };
+            let qv = |(q, v): (Quarter, Decimal)| QuarterValue {
+                quarter: q,
+                quarter_label: q.label(),
+                value: FigureView::of(m.unit, &Ok(v)),
+            };
             let percent = pr
                 .share
                 .as_ref()
                 .ok()
                 .and_then(|s| s.checked_mul(Decimal::HUNDRED))
                 .map_or(0, |p| p.round(0).to_f64().clamp(0.0, 100.0) as u8);
-            let progress = match &pr.share {
-                Ok(s) => FigureView { text: format::fraction(*s), exact: None, value: Some(*s), reason: None },
-                Err(e) => FigureView::na(e),
+            // The bar and its text stay within 0–100%; the exact share is kept.
+            let progress = match (&pr.share, pr.baseline) {
+                (Ok(s), Some((bq, _))) if s.is_negative() => FigureView {
+                    text: "0%".into(),
+                    exact: Some(format!("further from the target than at the start ({bq})")),
+                    value: Some(*s),
+                    reason: None,
+                },
+                (Ok(s), _) if *s > Decimal::ONE => FigureView {
+                    text: "100%".into(),
+                    exact: Some("target passed".into()),
+                    value: Some(*s),
+                    reason: None,
+                },
+                (Ok(s), _) => FigureView {
+                    text: format::fraction(*s),
+                    exact: None,
+                    value: Some(*s),
+                    reason: None,
+                },
+                (Err(e), _) => FigureView::na(e),
             };
             (
                 KeyResultProgressView {
@@ -323,7 +511,12 @@ pub fn goal_progress(site: &Site, goal: &str, as_of: Option<Quarter>) -> Option<
         id: goal.to_string(),
         title: p.title.clone(),
         url: p.url().to_string(),
-        owners: fm.owners.iter().chain(fm.owner.iter()).map(|r| role_link(site, &r.id)).collect(),
+        owners: fm
+            .owners
+            .iter()
+            .chain(fm.owner.iter())
+            .map(|r| role_link(site, &r.id))
+            .collect(),
         quarter: as_of,
         status: badge(&overall),
         key_results: key_results.into_iter().map(|(v, _)| v).collect(),
@@ -333,7 +526,9 @@ pub fn goal_progress(site: &Site, goal: &str, as_of: Option<Quarter>) -> Option<
 /// The quarter a page's components default to: a report's own quarter.
 pub fn page_quarter(site: &Site, page: crate::model::PageId) -> Option<Quarter> {
     let p = site.page(page);
-    (p.kind() == crate::kind::Kind::Report).then_some(p.front().quarter).flatten()
+    (p.kind() == crate::kind::Kind::Report)
+        .then_some(p.front().quarter)
+        .flatten()
 }
 
 /// The latest quarter with a value among `metrics`.

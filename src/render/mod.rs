@@ -6,7 +6,10 @@
 
 pub mod components;
 pub mod context;
+pub mod fingerprint;
+pub mod history;
 pub mod metric_components;
+pub mod metric_pages;
 pub mod metric_views;
 pub mod theme;
 
@@ -63,8 +66,7 @@ pub fn site(
     progress: &indicatif::ProgressBar,
     diags: &mut Diagnostics,
 ) -> Vec<OutputFile> {
-    let site_view = context::site_view(site, version);
-    theme.tera.global_context().insert("site", &site_view);
+    set_globals(site, theme, version);
     let theme: &Theme = theme;
 
     progress.set_length(site.pages.len() as u64);
@@ -83,6 +85,34 @@ pub fn site(
             Err(d) => diags.extend(d),
         }
     }
+    files.extend(site_files(site, theme, diags));
+    files.extend(search_index(site));
+    check_collisions(&mut files, diags);
+    files
+}
+
+/// The search index. It reads every page's text and is the slowest output,
+/// so `serve` rebuilds it in the background once the pages are served.
+pub fn search_index(site: &Site) -> Vec<OutputFile> {
+    if site.pages.is_empty() {
+        return Vec::new();
+    }
+    crate::search::files(site)
+}
+
+/// Makes the site-wide view (`site`: title, navigation…) visible to every template.
+pub fn set_globals(site: &Site, theme: &mut Theme, version: Option<String>) {
+    theme.insert_global("site", &context::site_view(site, version));
+    theme.insert_global("versions", &history::versions_view(site));
+}
+
+/// Every output that is not one page's own, search index aside: the
+/// register, the 404 page, redirects, the sitemap, metric pages, the search
+/// page, theme statics, content assets, and history pages and redlines.
+/// `serve` renders these whole on every change and only pages selectively,
+/// so anything derived from more than one page belongs here.
+pub fn site_files(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+    let mut files = Vec::with_capacity(site.assets.len() + theme.statics.len() + 8);
     if !site.register.is_empty() {
         if site.by_url.contains_key(REGISTER_URL) {
             diags.push(
@@ -116,7 +146,14 @@ pub fn site(
             content: Content::Copy(a.abs.clone()),
         });
     }
-    check_collisions(&mut files, diags);
+    files.extend(metric_pages::files(site, theme, diags));
+    if !site.pages.is_empty() {
+        match crate::search::page(site, theme) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    files.extend(history::files(site, theme, diags));
     files
 }
 
@@ -139,14 +176,17 @@ fn template_for(site: &Site, id: PageId, theme: &Theme) -> &'static str {
     if theme.has_template(name) { name } else { "page.html" }
 }
 
-fn page(site: &Site, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
+/// Renders one page. Its output depends only on what reaches `theme`
+/// (contexts, globals, templates), which `serve` fingerprints.
+pub fn page(site: &Site, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
     let p = site.page(id);
     let root = context::root_for(p.url());
     let mut view = context::page_view(site, id);
     view.content = body_with_components(site, theme, id, &root)?;
-    let mut ctx = tera::Context::new();
+    let mut ctx = theme.context();
     ctx.insert("page", &view);
     ctx.insert("root", &root);
+    ctx.insert("history", &history::page_view(site, id));
     let html = theme
         .render(template_for(site, id, theme), &ctx, Some(&p.parsed.file))
         .map_err(|d| vec![d])?;
@@ -165,6 +205,11 @@ fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> R
     let mut errors = Vec::new();
     for (n, call) in body.calls.iter().enumerate() {
         let name = &call.call.name;
+        if crate::model::audience::hidden_in_call(&site.hidden, call).is_some() {
+            // Names something this audience may not see (reported by the model).
+            html = html.replacen(&placeholder(n), "", 1);
+            continue;
+        }
         if !theme.components.contains(name) {
             errors.push(components::unknown(call, file, &theme.components));
             continue;
@@ -181,7 +226,7 @@ fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> R
                 continue;
             }
         };
-        let mut ctx = tera::Context::new();
+        let mut ctx = theme.context();
         ctx.insert("args", &call.call.args);
         ctx.insert("data", &data);
         ctx.insert("root", root);
@@ -232,7 +277,7 @@ fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
 
 fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     let root = context::root_for(REGISTER_URL);
-    let mut ctx = tera::Context::new();
+    let mut ctx = theme.context();
     ctx.insert("root", &root);
     ctx.insert(
         "page",
@@ -246,7 +291,7 @@ fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
 fn not_found(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     // Served for any missing path, so links cannot be relative to it.
     let root = base_path(&site.config.base_url);
-    let mut ctx = tera::Context::new();
+    let mut ctx = theme.context();
     ctx.insert("root", &root);
     ctx.insert(
         "page",
@@ -288,9 +333,13 @@ fn sitemap(site: &Site) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let base = &site.config.base_url;
-    let mut urls: Vec<&str> = site.pages.iter().map(|p| p.url()).collect();
+    let mut urls: Vec<String> = site.pages.iter().map(|p| p.url().to_string()).collect();
     if !site.register.is_empty() {
-        urls.push(REGISTER_URL);
+        urls.push(REGISTER_URL.to_string());
+    }
+    if !site.metrics.is_empty() {
+        urls.push(metric_pages::INDEX_URL.to_string());
+        urls.extend(site.metrics.keys().map(|id| metric_views::metric_url(id)));
     }
     urls.sort_unstable();
     urls.dedup();
@@ -304,7 +353,7 @@ fn sitemap(site: &Site) -> String {
 
 /// Two sources writing one output path (a content file shadowing a theme
 /// file, say) would lose one silently; report it and keep the first.
-fn check_collisions(files: &mut Vec<OutputFile>, diags: &mut Diagnostics) {
+pub fn check_collisions(files: &mut Vec<OutputFile>, diags: &mut Diagnostics) {
     let mut seen = std::collections::HashSet::with_capacity(files.len());
     files.retain(|f| {
         if seen.insert(f.path.clone()) {

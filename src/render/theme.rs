@@ -4,26 +4,61 @@
 //! `content/` builds. A site overrides any file by placing one with the same
 //! name under `themes/<name>/templates/` or `themes/<name>/static/`, and adds
 //! components by adding `templates/components/<name>.html`.
+//!
+//! Everything a render may depend on goes through [`Theme::context`] and
+//! [`Theme::insert_global`], never straight into Tera: that is how a
+//! fingerprinting twin ([`Theme::fingerprinter`]) sees exactly what the real
+//! render would, which incremental rebuilds rely on.
 
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
 
 use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
+use super::fingerprint;
 use crate::diag::{Diagnostic, Diagnostics, Position, display_path};
 use crate::source;
 
 static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 pub struct Theme {
-    pub tera: tera::Tera,
+    tera: tera::Tera,
     /// Template name → (path for reports, source), to quote template errors.
     sources: BTreeMap<String, (String, String)>,
     /// Output path → bytes of every static file.
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Names of the components a page may call.
     pub components: Vec<String>,
+    /// Template name → fingerprint of its source and every template it uses.
+    closures: Arc<BTreeMap<String, u64>>,
+    /// Global name → fingerprint of its value.
+    globals: BTreeMap<&'static str, u64>,
+    /// A twin that hashes what it is given instead of rendering.
+    fingerprinting: bool,
+}
+
+/// The variables of one render, made by [`Theme::context`]. A fingerprinting
+/// theme's contexts only hash what is inserted.
+pub struct Ctx {
+    vars: tera::Context,
+    hash: Option<DefaultHasher>,
+}
+
+impl Ctx {
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        match &mut self.hash {
+            Some(h) => {
+                fingerprint::hash(key, h);
+                fingerprint::hash(value, h);
+            }
+            None => self.vars.insert(key, value),
+        }
+    }
 }
 
 impl Theme {
@@ -74,18 +109,67 @@ impl Theme {
             diags.push(template_error(&e, &templates, None));
             return None;
         }
+        let closures = Arc::new(fingerprint::closures(
+            templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())),
+        ));
         Some(Theme {
             tera,
             sources: templates,
             statics,
             components,
+            closures,
+            globals: BTreeMap::new(),
+            fingerprinting: false,
         })
     }
 
+    /// An empty context for one render.
+    pub fn context(&self) -> Ctx {
+        Ctx {
+            vars: tera::Context::new(),
+            hash: self.fingerprinting.then(DefaultHasher::new),
+        }
+    }
+
+    /// Makes `value` visible to every template as `key`.
+    pub fn insert_global<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.globals.insert(key, fingerprint::of(value));
+        if !self.fingerprinting {
+            self.tera.global_context().insert(key, value);
+        }
+    }
+
+    /// A twin of this theme whose [`Theme::render`] returns a fingerprint of
+    /// its inputs (the template with everything it uses, the context, the
+    /// globals) instead of rendering. Rendering a page with the twin costs
+    /// little, and equal fingerprints mean equal output.
+    pub fn fingerprinter(&self) -> Theme {
+        Theme {
+            tera: tera::Tera::new(),
+            sources: self.sources.clone(),
+            statics: BTreeMap::new(),
+            components: self.components.clone(),
+            closures: Arc::clone(&self.closures),
+            globals: self.globals.clone(),
+            fingerprinting: true,
+        }
+    }
+
     /// Renders `template`; a failure becomes a diagnostic at the template line.
-    pub fn render(&self, template: &str, ctx: &tera::Context, page_file: Option<&str>) -> Result<String, Diagnostic> {
+    pub fn render(&self, template: &str, ctx: &Ctx, page_file: Option<&str>) -> Result<String, Diagnostic> {
+        if self.fingerprinting {
+            let closure = self
+                .closures
+                .get(template)
+                .ok_or_else(|| Diagnostic::error(format!("template `{template}` not found")))?;
+            let mut h = ctx.hash.clone().unwrap_or_default();
+            template.hash(&mut h);
+            closure.hash(&mut h);
+            self.globals.hash(&mut h);
+            return Ok(format!("{:016x}", h.finish()));
+        }
         self.tera
-            .render(template, ctx)
+            .render(template, &ctx.vars)
             .map_err(|e| template_error(&e, &self.sources, page_file))
     }
 

@@ -6,9 +6,14 @@
 
 mod harness;
 
+mod audience;
 mod build;
 mod check;
 mod cli;
 mod errors;
 mod example;
 mod fuzz;
+mod history;
+mod metrics;
+mod search;
+mod serve;

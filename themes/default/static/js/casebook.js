@@ -58,23 +58,27 @@
 
   document.querySelectorAll("table.sortable").forEach(sortable);
 
-  // Let keyboard users scroll wide tables and code blocks.
+  // Let keyboard users scroll wide tables and code blocks (only those that overflow).
   function scrollers() {
     document.querySelectorAll(".table-wrap, pre").forEach(function (el) {
+      var ours = el.hasAttribute("data-scroll");
       if (el.scrollWidth > el.clientWidth + 1) {
-        if (!el.hasAttribute("tabindex")) {
-          el.tabIndex = 0;
-          if (el.classList.contains("table-wrap")) {
-            var cap = el.querySelector("caption");
-            el.setAttribute("role", "region");
-            el.setAttribute("aria-label", cap ? cap.textContent.trim() : "Table, scrolls sideways");
-          }
+        if (ours || el.hasAttribute("tabindex")) return;
+        el.setAttribute("data-scroll", "");
+        el.tabIndex = 0;
+        if (el.tagName !== "PRE") {
+          var cap = el.querySelector("caption");
+          el.setAttribute("role", "group");
+          el.setAttribute("aria-label", cap ? cap.textContent.trim() : "Table (scrolls sideways)");
         }
-      } else if (el.tabIndex === 0 && el.hasAttribute("data-cb-scroll")) {
-        el.removeAttribute("tabindex");
+      } else if (ours) {
+        ["data-scroll", "tabindex", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
       }
     });
   }
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (!pending) { pending = true; requestAnimationFrame(function () { pending = false; scrollers(); }); }
+  });
   scrollers();
-  window.addEventListener("resize", scrollers);
 })();

@@ -1,0 +1,29 @@
+//! `casebook serve`: options in, [`crate::serve::run`] until Ctrl-C.
+
+use crate::cli::ServeArgs;
+use crate::cmd::Outcome;
+use crate::{BuildOptions, serve};
+
+pub fn run(args: &ServeArgs) -> Outcome {
+    let opts = serve::Options {
+        root: args.site.root.clone(),
+        bind: args.bind,
+        port: args.port,
+        poll: args.poll,
+        build: BuildOptions {
+            today: args.today.unwrap_or_else(super::today),
+            drafts: args.drafts,
+            out: None,
+            progress: false,
+            audience: args.audience.clone(),
+            pdf: false,
+        },
+    };
+    match serve::run(opts) {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            eprintln!("error: {}\n  = help: {}", e.message, e.help);
+            Outcome::Failed
+        }
+    }
+}

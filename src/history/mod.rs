@@ -1,0 +1,376 @@
+//! Versions, page history and redlines, read from git.
+//!
+//! [`open`] finds the repository holding the content folder and reads its
+//! whole history in one `git log` pass ([`log`]); published versions are the
+//! tags matching `versions.tags`, each read from the object store into memory
+//! ([`versions`]) and built through the same pipeline as the working tree.
+//! [`trace`](History::trace) follows each file back through renames;
+//! [`redline`] compares two texts of a page block by block and word by word.
+//!
+//! Nothing here writes into the repository or checks anything out. Without
+//! git, outside a repository or in a repository without commits, the site
+//! builds as usual and the build says so once, with a [`Notice`].
+
+pub mod blocks;
+pub mod git;
+pub mod log;
+pub mod redline;
+pub mod versions;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::config::Config;
+use git::{Repo, Unavailable};
+use log::Log;
+
+/// Said once per build, not a problem of the site: printed as `note:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub message: String,
+    pub help: String,
+}
+
+impl Notice {
+    pub fn render(&self) -> String {
+        format!("note: {}\n  = help: {}\n", self.message, self.help)
+    }
+}
+
+/// A published version: a tag, built to `v/<slug>/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// The tag's name.
+    pub name: String,
+    /// The tag's name made safe for a URL folder.
+    pub slug: String,
+    /// The tagged commit, an index into [`Log::commits`].
+    pub commit: usize,
+}
+
+/// The repository's history, read once per build.
+pub struct History {
+    pub repo: Repo,
+    pub log: Log,
+    /// `HEAD` in [`Log::commits`].
+    pub head: usize,
+    /// Content-relative paths that differ from `HEAD` in the working tree.
+    pub uncommitted: BTreeSet<String>,
+    /// The published versions, oldest first.
+    pub versions: Vec<Version>,
+    /// Commits at the edge of a shallow clone, as indexes.
+    pub shallow: BTreeSet<usize>,
+    blobs: Mutex<HashMap<String, Arc<[u8]>>>,
+}
+
+/// One file's history as seen from one commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trail {
+    /// `(commit, change)` indexes, newest first.
+    pub changes: Vec<(usize, usize)>,
+}
+
+/// Opens the history of the site at `root`; `Err` carries the one notice
+/// the build prints instead.
+pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
+    let content = root.join(&config.content_dir);
+    let shown = crate::diag::display_path(&config.content_dir);
+    if !content.is_dir() {
+        // The content walk reports a missing folder.
+        return Err(Notice {
+            message: format!("no history: the content folder `{shown}` does not exist"),
+            help: "create it, or set `content_dir` in casebook.yaml".into(),
+        });
+    }
+    let repo = git::open(root, &content).map_err(|u| notice(&u, &shown))?;
+    let all_tags = git::tags(&repo);
+    let matching: Vec<&git::Tag> = match &config.versions {
+        Some(v) => all_tags.iter().filter(|t| glob(&v.tags, &t.name)).collect(),
+        None => Vec::new(),
+    };
+    let mut revs = vec!["HEAD".to_string()];
+    revs.extend(matching.iter().map(|t| t.commit.clone()));
+    revs.dedup();
+    let log = log::read(&repo, &revs).map_err(|u| notice(&u, &shown))?;
+    let head_hash = git::run(&repo.toplevel, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+        .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        .unwrap_or_default();
+    let Some(&head) = log.by_hash.get(&head_hash) else {
+        return Err(notice(&Unavailable::NoCommits, &shown));
+    };
+    let mut versions: Vec<Version> = matching
+        .iter()
+        .filter_map(|t| {
+            Some(Version {
+                name: t.name.clone(),
+                slug: slug(&t.name),
+                commit: *log.by_hash.get(&t.commit)?,
+            })
+        })
+        .collect();
+    // Newest `keep` by the tagged commit's time, then oldest first.
+    versions.sort_by(|a, b| {
+        (log.commits[b.commit].time, &b.name).cmp(&(log.commits[a.commit].time, &a.name))
+    });
+    let keep = config.versions.as_ref().map_or(0, |v| v.keep);
+    versions.truncate(keep);
+    versions.reverse();
+    let mut seen = BTreeSet::new();
+    versions.retain(|v| v.slug != "latest" && seen.insert(v.slug.clone()));
+    let shallow = repo.shallow.iter().filter_map(|h| log.by_hash.get(h).copied()).collect();
+    Ok(History {
+        uncommitted: git::uncommitted(&repo).into_iter().collect(),
+        repo,
+        log,
+        head,
+        versions,
+        shallow,
+        blobs: Mutex::new(HashMap::new()),
+    })
+}
+
+/// The notice for a history that could not be read.
+fn notice(u: &Unavailable, content: &str) -> Notice {
+    let (message, help) = match u {
+        Unavailable::NoGit => (
+            "git is not installed, so pages have no history, redlines or versions".to_string(),
+            "install git (e.g. `apt-get install git`) to publish history from the repository".to_string(),
+        ),
+        Unavailable::NotARepo => (
+            format!("`{content}` is not in a git repository, so pages have no history, redlines or versions"),
+            "keep the site in git (`git init`, then commit) to publish page history and versions".to_string(),
+        ),
+        Unavailable::NoCommits => (
+            "the repository has no commit yet, so pages have no history".to_string(),
+            "commit the content (`git add -A && git commit`) to start its history".to_string(),
+        ),
+        Unavailable::Dubious(dir) => (
+            format!("git refuses to read `{}`, which belongs to another user, so pages have no history", dir.display()),
+            format!(
+                "if you trust this repository, run `git config --global --add safe.directory {}`",
+                dir.display()
+            ),
+        ),
+        Unavailable::Failed(said) => (
+            format!("git could not read the history ({said}), so pages have no history"),
+            "run `git log` in the site folder to see what is wrong".to_string(),
+        ),
+    };
+    Notice { message, help }
+}
+
+/// The notice of a shallow clone, whose histories stop early.
+pub fn shallow_notice() -> Notice {
+    Notice {
+        message: "this is a shallow clone: page histories are truncated and \"last updated\" dates may be wrong".into(),
+        help: "fetch the whole history with `git fetch --unshallow`; in CI, check out with `fetch-depth: 0` \
+               (GitHub Actions `actions/checkout`) or `GIT_DEPTH: 0` (GitLab)"
+            .into(),
+    }
+}
+
+/// `*` matches any run of characters, `?` one character; the rest is literal.
+pub fn glob(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni) = (0, 0);
+    let mut back: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        match p.get(pi) {
+            Some('*') => {
+                back = Some((pi, ni));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == n[ni] => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match back {
+                Some((bp, bn)) => {
+                    pi = bp + 1;
+                    ni = bn + 1;
+                    back = Some((bp, bn + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// A tag name as one URL folder: letters, digits, `.`, `_` and `-` stay,
+/// anything else becomes `-`.
+pub fn slug(tag: &str) -> String {
+    let s: String = tag
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+        .collect();
+    if s.chars().all(|c| c == '.') { format!("-{s}") } else { s }
+}
+
+impl History {
+    /// Follows each content-relative path in `rels`, as it is at commit
+    /// `start`, back through the history reachable from there: renames are
+    /// followed, an addition ends the trail.
+    pub fn trace<'a>(&self, start: usize, rels: impl IntoIterator<Item = &'a str>) -> HashMap<String, Trail> {
+        let reachable = self.log.reachable(start);
+        let mut tracked: HashMap<String, String> = rels.into_iter().map(|r| (r.to_string(), r.to_string())).collect();
+        let mut trails: HashMap<String, Trail> = HashMap::with_capacity(tracked.len());
+        for (id, commit) in self.log.commits.iter().enumerate() {
+            if !reachable[id] || tracked.is_empty() {
+                continue;
+            }
+            for (n, change) in commit.changes.iter().enumerate() {
+                if change.status == 'D' {
+                    continue;
+                }
+                let Some(rel) = tracked.get(&change.path).cloned() else {
+                    continue;
+                };
+                trails.entry(rel.clone()).or_default().changes.push((id, n));
+                tracked.remove(&change.path);
+                match (&change.from, change.status) {
+                    (Some(from), 'R') => {
+                        tracked.insert(from.clone(), rel);
+                    }
+                    // Added here (or copied): nothing before this is the same document.
+                    (_, 'A') | (_, 'C') => {}
+                    _ => {
+                        tracked.insert(change.path.clone(), rel);
+                    }
+                }
+            }
+        }
+        trails
+    }
+
+    /// Whether `trail` stops at the edge of a shallow clone.
+    pub fn is_truncated(&self, trail: &Trail) -> bool {
+        trail.changes.last().is_some_and(|(c, _)| self.shallow.contains(c))
+    }
+
+    /// The bytes of blobs, read once per build: everything asked for in one
+    /// `git cat-file --batch`, kept for the next question.
+    pub fn blobs(&self, oids: &[String]) -> HashMap<String, Arc<[u8]>> {
+        let mut cache = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
+        let mut missing: Vec<String> = oids.iter().filter(|o| !cache.contains_key(*o)).cloned().collect();
+        missing.sort();
+        missing.dedup();
+        if let Ok(read) = git::read_blobs(&self.repo, &missing) {
+            for (oid, bytes) in read {
+                cache.insert(oid, Arc::from(bytes));
+            }
+        }
+        oids.iter()
+            .filter_map(|o| cache.get(o).map(|b| (o.clone(), Arc::clone(b))))
+            .collect()
+    }
+
+    /// A blob as text, if it is UTF-8.
+    pub fn text(&self, oid: &str) -> Option<String> {
+        let b = self.blobs(&[oid.to_string()]).remove(oid)?;
+        String::from_utf8(b.to_vec()).ok()
+    }
+}
+
+/// Every version of one build, side by side: what a render needs to know
+/// of history and of the other versions. Shared by all versions' builds.
+pub struct VersionSet {
+    pub history: Arc<History>,
+    /// Latest (the working tree) first, then the tags that built, newest first.
+    pub list: Vec<VersionEntry>,
+    /// For each version of `list`: identity → page. Only published pages.
+    pub pages: Vec<HashMap<String, VersionPage>>,
+    /// For each version of `list`: content-relative path → identity.
+    pub by_rel: Vec<HashMap<String, String>>,
+    /// For each version of `list`: the commits its build contains.
+    pub reachable: Vec<Vec<bool>>,
+    pub repo_url: Option<String>,
+}
+
+/// One published version.
+#[derive(Debug, Clone)]
+pub struct VersionEntry {
+    /// The tag, or `latest`.
+    pub name: String,
+    /// Its folder from the site root: empty for latest, `v/<slug>/`.
+    pub path: String,
+    pub slug: String,
+    /// What readers see: the tag, or `config.version`/`Latest` for latest.
+    pub label: String,
+    pub commit: usize,
+    pub latest: bool,
+}
+
+/// A page as published in one version.
+#[derive(Debug, Clone)]
+pub struct VersionPage {
+    pub rel: String,
+    pub url: String,
+    pub title: String,
+    pub kind: crate::kind::Kind,
+    /// Policies, and pages with `redline: true`, get redlines between commits.
+    pub redline: bool,
+    /// The committed text's blob; `None` for latest's uncommitted pages.
+    /// (Latest's text itself is read from the working tree.)
+    pub blob: Option<String>,
+    pub trail: Trail,
+    pub uncommitted: bool,
+    pub truncated: bool,
+    /// A folder's page made up for a folder without `_index.md`.
+    pub implicit: bool,
+}
+
+/// One version's view of the [`VersionSet`], held by its `Site`.
+pub struct Annotations {
+    pub set: Arc<VersionSet>,
+    /// This build's index in [`VersionSet::list`].
+    pub current: usize,
+}
+
+impl std::fmt::Debug for Annotations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Annotations {{ version: {:?} }}", self.set.list.get(self.current).map(|v| &v.name))
+    }
+}
+
+impl Annotations {
+    pub fn version(&self) -> &VersionEntry {
+        &self.set.list[self.current]
+    }
+
+    /// This version's page made from `rel`.
+    pub fn page(&self, rel: &str) -> Option<&VersionPage> {
+        let id = self.set.by_rel[self.current].get(rel)?;
+        self.set.pages[self.current].get(id)
+    }
+
+    pub fn identity(&self, rel: &str) -> Option<&str> {
+        self.set.by_rel[self.current].get(rel).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob("handbook-*", "handbook-2026.1"));
+        assert!(glob("20*", "2026-Q3"));
+        assert!(glob("*", "anything/at/all"));
+        assert!(glob("v?.*", "v1.2"));
+        assert!(!glob("handbook-*", "release-1"));
+        assert!(!glob("v?", "v10"));
+        assert!(glob("a*b*c", "aXXbYYc"));
+        assert!(!glob("a*b*c", "aXXbYY"));
+    }
+
+    #[test]
+    fn slugs_are_one_safe_folder() {
+        assert_eq!(slug("handbook-2026.1"), "handbook-2026.1");
+        assert_eq!(slug("release/2026 Q1"), "release-2026-Q1");
+        assert_eq!(slug(".."), "-..");
+        assert_eq!(slug("ünï"), "-n-");
+    }
+}

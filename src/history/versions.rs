@@ -1,0 +1,111 @@
+//! A published version's files, read from its tag into memory.
+//!
+//! The tag's own `casebook.yaml`, content, metric files and assets are read
+//! from the object store (`git ls-tree` + one `git cat-file --batch`) into
+//! the same [`SourceFile`]s the content walk makes from the disk, so a
+//! version goes through the same pipeline as the working tree. Assets get a
+//! stand-in path ([`blob_path`]) and their bytes travel alongside.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{History, Version};
+use crate::config::{self, Config};
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::source::{self, FileKind, SourceFile};
+
+/// The inputs of one version's build.
+pub struct Tree {
+    pub config: Config,
+    pub sources: Vec<SourceFile>,
+    /// Stand-in path of each asset ([`blob_path`]) → its bytes.
+    pub assets: HashMap<PathBuf, Arc<[u8]>>,
+    /// Content-relative path → blob id, for every file.
+    pub blobs: HashMap<String, String>,
+}
+
+/// The path standing for a blob in [`SourceFile::abs`]; never on the disk.
+pub fn blob_path(oid: &str) -> PathBuf {
+    PathBuf::from(format!("git-blob:{oid}"))
+}
+
+/// Reads `version`'s tree. Problems (a config or file that cannot be read)
+/// are pushed to `diags`, as the content walk does for the disk.
+pub fn read(history: &History, version: &Version, current: &Config, diags: &mut Diagnostics) -> Tree {
+    let rev = history.log.commits[version.commit].hash.clone();
+    let repo = &history.repo;
+    let config = match &repo.site_prefix {
+        Some(prefix) => {
+            let path = format!("{prefix}{}", config::FILE_NAME);
+            let entries = super::git::ls_tree(repo, &rev, &path).unwrap_or_default();
+            match entries.iter().find(|e| e.path == path) {
+                None => Config::default(),
+                Some(e) => match history.text(&e.oid) {
+                    Some(text) => Config::parse(&text, diags),
+                    None => {
+                        diags.push(
+                            Diagnostic::error("casebook.yaml is not UTF-8 text")
+                                .in_file(config::FILE_NAME)
+                                .help("save it as UTF-8"),
+                        );
+                        Config::default()
+                    }
+                },
+            }
+        }
+        // The site root is outside the repository: the content is all it has.
+        None => current.clone(),
+    };
+    let content_path = match &repo.site_prefix {
+        Some(prefix) => format!("{prefix}{}/", display_path(&config.content_dir).trim_end_matches('/')),
+        None => repo.content_prefix.clone(),
+    };
+    let entries = super::git::ls_tree(repo, &rev, content_path.trim_end_matches('/')).unwrap_or_default();
+    let mut listed: Vec<(String, String)> = entries
+        .into_iter()
+        .filter_map(|e| {
+            let rel = e.path.strip_prefix(&content_path)?.to_string();
+            (!rel.is_empty() && !rel.split('/').any(source::is_ignored)).then_some((rel, e.oid))
+        })
+        .collect();
+    listed.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    let oids: Vec<String> = listed.iter().map(|(_, o)| o.clone()).collect();
+    let bytes = history.blobs(&oids);
+    let mut tree = Tree {
+        config,
+        sources: Vec::with_capacity(listed.len()),
+        assets: HashMap::new(),
+        blobs: HashMap::with_capacity(listed.len()),
+    };
+    for (rel, oid) in listed {
+        let file = display_path(&tree.config.content_dir.join(&rel));
+        let kind = source::classify(&rel);
+        let Some(b) = bytes.get(&oid) else {
+            diags.push(Diagnostic::error(format!("could not read `{file}` from git")).in_file(&file));
+            continue;
+        };
+        let abs = blob_path(&oid);
+        let text = if kind == FileKind::Asset {
+            tree.assets.insert(abs.clone(), Arc::clone(b));
+            String::new()
+        } else {
+            match source::decode(b.to_vec(), &file) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            }
+        };
+        tree.blobs.insert(rel.clone(), oid);
+        tree.sources.push(SourceFile {
+            rel,
+            file,
+            abs,
+            kind,
+            text,
+        });
+    }
+    tree
+}

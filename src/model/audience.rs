@@ -1,0 +1,386 @@
+//! Who may see what: the pages and metrics a build publishes.
+//!
+//! Audiences are ordered from least to most restricted (`public, internal,
+//! board, legal-only`); a build for audience X publishes what is meant for X
+//! or any audience before it. A section's `audience:` also applies to every
+//! page below it, so marking a folder's `_index.md` hides the whole folder.
+//!
+//! Everything a build leaves out is removed here, before the model is
+//! computed, so no later stage can show it: hidden pages never reach
+//! `Site::pages` (only their source paths and ids are kept, to report links
+//! and references to them), hidden metrics never reach `Site::metrics`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, suggest};
+use crate::kind::Kind;
+use crate::parse::ParsedPage;
+use crate::parse::front_matter::FrontMatter;
+use crate::parse::markdown::PlacedCall;
+use crate::paths;
+
+/// Why a page is not in this build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    Draft,
+    /// Meant for this audience, which the build does not include.
+    Audience(String),
+}
+
+/// What this build leaves out, by name only: enough to report a reference
+/// to it, nothing to show.
+#[derive(Debug, Clone, Default)]
+pub struct Hidden {
+    /// Content-relative source path → why.
+    pub pages: BTreeMap<String, Reason>,
+    /// Ids of roles, goals and metrics left out, and file stems of policies.
+    pub roles: BTreeSet<String>,
+    pub goals: BTreeSet<String>,
+    pub metrics: BTreeSet<String>,
+    pub policies: BTreeSet<String>,
+}
+
+impl Hidden {
+    /// The help text for a reference to a hidden page.
+    pub fn why(&self, rel: &str) -> String {
+        match self.pages.get(rel) {
+            Some(Reason::Audience(a)) => {
+                format!("the target is for audience `{a}`, which this build does not include")
+            }
+            _ => "the target is a draft; publish it, or build with --drafts to include it".to_string(),
+        }
+    }
+}
+
+/// The position of `name` in the configured order; `None` for an unknown name.
+pub fn rank(config: &Config, name: &str) -> Option<usize> {
+    config.audiences.iter().position(|a| a == name)
+}
+
+/// Checks a build's audience name (from `--audience` or `publish:`).
+pub fn check_name(config: &Config, name: &str) -> Result<usize, Diagnostic> {
+    rank(config, name).ok_or_else(|| {
+        Diagnostic::error(format!("unknown audience `{name}`")).help(suggest(
+            name,
+            config.audiences.iter().map(String::as_str),
+            &format!("audiences in casebook.yaml: {}", config.audiences.join(", ")),
+        ))
+    })
+}
+
+pub fn is_draft(front: &FrontMatter) -> bool {
+    front.draft || front.status == Some(crate::parse::front_matter::DeclaredStatus::Draft)
+}
+
+/// Splits the parsed pages into those this build publishes and those it
+/// leaves out. Every page's `audience:` is checked here, hidden or not; a
+/// page with an unknown audience is left out (and the error fails the build).
+pub fn partition(
+    parsed: Vec<ParsedPage>,
+    config: &Config,
+    audience: &str,
+    drafts: bool,
+    diags: &mut Diagnostics,
+) -> (Vec<ParsedPage>, Hidden) {
+    let limit = rank(config, audience).unwrap_or(0);
+    let default = rank(config, &config.default_audience).unwrap_or(0);
+    let own = |p: &ParsedPage| -> Option<usize> {
+        match &p.front.audience {
+            Some(a) => rank(config, &a.id),
+            None => Some(default),
+        }
+    };
+    // Explicit audiences of sections cascade to everything in their folder.
+    let mut folder_rank: HashMap<String, usize> = HashMap::new();
+    for p in parsed.iter().filter(|p| p.is_section && p.front.audience.is_some()) {
+        folder_rank.insert(paths::parent(&p.rel).to_string(), own(p).unwrap_or(usize::MAX));
+    }
+    let effective = |p: &ParsedPage| -> Option<usize> {
+        let mut r = own(p)?;
+        let mut dir = paths::parent(&p.rel);
+        loop {
+            if let Some(&f) = folder_rank.get(dir) {
+                r = r.max(f);
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = paths::parent(dir);
+        }
+        (r != usize::MAX).then_some(r)
+    };
+    let mut hidden = Hidden::default();
+    let mut published = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        if let Some(a) = &p.front.audience
+            && rank(config, &a.id).is_none()
+        {
+            diags.push(unknown_audience(config, &a.id, &p.file, a.position.clone()));
+        }
+        let reason = match effective(&p) {
+            Some(r) if r <= limit => (!drafts && is_draft(&p.front)).then_some(Reason::Draft),
+            Some(r) => Some(Reason::Audience(config.audiences[r].clone())),
+            None => Some(Reason::Audience("(unknown)".into())),
+        };
+        match reason {
+            None => published.push(p),
+            Some(reason) => {
+                note_ids(&p, &mut hidden);
+                hidden.pages.insert(p.rel, reason);
+            }
+        }
+    }
+    (published, hidden)
+}
+
+fn unknown_audience(config: &Config, name: &str, file: &str, at: crate::diag::Position) -> Diagnostic {
+    Diagnostic::error(format!("unknown audience `{name}`"))
+        .in_file(file)
+        .at(at)
+        .help(suggest(
+            name,
+            config.audiences.iter().map(String::as_str),
+            &format!("audiences in casebook.yaml: {}", config.audiences.join(", ")),
+        ))
+}
+
+/// Remembers the ids a hidden page would have had, so references to it are
+/// told apart from typos.
+fn note_ids(p: &ParsedPage, hidden: &mut Hidden) {
+    if p.is_section {
+        return;
+    }
+    let stem = super::metric_id(&p.rel);
+    let ident = p.front.id.as_ref().map_or_else(|| stem.clone(), |r| r.id.clone());
+    match p.kind {
+        Kind::Role => {
+            hidden.roles.insert(ident);
+        }
+        Kind::Goal => {
+            hidden.goals.insert(ident);
+        }
+        Kind::Policy => {
+            hidden.policies.insert(stem);
+        }
+        _ => {}
+    }
+}
+
+/// Removes the metrics this build may not show; a metric file without
+/// `audience:` has the default audience, like a page.
+pub fn filter_metrics(
+    metrics: &mut BTreeMap<String, crate::metrics::Metric>,
+    config: &Config,
+    audience: &str,
+    hidden: &mut Hidden,
+) {
+    let limit = rank(config, audience).unwrap_or(0);
+    let default = config.default_audience.as_str();
+    metrics.retain(|id, m| {
+        let name = m.audience.as_ref().map_or(default, |a| a.id.as_str());
+        let visible = rank(config, name).is_some_and(|r| r <= limit);
+        if !visible {
+            hidden.metrics.insert(id.clone());
+        }
+        visible
+    });
+}
+
+/// What a component call names that this build leaves out, if anything:
+/// such a call renders as nothing (the model reports it as a warning).
+pub fn hidden_in_call(hidden: &Hidden, call: &PlacedCall) -> Option<String> {
+    let args = &call.call.args;
+    let names = |key: &str| -> Vec<String> {
+        match args.get(key) {
+            Some(serde_json::Value::String(s)) => vec![s.clone()],
+            Some(serde_json::Value::Array(items)) => {
+                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    let found = |key: &str, set: &BTreeSet<String>, what: &str| {
+        names(key)
+            .into_iter()
+            .find(|n| set.contains(n))
+            .map(|n| format!("{what} `{n}`"))
+    };
+    found("metric", &hidden.metrics, "metric")
+        .or_else(|| found("metrics", &hidden.metrics, "metric"))
+        .or_else(|| found("goal", &hidden.goals, "goal"))
+        .or_else(|| found("owner", &hidden.roles, "role"))
+        .or_else(|| found("roles", &hidden.roles, "role"))
+}
+
+/// Key results of visible goals that measure a hidden metric are removed,
+/// so goal pages, cards and reports never name it.
+pub fn strip_key_results(pages: &mut [super::Page], hidden: &Hidden) {
+    if hidden.metrics.is_empty() {
+        return;
+    }
+    for p in pages {
+        p.parsed
+            .front
+            .key_results
+            .retain(|kr| !hidden.metrics.contains(&kr.metric.id));
+    }
+}
+
+/// References from published pages and metrics to hidden roles, goals and
+/// policies are removed once they are reported, so no template can show
+/// the hidden name: an approver that only the board may see is left out of
+/// the public build, not printed as plain text.
+pub fn strip_references(
+    pages: &mut [super::Page],
+    metrics: &mut BTreeMap<String, crate::metrics::Metric>,
+    hidden: &Hidden,
+    diags: &mut Diagnostics,
+) {
+    let role = |r: &Option<crate::parse::front_matter::Ref>| r.as_ref().is_some_and(|r| hidden.roles.contains(&r.id));
+    for p in pages {
+        let fm = &mut p.parsed.front;
+        for slot in [&mut fm.owner, &mut fm.approver, &mut fm.reports_to, &mut fm.author] {
+            if role(slot) {
+                *slot = None;
+            }
+        }
+        fm.owners.retain(|r| !hidden.roles.contains(&r.id));
+        if fm.supersedes.as_ref().is_some_and(|r| hidden.policies.contains(&r.id)) {
+            fm.supersedes = None;
+        }
+    }
+    for m in metrics.values_mut() {
+        for (slot, set, what) in [
+            (&mut m.owner, &hidden.roles, "role"),
+            (&mut m.goal, &hidden.goals, "goal"),
+        ] {
+            if let Some(r) = slot.as_ref().filter(|r| set.contains(&r.id)) {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "{what} `{}` is not published in this build; the metric is shown without it",
+                        r.id
+                    ))
+                    .in_file(&m.file)
+                    .at(r.position.clone())
+                    .help(format!(
+                        "the {what}'s page is a draft or for an audience this build does not include"
+                    )),
+                );
+                *slot = None;
+            }
+        }
+    }
+}
+
+/// Calls that name something hidden are reported once per call.
+pub fn report_hidden_calls(pages: &[super::Page], hidden: &Hidden, diags: &mut Diagnostics) {
+    for p in pages {
+        for call in &p.parsed.body.calls {
+            if let Some(what) = hidden_in_call(hidden, call) {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "`{}` names {what}, which this build does not publish; it is left out",
+                        call.call.name
+                    ))
+                    .in_file(&p.parsed.file)
+                    .at(call.position.clone())
+                    .help("give the metric (or page) an audience this build includes, or move the call to a page with the same audience"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(rel: &str, front: &str) -> ParsedPage {
+        let text = format!("---\n{front}\n---\nBody.\n");
+        let source = crate::source::SourceFile {
+            rel: rel.into(),
+            file: format!("content/{rel}"),
+            abs: rel.into(),
+            kind: crate::source::FileKind::Markdown,
+            text,
+        };
+        crate::parse::page(&source, &Config::default(), &mut Vec::new()).expect("parses")
+    }
+
+    fn visible(pages: Vec<ParsedPage>, audience: &str) -> Vec<String> {
+        let mut diags = Diagnostics::default();
+        let (shown, _) = partition(pages, &Config::default(), audience, false, &mut diags);
+        shown.into_iter().map(|p| p.rel).collect()
+    }
+
+    #[test]
+    fn a_build_sees_its_audience_and_those_before_it() {
+        let pages = || {
+            vec![
+                page("a.md", "audience: public"),
+                page("b.md", "title: B"),
+                page("c.md", "audience: board"),
+                page("d.md", "audience: legal-only"),
+            ]
+        };
+        assert_eq!(visible(pages(), "public"), ["a.md"]);
+        assert_eq!(visible(pages(), "internal"), ["a.md", "b.md"]);
+        assert_eq!(visible(pages(), "board"), ["a.md", "b.md", "c.md"]);
+        assert_eq!(visible(pages(), "legal-only"), ["a.md", "b.md", "c.md", "d.md"]);
+    }
+
+    #[test]
+    fn a_section_audience_cascades_and_only_restricts() {
+        let pages = || {
+            vec![
+                page("priv/_index.md", "audience: legal-only"),
+                page("priv/memo.md", "audience: public"),
+                page("priv/deep/x.md", "title: X"),
+                page("open/_index.md", "audience: public"),
+                page("open/y.md", "title: Y"),
+            ]
+        };
+        assert_eq!(visible(pages(), "board"), ["open/_index.md", "open/y.md"]);
+        assert_eq!(visible(pages(), "legal-only").len(), 5);
+    }
+
+    #[test]
+    fn unknown_audiences_are_errors_and_hidden() {
+        let mut diags = Diagnostics::default();
+        let (shown, hidden) = partition(
+            vec![page("a.md", "audience: bord")],
+            &Config::default(),
+            "legal-only",
+            false,
+            &mut diags,
+        );
+        assert!(shown.is_empty());
+        assert!(hidden.pages.contains_key("a.md"));
+        assert!(
+            diags.items[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("did you mean `board`?")
+        );
+    }
+
+    #[test]
+    fn hidden_roles_and_goals_are_remembered_by_id() {
+        let mut diags = Diagnostics::default();
+        let (_, hidden) = partition(
+            vec![
+                page("roles/secretary.md", "audience: board"),
+                page("goals/g.md", "id: gg\ndraft: true"),
+            ],
+            &Config::default(),
+            "internal",
+            false,
+            &mut diags,
+        );
+        assert!(hidden.roles.contains("secretary"));
+        assert!(hidden.goals.contains("gg"));
+        assert_eq!(hidden.pages["goals/g.md"], Reason::Draft);
+    }
+}

@@ -1,0 +1,412 @@
+//! The dev server's HTTP side: the last good build served from memory, the
+//! live-reload WebSocket at [`LIVERELOAD`], and the error overlay.
+//!
+//! Requests are looked up in the in-memory files by a normalised path
+//! ([`lookup`]), so nothing outside the build can be reached: `..`, encoded
+//! slashes and empty segments are refused before any lookup.
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tokio::sync::broadcast;
+
+use super::state::Files;
+use crate::diag::Diagnostics;
+
+/// The WebSocket that tells pages to reload.
+pub const LIVERELOAD: &str = "/__casebook/livereload";
+
+const RELOAD_JS: &str = include_str!("reload.js");
+
+/// What the server serves, shared with the thread that rebuilds.
+pub struct Shared {
+    files: RwLock<Arc<Files>>,
+    /// The `error` message while the last change does not build.
+    error: RwLock<Option<Arc<str>>>,
+    events: broadcast::Sender<Event>,
+}
+
+#[derive(Debug, Clone)]
+enum Event {
+    Reload,
+    Error(Arc<str>),
+    Shutdown,
+}
+
+impl Shared {
+    pub fn new(files: Arc<Files>) -> Arc<Shared> {
+        Arc::new(Shared {
+            files: RwLock::new(files),
+            error: RwLock::new(None),
+            events: broadcast::channel(16).0,
+        })
+    }
+
+    /// A good build: serve `files`, clear any error, reload open pages.
+    pub fn publish(&self, files: Arc<Files>, reload: bool) {
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
+        let had_error = self.error.write().unwrap_or_else(|e| e.into_inner()).take().is_some();
+        if reload || had_error {
+            let _ = self.events.send(Event::Reload);
+        }
+    }
+
+    /// A failed build: keep the files, show `diags` over open pages.
+    pub fn publish_error(&self, diags: &Diagnostics) {
+        let message: Arc<str> = Arc::from(error_message(diags));
+        *self.error.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&message));
+        let _ = self.events.send(Event::Error(message));
+    }
+
+    /// Closes the live-reload sockets so the server can stop.
+    pub fn shutdown(&self) {
+        let _ = self.events.send(Event::Shutdown);
+    }
+
+    fn files(&self) -> Arc<Files> {
+        Arc::clone(&self.files.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn error(&self) -> Option<Arc<str>> {
+        self.error.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The `error` message: the diagnostics as data and as the terminal shows them.
+pub fn error_message(diags: &Diagnostics) -> String {
+    let items: Vec<serde_json::Value> = diags
+        .items
+        .iter()
+        .map(|d| {
+            json!({
+                "severity": d.severity,
+                "file": d.file,
+                "line": d.position.as_ref().map(|p| p.line),
+                "column": d.position.as_ref().map(|p| p.column),
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    json!({ "type": "error", "diagnostics": items, "text": diags.render() }).to_string()
+}
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(LIVERELOAD, get(livereload))
+        .fallback(file)
+        .with_state(shared)
+}
+
+async fn livereload(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
+    ws.on_upgrade(move |socket| talk(socket, shared))
+}
+
+async fn talk(mut socket: WebSocket, shared: Arc<Shared>) {
+    let mut events = shared.events.subscribe();
+    if let Some(error) = shared.error()
+        && socket.send(Message::Text(error.as_ref().into())).await.is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                let text: Arc<str> = match event {
+                    Ok(Event::Error(e)) => e,
+                    // Missed events: reloading shows the latest state.
+                    Ok(Event::Reload) | Err(broadcast::error::RecvError::Lagged(_)) => Arc::from(r#"{"type":"reload"}"#),
+                    Ok(Event::Shutdown) | Err(broadcast::error::RecvError::Closed) => {
+                        let _ = socket.send(Message::Close(None)).await;
+                        return;
+                    }
+                };
+                if socket.send(Message::Text(text.as_ref().into())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let files = shared.files();
+    let uri = request.uri();
+    match lookup(uri.path(), &files) {
+        Lookup::File(path) => respond(&shared, &path, &files[&path], StatusCode::OK),
+        Lookup::Redirect(to) => {
+            let to = match uri.query() {
+                Some(q) => format!("{to}?{q}"),
+                None => to,
+            };
+            let mut r = plain(StatusCode::FOUND, "moved");
+            match HeaderValue::from_str(&to) {
+                Ok(v) => {
+                    r.headers_mut().insert(header::LOCATION, v);
+                    r
+                }
+                Err(_) => plain(StatusCode::BAD_REQUEST, "bad request"),
+            }
+        }
+        Lookup::NotFound => match files.get("404.html") {
+            Some(page) => respond(&shared, "404.html", page, StatusCode::NOT_FOUND),
+            None => plain(StatusCode::NOT_FOUND, "not found"),
+        },
+        Lookup::BadRequest => plain(
+            StatusCode::BAD_REQUEST,
+            "bad request: the path is not a page of this site",
+        ),
+    }
+}
+
+fn respond(shared: &Shared, path: &str, bytes: &[u8], status: StatusCode) -> Response {
+    let kind = content_type(path);
+    let body = if kind.starts_with("text/html") {
+        Body::from(inject(bytes, &script(shared.error().as_deref())))
+    } else {
+        Body::from(bytes.to_vec())
+    };
+    let mut r = (status, body).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    let mut r = (status, text).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// The injected `<script>`, carrying the current error if there is one.
+fn script(error: Option<&str>) -> String {
+    // JSON inside a script element: `<` escaped so no `</script>` or `<!--`
+    // in a message can end it early.
+    let data = error.unwrap_or("null").replace('<', "\\u003c");
+    format!("<script>{}</script>", RELOAD_JS.replace("__CASEBOOK_ERROR__", &data))
+}
+
+/// `html` with `script` placed before its last `</body>`, or at the end.
+pub fn inject(html: &[u8], script: &str) -> Vec<u8> {
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + script.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// What a request path leads to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// This output file.
+    File(String),
+    /// The folder's page: add the slash.
+    Redirect(String),
+    NotFound,
+    /// Traversal, encoded separators, empty segments, bad escapes.
+    BadRequest,
+}
+
+/// Finds the file for a raw request path (`/policies/x/`, percent-encoded).
+pub fn lookup(raw: &str, files: &Files) -> Lookup {
+    let Some(path) = decode(raw) else {
+        return Lookup::BadRequest;
+    };
+    let Some(key) = path.strip_prefix('/') else {
+        return Lookup::BadRequest;
+    };
+    let segments: Vec<&str> = key.split('/').collect();
+    let last = segments.len() - 1;
+    if segments
+        .iter()
+        .enumerate()
+        .any(|(i, s)| matches!(*s, "." | "..") || (s.is_empty() && i != last))
+    {
+        return Lookup::BadRequest;
+    }
+    let wanted = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.to_string()
+    };
+    if files.contains_key(&wanted) {
+        Lookup::File(wanted)
+    } else if !key.is_empty() && !key.ends_with('/') && files.contains_key(&format!("{key}/index.html")) {
+        Lookup::Redirect(format!("{raw}/"))
+    } else {
+        Lookup::NotFound
+    }
+}
+
+/// Percent-decodes a path strictly: `None` for bad escapes, non-UTF-8,
+/// and anything that could act as a separator once decoded.
+fn decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            let b = u8::from_str_radix(hex, 16).ok()?;
+            if matches!(b, b'/' | b'\\' | 0) {
+                return None;
+            }
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let s = String::from_utf8(out).ok()?;
+    (!s.contains(['\\', '\0'])).then_some(s)
+}
+
+/// The `Content-Type` for an output path.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "xml" => "application/xml",
+        "atom" => "application/atom+xml",
+        "svg" => "image/svg+xml",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "yaml" | "yml" => "application/yaml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "wasm" => "application/wasm",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "zip" => "application/zip",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Files {
+        [
+            "index.html",
+            "policies/index.html",
+            "policies/x/index.html",
+            "css/site.css",
+            "404.html",
+        ]
+        .into_iter()
+        .map(|p| (p.to_string(), Arc::from(&b"x"[..])))
+        .collect()
+    }
+
+    #[test]
+    fn paths_find_files_folders_and_redirects() {
+        let f = site();
+        let cases = [
+            ("/", Lookup::File("index.html".into())),
+            ("/policies/x/", Lookup::File("policies/x/index.html".into())),
+            ("/policies/x/index.html", Lookup::File("policies/x/index.html".into())),
+            ("/policies/x", Lookup::Redirect("/policies/x/".into())),
+            ("/css/site.css", Lookup::File("css/site.css".into())),
+            ("/c%73s/site.css", Lookup::File("css/site.css".into())),
+            ("/css/", Lookup::NotFound),
+            ("/css", Lookup::NotFound),
+            ("/nope/", Lookup::NotFound),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(lookup(raw, &f), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn escapes_are_refused() {
+        let f = site();
+        for raw in [
+            "/../etc/passwd",
+            "/policies/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/etc/passwd",
+            "/..%2fetc/passwd",
+            "/policies%2Fx/",
+            "/..%5c..%5cetc/passwd",
+            "/..\\etc/passwd",
+            "//etc/passwd",
+            "//evil.example",
+            "/policies//x/",
+            "/x%00.html",
+            "/%zz",
+            "/%c3",
+            "/./index.html",
+            "relative",
+        ] {
+            assert_eq!(lookup(raw, &f), Lookup::BadRequest, "{raw}");
+        }
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_end() {
+        assert_eq!(inject(b"<body>a</body></html>", "S"), b"<body>aS</body></html>");
+        assert_eq!(inject(b"<BODY>a</BODY>", "S"), b"<BODY>aS</BODY>");
+        assert_eq!(inject(b"no body", "S"), b"no bodyS");
+    }
+
+    #[test]
+    fn error_data_cannot_close_the_script() {
+        let s = script(Some(r#"{"message":"</script><script>alert(1)</script>"}"#));
+        assert_eq!(s.matches("</script>").count(), 1, "{s}");
+        assert!(s.contains(r"\u003c/script>"));
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("css/x.CSS"), "text/css; charset=utf-8");
+        assert_eq!(content_type("sitemap.xml"), "application/xml");
+        assert_eq!(content_type("chart.svg"), "image/svg+xml");
+        assert_eq!(content_type("LICENSE"), "application/octet-stream");
+    }
+}

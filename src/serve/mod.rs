@@ -1,0 +1,291 @@
+//! `casebook serve`: build into memory, serve it, watch the files, rebuild
+//! only what changed ([`state`]), and reload the browser.
+//!
+//! Threads of control: the HTTP server on a current-thread tokio runtime
+//! ([`http`]), the debounced watcher ([`watch`]), one builder thread that
+//! owns the [`state::State`] and publishes each good build, or the
+//! diagnostics of a bad one, to the server, and a helper thread building
+//! the search index after the pages are served. Nothing is written to disk.
+
+pub mod http;
+mod poll;
+pub mod state;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::BuildOptions;
+use crate::diag::Diagnostics;
+use http::Shared;
+use state::{IndexDone, State, Update};
+use watch::Watcher;
+
+/// The port `serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 1111;
+
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Poll the files instead of asking the OS to report changes.
+    pub poll: bool,
+    pub build: BuildOptions,
+}
+
+/// Why the server could not run at all.
+#[derive(Debug)]
+pub struct Failed {
+    pub message: String,
+    pub help: String,
+}
+
+impl Failed {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> Failed {
+        Failed {
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// Serves the site until Ctrl-C.
+pub fn run(opts: Options) -> Result<(), Failed> {
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| {
+        Failed::new(
+            format!("cannot open the site folder `{}`: {e}", opts.root.display()),
+            "pass the folder holding casebook.yaml and content/ with --root",
+        )
+    })?;
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| bind_error(addr, &e))?;
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the site readable from other machines, drafts and internal pages included\n  = help: leave out --bind to serve on 127.0.0.1 only",
+            opts.bind
+        );
+    }
+
+    eprintln!("building {} …", root.display());
+    let started = Instant::now();
+    let (mut state, first) = State::new(&root, &opts.build);
+    let shared = Shared::new(state.files());
+    state.notices().iter().for_each(|n| eprint!("{}", n.render()));
+    match &first {
+        Ok(u) => {
+            print_warnings(&u.warnings);
+            eprintln!(
+                "built {} pages ({} files) in {}",
+                u.pages,
+                state.files().len(),
+                ms(started.elapsed())
+            );
+        }
+        Err(diags) => {
+            eprint!("{}", diags.render());
+            eprintln!("build failed: pages show the errors until a save fixes them");
+            shared.publish_error(diags);
+        }
+    }
+
+    let (send, inbox) = mpsc::channel();
+    let to_builder = send.clone();
+    let mut watcher = Watcher::start(opts.poll, move |b| {
+        let _ = send.send(Message::Changed(b));
+    })
+    .map_err(|e| {
+        Failed::new(
+            format!("cannot watch the site's files: {e}"),
+            "try --poll, which checks the files every half second instead",
+        )
+    })?;
+    if let Err(e) = watcher.watch_site(&root, state.config()) {
+        return Err(Failed::new(
+            format!("cannot watch the site's files: {e}"),
+            "try --poll; on Linux, raising fs.inotify.max_user_watches also helps",
+        ));
+    }
+    let builder_shared = Arc::clone(&shared);
+    std::thread::Builder::new()
+        .name("casebook rebuild".into())
+        .spawn(move || rebuild_loop(&mut state, &mut watcher, &inbox, &to_builder, &builder_shared))
+        .map_err(|e| Failed::new(format!("cannot start the rebuild thread: {e}"), "try again"))?;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failed::new(format!("cannot start the server: {e}"), "try again"))?;
+    runtime.block_on(serve(listener, addr, shared))
+}
+
+fn bind_error(addr: SocketAddr, e: &std::io::Error) -> Failed {
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => Failed::new(
+            format!("port {} is already in use on {}", addr.port(), addr.ip()),
+            format!(
+                "stop the other server (another `casebook serve`?), or pick a free port with `--port {}`",
+                addr.port().wrapping_add(1).max(1024)
+            ),
+        ),
+        std::io::ErrorKind::PermissionDenied => Failed::new(
+            format!("not allowed to listen on port {} of {}", addr.port(), addr.ip()),
+            "ports below 1024 need privileges; pick a higher one with --port",
+        ),
+        _ => Failed::new(
+            format!("cannot listen on {addr}: {e}"),
+            "check --bind: it must be an address of this machine, e.g. 127.0.0.1",
+        ),
+    }
+}
+
+async fn serve(listener: std::net::TcpListener, addr: SocketAddr, shared: Arc<Shared>) -> Result<(), Failed> {
+    let fail = |e: std::io::Error| Failed::new(format!("cannot serve on {addr}: {e}"), "try another --port");
+    listener.set_nonblocking(true).map_err(fail)?;
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(fail)?;
+    eprintln!("serving on http://{addr}/ (Ctrl-C to stop)");
+    let stop = Arc::clone(&shared);
+    axum::serve(listener, http::router(shared))
+        .with_graceful_shutdown(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("\nstopping");
+            stop.shutdown();
+            // A second Ctrl-C stops at once.
+            tokio::spawn(async {
+                let _ = tokio::signal::ctrl_c().await;
+                std::process::exit(130);
+            });
+        })
+        .await
+        .map_err(fail)
+}
+
+/// What the builder thread hears about.
+enum Message {
+    /// The watcher saw these paths change.
+    Changed(watch::Batch),
+    /// The helper thread built a search index.
+    Indexed(IndexDone, Duration),
+}
+
+/// Applies each batch of changes and publishes the result, and keeps the
+/// search index following, until the watcher goes away.
+fn rebuild_loop(
+    state: &mut State,
+    watcher: &mut Watcher,
+    inbox: &mpsc::Receiver<Message>,
+    outbox: &mpsc::Sender<Message>,
+    shared: &Shared,
+) {
+    let mut indexing = start_index(state, outbox, false);
+    while let Ok(first) = inbox.recv() {
+        let mut paths = Vec::new();
+        // Folds what queued up during the last rebuild into one.
+        for message in std::iter::once(first).chain(inbox.try_iter()) {
+            match message {
+                Message::Changed(Ok(p)) => paths.extend(p),
+                Message::Changed(Err(e)) => {
+                    eprintln!("warning: the file watcher reported: {e}; rebuilding everything");
+                    paths.push(PathBuf::new());
+                }
+                Message::Indexed(done, took) => {
+                    indexing = false;
+                    match state.complete_index(done) {
+                        Ok(Some(_)) => {
+                            eprintln!("search index updated in {}", ms(took));
+                            shared.publish(state.files(), false);
+                        }
+                        Ok(None) => {}
+                        Err(diags) => {
+                            eprint!("{}", diags.render());
+                            shared.publish_error(&diags);
+                        }
+                    }
+                }
+            }
+        }
+        let change = watch::classify(&paths, state.root(), state.config());
+        if !change.is_empty() {
+            eprintln!("changed: {}", describe(&paths, state.root()));
+            let started = Instant::now();
+            match state.apply_change(&change) {
+                Ok(update) => {
+                    report(&update, started.elapsed());
+                    shared.publish(state.files(), !update.changed.is_empty());
+                }
+                Err(diags) => {
+                    eprint!("{}", diags.render());
+                    eprintln!("build failed; still serving the last good build");
+                    shared.publish_error(&diags);
+                }
+            }
+            if let Err(e) = watcher.watch_site(state.root(), state.config()) {
+                eprintln!("warning: cannot watch a new folder: {e}");
+            }
+        }
+        indexing = start_index(state, outbox, indexing);
+    }
+}
+
+/// Starts building the search index on a helper thread if it is behind and
+/// none is being built; whether one is being built now.
+fn start_index(state: &State, outbox: &mpsc::Sender<Message>, running: bool) -> bool {
+    if running {
+        return true;
+    }
+    let Some(job) = state.index_job() else {
+        return false;
+    };
+    let outbox = outbox.clone();
+    std::thread::Builder::new()
+        .name("casebook search index".into())
+        .spawn(move || {
+            let started = Instant::now();
+            let done = job.run();
+            let _ = outbox.send(Message::Indexed(done, started.elapsed()));
+        })
+        .is_ok()
+}
+
+fn report(update: &Update, took: Duration) {
+    print_warnings(&update.warnings);
+    let steps: Vec<String> = update.timings.iter().map(|(n, d)| format!("{n} {}", ms(*d))).collect();
+    eprintln!(
+        "rebuilt in {}: {} of {} pages rendered, {} files changed ({})",
+        ms(took),
+        update.rendered,
+        update.pages,
+        update.changed.len(),
+        steps.join(", ")
+    );
+}
+
+fn print_warnings(d: &Diagnostics) {
+    if !d.items.is_empty() {
+        eprint!("{}", d.render());
+    }
+}
+
+/// The changed paths as the user wrote them, a few at most.
+fn describe(paths: &[PathBuf], root: &Path) -> String {
+    let mut shown: Vec<String> = paths
+        .iter()
+        .map(|p| crate::diag::display_path(p.strip_prefix(root).unwrap_or(p)))
+        .filter(|p| !p.is_empty())
+        .collect();
+    shown.sort();
+    shown.dedup();
+    let more = shown.len().saturating_sub(3);
+    shown.truncate(3);
+    let mut s = shown.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    if s.is_empty() { "the site folder".into() } else { s }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
