@@ -22,9 +22,9 @@ pub fn editorial(site: &Site, diags: &mut Diagnostics) {
         }
         if fm.description.is_none() {
             diags.push(
-                Diagnostic::warning("page has no description")
-                    .in_file(file)
-                    .help("add `description:` (one sentence); it is shown in listings, search results and link previews"),
+                Diagnostic::warning("page has no description").in_file(file).help(
+                    "add `description:` (one sentence); it is shown in listings, search results and link previews",
+                ),
             );
         }
         if p.kind() == Kind::Policy

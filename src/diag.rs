@@ -149,10 +149,7 @@ impl Diagnostic {
             return text;
         }
         // Without a quoted line the snippet frame is empty; keep only the `-->`.
-        text.lines()
-            .filter(|l| l.trim() != "|")
-            .collect::<Vec<_>>()
-            .join("\n")
+        text.lines().filter(|l| l.trim() != "|").collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -295,7 +292,9 @@ mod tests {
 
     #[test]
     fn file_only_report_names_the_file() {
-        let out = Diagnostic::warning("page has no description").in_file("content/a.md").render();
+        let out = Diagnostic::warning("page has no description")
+            .in_file("content/a.md")
+            .render();
         assert!(out.contains("--> content/a.md"), "{out}");
     }
 

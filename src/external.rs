@@ -51,7 +51,9 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
     for p in &site.pages {
         for l in &p.parsed.body.links {
             if let LinkTarget::External(url) = &l.target {
-                uses.entry(url.as_str()).or_default().push((p.parsed.file.as_str(), &l.position));
+                uses.entry(url.as_str())
+                    .or_default()
+                    .push((p.parsed.file.as_str(), &l.position));
             }
         }
     }
@@ -82,7 +84,9 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
         cache.entries.insert(url, (now, outcome));
     }
     for (url, places) in &uses {
-        let Some((_, outcome)) = cache.entries.get(*url) else { continue };
+        let Some((_, outcome)) = cache.entries.get(*url) else {
+            continue;
+        };
         let (message, is_error) = match outcome {
             Outcome::Ok => continue,
             Outcome::Status(s @ (404 | 410)) => (format!("external link is broken: `{url}` answers {s}"), true),
@@ -90,7 +94,11 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
             Outcome::Failed(why) => (format!("external link could not be checked: `{url}`: {why}"), false),
         };
         for (file, pos) in places {
-            let d = if is_error { Diagnostic::error(&message) } else { Diagnostic::warning(&message) };
+            let d = if is_error {
+                Diagnostic::error(&message)
+            } else {
+                Diagnostic::warning(&message)
+            };
             diags.push(
                 d.in_file(*file)
                     .at((*pos).clone())

@@ -197,8 +197,14 @@ mod tests {
 
     #[test]
     fn relative_file_links() {
-        assert_eq!(relative_file("policies", "policies/records-retention.md"), "records-retention.md");
-        assert_eq!(relative_file("handbook/contracts", "policies/x.md"), "../../policies/x.md");
+        assert_eq!(
+            relative_file("policies", "policies/records-retention.md"),
+            "records-retention.md"
+        );
+        assert_eq!(
+            relative_file("handbook/contracts", "policies/x.md"),
+            "../../policies/x.md"
+        );
         assert_eq!(relative_file("", "policies/x.md"), "policies/x.md");
         assert_eq!(relative_file("a/b", "a/c/d.md"), "../c/d.md");
     }

@@ -39,7 +39,13 @@ struct TagBuild {
 
 /// Reads the history and builds the model of every published version;
 /// attaches the history to `site` (latest).
-pub fn prepare(root: &Path, config: &Config, opts: &ResolveOptions, site: &mut Site, diags: &mut Diagnostics) -> Prepared {
+pub fn prepare(
+    root: &Path,
+    config: &Config,
+    opts: &ResolveOptions,
+    site: &mut Site,
+    diags: &mut Diagnostics,
+) -> Prepared {
     let history = match history::open(root, config) {
         Ok(h) => Arc::new(h),
         Err(n) => {
@@ -139,10 +145,17 @@ fn version_set(
     let reachable: Vec<Vec<bool>> = list.iter().map(|v| log.reachable(v.commit)).collect();
 
     // Latest: identity is the path; each change a trail holds points back to it.
-    let latest_rels: Vec<&str> = latest.pages.iter().filter(|p| !p.implicit).map(|p| p.parsed.rel.as_str()).collect();
+    let latest_rels: Vec<&str> = latest
+        .pages
+        .iter()
+        .filter(|p| !p.implicit)
+        .map(|p| p.parsed.rel.as_str())
+        .collect();
     let latest_trails = history.trace(history.head, latest_rels.iter().copied());
     let mut owner: HashMap<(usize, &str), &str> = HashMap::new();
-    for (rel, trail) in &latest_trails {
+    let mut sorted: Vec<(&String, &Trail)> = latest_trails.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (rel, trail) in sorted {
         for &(c, n) in &trail.changes {
             owner.insert((c, log.commits[c].changes[n].path.as_str()), rel.as_str());
         }
@@ -153,7 +166,13 @@ fn version_set(
     pages.push(p);
     by_rel.push(r);
     for (t, blobs) in tags.iter().zip(blobs) {
-        let rels: Vec<&str> = t.site.pages.iter().filter(|p| !p.implicit).map(|p| p.parsed.rel.as_str()).collect();
+        let rels: Vec<&str> = t
+            .site
+            .pages
+            .iter()
+            .filter(|p| !p.implicit)
+            .map(|p| p.parsed.rel.as_str())
+            .collect();
         let trails = history.trace(t.version.commit, rels.iter().copied());
         let (p, r) = pages_of(history, &t.site, &trails, &owner, Some(blobs), false);
         pages.push(p);
@@ -195,7 +214,10 @@ fn pages_of(
                 .map_or_else(|| rel.clone(), |s| s.to_string())
         };
         let redline = p.kind() == Kind::Policy
-            || p.front().extra.get("redline").is_some_and(|v| v == &serde_json::Value::Bool(true));
+            || p.front()
+                .extra
+                .get("redline")
+                .is_some_and(|v| v == &serde_json::Value::Bool(true));
         let page = VersionPage {
             rel: rel.clone(),
             url: p.url().to_string(),
@@ -206,7 +228,10 @@ fn pages_of(
             blob: match blobs {
                 Some(b) => b.get(rel).cloned(),
                 None if history.uncommitted.contains(rel) => None,
-                None => trail.changes.first().and_then(|&(c, n)| log.commits[c].changes[n].new_blob.clone()),
+                None => trail
+                    .changes
+                    .first()
+                    .and_then(|&(c, n)| log.commits[c].changes[n].new_blob.clone()),
             },
             uncommitted: latest && !p.implicit && history.uncommitted.contains(rel),
             truncated: history.is_truncated(&trail),
@@ -221,7 +246,13 @@ fn pages_of(
 }
 
 /// Renders every tag that built into `v/<slug>/`.
-pub fn render(root: &Path, config: &Config, opts: &crate::BuildOptions, prepared: Prepared, diags: &mut Diagnostics) -> Vec<OutputFile> {
+pub fn render(
+    root: &Path,
+    config: &Config,
+    opts: &crate::BuildOptions,
+    prepared: Prepared,
+    diags: &mut Diagnostics,
+) -> Vec<OutputFile> {
     if prepared.tags.is_empty() {
         return Vec::new();
     }

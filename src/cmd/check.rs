@@ -55,7 +55,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 println!("no problems found");
             } else {
                 print!("{}", diags.render());
-                let files: std::collections::BTreeSet<_> = diags.items.iter().filter_map(|d| d.file.as_deref()).collect();
+                let files: std::collections::BTreeSet<_> =
+                    diags.items.iter().filter_map(|d| d.file.as_deref()).collect();
                 println!("in {} file{}", files.len(), if files.len() == 1 { "" } else { "s" });
             }
         }
@@ -66,8 +67,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 warnings: diags.warning_count(),
                 diagnostics: &diags.items,
             };
-            println!("{}", serde_json::to_string_pretty(&report).expect("diagnostics always serialize"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("diagnostics always serialize")
+            );
         }
     }
-    if diags.has_errors() { Outcome::ContentErrors } else { Outcome::Ok }
+    if diags.has_errors() {
+        Outcome::ContentErrors
+    } else {
+        Outcome::Ok
+    }
 }

@@ -203,7 +203,9 @@ impl Builder {
             Tag::Subscript => self.push("<sub>"),
             // Links and images keep their text only.
             Tag::Link { .. } | Tag::Image { .. } => {}
-            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => self.begin(Kind::Paragraph),
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                self.begin(Kind::Paragraph)
+            }
             Tag::MetadataBlock(_) => {}
         }
     }
@@ -214,11 +216,7 @@ impl Builder {
                 self.code = false;
                 self.flush();
             }
-            TagEnd::Paragraph => {
-                if !self.in_item {
-                    self.flush();
-                }
-            }
+            TagEnd::Paragraph if !self.in_item => self.flush(),
             TagEnd::Item => {
                 self.flush();
                 self.in_item = matches!(self.container(), Container::List { .. }) && self.list_depth() > 1;
@@ -258,8 +256,14 @@ mod tests {
     #[test]
     fn headings_paragraphs_items_rows() {
         let md = "# Title\n\nSome *text*\nwrapped.\n\n- one\n- two\n  - nested\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
-        let list1 = Container::List { ordered: false, depth: 1 };
-        let list2 = Container::List { ordered: false, depth: 2 };
+        let list1 = Container::List {
+            ordered: false,
+            depth: 1,
+        };
+        let list2 = Container::List {
+            ordered: false,
+            depth: 2,
+        };
         assert_eq!(
             kinds(md),
             vec![
@@ -268,8 +272,16 @@ mod tests {
                 (Kind::Item, list1, "one".into()),
                 (Kind::Item, list1, "two".into()),
                 (Kind::Item, list2, "nested".into()),
-                (Kind::Row { header: true }, Container::Table, "<th>a</th><th>b</th>".into()),
-                (Kind::Row { header: false }, Container::Table, "<td>1</td><td>2</td>".into()),
+                (
+                    Kind::Row { header: true },
+                    Container::Table,
+                    "<th>a</th><th>b</th>".into()
+                ),
+                (
+                    Kind::Row { header: false },
+                    Container::Table,
+                    "<td>1</td><td>2</td>".into()
+                ),
             ]
         );
     }
@@ -277,7 +289,10 @@ mod tests {
     #[test]
     fn loose_items_and_quotes() {
         let md = "1. first\n\n   more of first\n\n2. second\n\n> quoted\n";
-        let list = Container::List { ordered: true, depth: 1 };
+        let list = Container::List {
+            ordered: true,
+            depth: 1,
+        };
         assert_eq!(
             kinds(md),
             vec![

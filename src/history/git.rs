@@ -113,7 +113,8 @@ pub fn open(root: &Path, content: &Path) -> Result<Repo, Unavailable> {
     )?;
     let text = String::from_utf8_lossy(&out).into_owned();
     let mut lines = text.lines();
-    let (Some(top), Some(prefix), Some(git_dir), Some(shallow)) = (lines.next(), lines.next(), lines.next(), lines.next())
+    let (Some(top), Some(prefix), Some(git_dir), Some(shallow)) =
+        (lines.next(), lines.next(), lines.next(), lines.next())
     else {
         // An empty prefix prints an empty line; a bare repository prints less.
         return Err(Unavailable::NotARepo);
@@ -251,7 +252,14 @@ pub fn uncommitted(repo: &Repo) -> Vec<String> {
     };
     let Ok(out) = run(
         &repo.toplevel,
-        &["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", &pathspec],
+        &[
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--",
+            &pathspec,
+        ],
     ) else {
         return Vec::new();
     };
@@ -330,7 +338,7 @@ mod tests {
 
     #[test]
     fn ls_tree_keeps_blobs_with_odd_names() {
-        let out = b"100644 blob aaaa\tcontent/a b.md\0120000 blob bbbb\tcontent/link\0160000 commit cccc\tsub\0100644 blob dddd\tcontent/\xc3\xbc.md\0";
+        let out = b"100644 blob aaaa\tcontent/a b.md\x00120000 blob bbbb\tcontent/link\x00160000 commit cccc\tsub\x00100644 blob dddd\tcontent/\xc3\xbc.md\x00";
         let entries = parse_ls_tree(out);
         let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["content/a b.md", "content/ü.md"]);

@@ -300,7 +300,11 @@ fn brought_in(log: &Log, generation: &[u32], first: usize, second: usize) -> Vec
     // Queued commits painted by the second side only: the walk ends at zero.
     let mut second_only = 0usize;
     let mut out = Vec::new();
-    let paint = |id: usize, f: u8, flags: &mut HashMap<usize, u8>, queue: &mut BinaryHeap<(u32, usize)>, second_only: &mut usize| {
+    let paint = |id: usize,
+                 f: u8,
+                 flags: &mut HashMap<usize, u8>,
+                 queue: &mut BinaryHeap<(u32, usize)>,
+                 second_only: &mut usize| {
         match flags.get(&id).copied() {
             None => {
                 flags.insert(id, f);
@@ -384,10 +388,21 @@ mod tests {
             "Bea",
             200,
             "Move policy\n\nReviewed-by: Carol <c@x>\nApproved-by: Dan\n",
-            &[("100644 100644 aaa bbb", "R097", &["policies/x.md", "policies/privacy/x.md"])],
+            &[(
+                "100644 100644 aaa bbb",
+                "R097",
+                &["policies/x.md", "policies/privacy/x.md"],
+            )],
         );
         let meta = format!("000000 100644 {ZERO} aaa");
-        out.extend(record("c1", "", "Al", 100, "Add x (#7)\n", &[(&meta, "A", &["policies/x.md"])]));
+        out.extend(record(
+            "c1",
+            "",
+            "Al",
+            100,
+            "Add x (#7)\n",
+            &[(&meta, "A", &["policies/x.md"])],
+        ));
         let log = parse(&out);
         assert_eq!(log.commits.len(), 2);
         let c2 = &log.commits[0];
@@ -422,7 +437,14 @@ mod tests {
     #[test]
     fn merges_credit_the_commits_they_bring_in() {
         // m merges side branch s2 -> s1 into mainline a; b is on mainline.
-        let mut out = record("m", "b s2", "Gh", 50, "Merge pull request #12 from x/y\n\nApproved-by: GC\n", &[]);
+        let mut out = record(
+            "m",
+            "b s2",
+            "Gh",
+            50,
+            "Merge pull request #12 from x/y\n\nApproved-by: GC\n",
+            &[],
+        );
         out.extend(record("s2", "s1", "Al", 40, "Two", &[]));
         out.extend(record("b", "a", "Bea", 35, "Mainline", &[]));
         out.extend(record("s1", "a", "Al", 30, "One", &[]));
@@ -439,7 +461,10 @@ mod tests {
     fn request_numbers() {
         assert_eq!(request_number("Merge pull request #12 from a/b", ""), Some(12));
         assert_eq!(request_number("Tighten retention (#345)", ""), Some(345));
-        assert_eq!(request_number("Merge branch 'x'", "See merge request legal/handbook!9"), Some(9));
+        assert_eq!(
+            request_number("Merge branch 'x'", "See merge request legal/handbook!9"),
+            Some(9)
+        );
         assert_eq!(request_number("Fix #3 in text", ""), None);
     }
 }

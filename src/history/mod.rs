@@ -110,15 +110,17 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
         })
         .collect();
     // Newest `keep` by the tagged commit's time, then oldest first.
-    versions.sort_by(|a, b| {
-        (log.commits[b.commit].time, &b.name).cmp(&(log.commits[a.commit].time, &a.name))
-    });
+    versions.sort_by(|a, b| (log.commits[b.commit].time, &b.name).cmp(&(log.commits[a.commit].time, &a.name)));
     let keep = config.versions.as_ref().map_or(0, |v| v.keep);
     versions.truncate(keep);
     versions.reverse();
     let mut seen = BTreeSet::new();
     versions.retain(|v| v.slug != "latest" && seen.insert(v.slug.clone()));
-    let shallow = repo.shallow.iter().filter_map(|h| log.by_hash.get(h).copied()).collect();
+    let shallow = repo
+        .shallow
+        .iter()
+        .filter_map(|h| log.by_hash.get(h).copied())
+        .collect();
     Ok(History {
         uncommitted: git::uncommitted(&repo).into_iter().collect(),
         repo,
@@ -146,7 +148,10 @@ fn notice(u: &Unavailable, content: &str) -> Notice {
             "commit the content (`git add -A && git commit`) to start its history".to_string(),
         ),
         Unavailable::Dubious(dir) => (
-            format!("git refuses to read `{}`, which belongs to another user, so pages have no history", dir.display()),
+            format!(
+                "git refuses to read `{}`, which belongs to another user, so pages have no history",
+                dir.display()
+            ),
             format!(
                 "if you trust this repository, run `git config --global --add safe.directory {}`",
                 dir.display()
@@ -203,9 +208,19 @@ pub fn glob(pattern: &str, name: &str) -> bool {
 pub fn slug(tag: &str) -> String {
     let s: String = tag
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
-    if s.chars().all(|c| c == '.') { format!("-{s}") } else { s }
+    if s.chars().all(|c| c == '.') {
+        format!("-{s}")
+    } else {
+        s
+    }
 }
 
 impl History {
@@ -257,9 +272,7 @@ impl History {
         missing.sort();
         missing.dedup();
         if let Ok(read) = git::read_blobs(&self.repo, &missing) {
-            for (oid, bytes) in read {
-                cache.insert(oid, Arc::from(bytes));
-            }
+            cache.extend(read.into_iter().map(|(oid, bytes)| (oid, Arc::from(bytes))));
         }
         oids.iter()
             .filter_map(|o| cache.get(o).map(|b| (o.clone(), Arc::clone(b))))
@@ -330,7 +343,11 @@ pub struct Annotations {
 
 impl std::fmt::Debug for Annotations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Annotations {{ version: {:?} }}", self.set.list.get(self.current).map(|v| &v.name))
+        write!(
+            f,
+            "Annotations {{ version: {:?} }}",
+            self.set.list.get(self.current).map(|v| &v.name)
+        )
     }
 }
 

@@ -150,10 +150,18 @@ pub fn align(old: &[Block], new: &[Block], deadline: Instant) -> Vec<Entry> {
                 let pairs = pair(old, new, &olds, &news);
                 let (mut oi, mut ni) = (o.start, n.start);
                 let old_entry = |i: usize| {
-                    if moved_from.contains_key(&i) { Entry::MovedFrom(i) } else { Entry::Removed(i) }
+                    if moved_from.contains_key(&i) {
+                        Entry::MovedFrom(i)
+                    } else {
+                        Entry::Removed(i)
+                    }
                 };
                 let new_entry = |j: usize| {
-                    if moved_to.contains_key(&j) { Entry::MovedTo(j) } else { Entry::Added(j) }
+                    if moved_to.contains_key(&j) {
+                        Entry::MovedTo(j)
+                    } else {
+                        Entry::Added(j)
+                    }
                 };
                 for (pi, pj) in pairs {
                     out.extend((oi..pi).map(old_entry));
@@ -241,9 +249,9 @@ pub fn tokens(html: &str) -> Vec<&str> {
     while !rest.is_empty() {
         let cut = if rest.starts_with('<') {
             rest.find('>').map_or(rest.len(), |i| i + 1)
-        } else if rest.starts_with('&') {
-            match rest[1..].find(';') {
-                Some(i) if i < 10 && rest[1..=i].chars().all(|c| c.is_ascii_alphanumeric() || c == '#') => i + 2,
+        } else if let Some(after) = rest.strip_prefix('&') {
+            match after.find(';') {
+                Some(i) if i < 10 && after[..i].chars().all(|c| c.is_ascii_alphanumeric() || c == '#') => i + 2,
                 _ => 1,
             }
         } else {
@@ -323,7 +331,10 @@ pub fn inline_diff(old: &str, new: &str, deadline: Instant) -> (String, usize, u
             i += 1;
             continue;
         }
-        let end = items[i..].iter().position(|x| x.0 == Op::Same).map_or(items.len(), |k| i + k);
+        let end = items[i..]
+            .iter()
+            .position(|x| x.0 == Op::Same)
+            .map_or(items.len(), |k| i + k);
         let run = &items[i..end];
         let dels: String = run
             .iter()
@@ -360,7 +371,13 @@ fn push_wrapped(out: &mut String, tokens: &[&str], el: &str) {
         } else {
             let lead = run.len() - run.trim_start().len();
             let trail = run.trim_end().len();
-            let _ = write!(out, "{}<{el}>{}</{el}>{}", &run[..lead], &run[lead..trail], &run[trail..]);
+            let _ = write!(
+                out,
+                "{}<{el}>{}</{el}>{}",
+                &run[..lead],
+                &run[lead..trail],
+                &run[trail..]
+            );
         }
         run.clear();
     };
@@ -438,7 +455,10 @@ fn open_tag(c: Container) -> String {
     match c {
         Container::Body => String::new(),
         Container::List { ordered, depth } => {
-            format!("<{} class=\"rl-list rl-depth-{depth}\">\n", if ordered { "ol" } else { "ul" })
+            format!(
+                "<{} class=\"rl-list rl-depth-{depth}\">\n",
+                if ordered { "ol" } else { "ul" }
+            )
         }
         Container::Table => "<div class=\"table-wrap\"><table class=\"rl-table\">\n".into(),
         Container::Quote => "<blockquote>\n".into(),
@@ -465,7 +485,11 @@ fn push_block(html: &mut String, kind: Kind, class: &str, inner: &str) {
         "rl-moved-from" => "Moved from here",
         _ => "",
     };
-    let attr = if class.is_empty() { String::new() } else { format!(" class=\"{class}\"") };
+    let attr = if class.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{class}\"")
+    };
     let mark = if label.is_empty() {
         String::new()
     } else {
@@ -562,7 +586,11 @@ mod tests {
 
     #[test]
     fn word_diff_handles_unicode_and_markup() {
-        let (html, a, d) = inline_diff("Über <em>alle</em> «Daten» 合同", "Über <em>viele</em> «Daten» 合同", soon());
+        let (html, a, d) = inline_diff(
+            "Über <em>alle</em> «Daten» 合同",
+            "Über <em>viele</em> «Daten» 合同",
+            soon(),
+        );
         assert_eq!(html, "Über <em><del>alle</del><ins>viele</ins></em> «Daten» 合同");
         assert_eq!((a, d), (1, 1));
         // Entities stay whole.
@@ -598,7 +626,8 @@ mod tests {
         assert_eq!(e, vec![Entry::Same(0), Entry::Same(1), Entry::Added(2), Entry::Same(3)]);
         let r = compare_bodies(old, new);
         assert!(
-            r.html.contains("<tr class=\"rl-added\"><td><ins>CEO</ins></td><td><ins>10M</ins></td></tr>"),
+            r.html
+                .contains("<tr class=\"rl-added\"><td><ins>CEO</ins></td><td><ins>10M</ins></td></tr>"),
             "{}",
             r.html
         );
@@ -615,7 +644,8 @@ mod tests {
         );
         let r = compare_bodies(old, new);
         assert!(
-            r.html.contains("<h3 class=\"rl-changed\">Retention <del>periods</del><ins>schedule</ins></h3>"),
+            r.html
+                .contains("<h3 class=\"rl-changed\">Retention <del>periods</del><ins>schedule</ins></h3>"),
             "{}",
             r.html
         );
@@ -623,7 +653,10 @@ mod tests {
 
     #[test]
     fn unrelated_paragraphs_are_removed_and_added_not_paired() {
-        let e = entries("Keep this.\n\nOld clause about fees.\n", "Keep this.\n\nA new section on gifts entirely.\n");
+        let e = entries(
+            "Keep this.\n\nOld clause about fees.\n",
+            "Keep this.\n\nA new section on gifts entirely.\n",
+        );
         assert_eq!(e, vec![Entry::Same(0), Entry::Removed(1), Entry::Added(1)]);
     }
 
@@ -633,8 +666,11 @@ mod tests {
             "---\ntitle: X\neffective: 2026-01-01\napprover: general-counsel\n---\nBody.\n",
             "---\ntitle: X\neffective: 2026-07-01\napprover: ceo\n---\nBody.\n",
         );
-        let f: Vec<(&str, Option<&str>, Option<&str>)> =
-            r.front.iter().map(|c| (c.label.as_str(), c.old.as_deref(), c.new.as_deref())).collect();
+        let f: Vec<(&str, Option<&str>, Option<&str>)> = r
+            .front
+            .iter()
+            .map(|c| (c.label.as_str(), c.old.as_deref(), c.new.as_deref()))
+            .collect();
         assert_eq!(
             f,
             vec![

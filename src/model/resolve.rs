@@ -154,7 +154,12 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
                     .help("goals are shared: add `owners: [legal-ops, general-counsel]`"),
             );
         }
-        if p.kind() == Kind::Policy && !p.is_section() && fm.effective.is_none() && fm.status.is_none() && !fm.has_errors {
+        if p.kind() == Kind::Policy
+            && !p.is_section()
+            && fm.effective.is_none()
+            && fm.status.is_none()
+            && !fm.has_errors
+        {
             diags.push(
                 Diagnostic::warning("policy has no `effective` date")
                     .in_file(file)
@@ -285,11 +290,24 @@ pub(super) fn links(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
-fn broken_page_link(site: &Site, from: &str, source: &str, written: &str, file: &str, position: crate::diag::Position) -> Diagnostic {
+fn broken_page_link(
+    site: &Site,
+    from: &str,
+    source: &str,
+    written: &str,
+    file: &str,
+    position: crate::diag::Position,
+) -> Diagnostic {
     // Suggest among pages in the same folder first, the cheap and likely case.
     let folder = paths::parent(source);
     let others = |k: &&String| k.as_str() != from;
-    let siblings: Vec<&str> = site.by_rel.keys().filter(others).filter(|k| paths::parent(k) == folder).map(String::as_str).collect();
+    let siblings: Vec<&str> = site
+        .by_rel
+        .keys()
+        .filter(others)
+        .filter(|k| paths::parent(k) == folder)
+        .map(String::as_str)
+        .collect();
     let close = did_you_mean(source, siblings.iter().copied())
         .or_else(|| did_you_mean(source, site.by_rel.keys().filter(others).map(String::as_str)));
     let help = match close {

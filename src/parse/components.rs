@@ -39,7 +39,11 @@ pub enum Scan {
 /// Reads the component call starting at `start`, where `src[start..]` begins with `{{`.
 pub fn scan(src: &str, start: usize) -> Scan {
     debug_assert!(src[start..].starts_with("{{"));
-    let mut p = Parser { src, pos: start + 2, depth: 0 };
+    let mut p = Parser {
+        src,
+        pos: start + 2,
+        depth: 0,
+    };
     if src[p.pos..].starts_with("/*") {
         return match src[p.pos..].find("*/}}") {
             Some(i) => {

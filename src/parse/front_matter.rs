@@ -203,7 +203,10 @@ pub fn parse(split: &Split<'_>, file: &str, full: &str, errors: &mut Vec<Diagnos
         Ok(m) => m,
         Err(d) => {
             errors.push(d);
-            return FrontMatter { has_errors: true, ..FrontMatter::default() };
+            return FrontMatter {
+                has_errors: true,
+                ..FrontMatter::default()
+            };
         }
     };
     let errors_before = errors.len();

@@ -412,7 +412,12 @@ impl<'a> Renderer<'a, '_> {
         let position = self.position(range.start, line_len);
         let lower = written.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
-            self.links.push(Link { target: LinkTarget::External(written.clone()), written: written.clone(), position, href: written });
+            self.links.push(Link {
+                target: LinkTarget::External(written.clone()),
+                written: written.clone(),
+                position,
+                href: written,
+            });
             return dest;
         }
         if matches!(link_type, LinkType::Email) || paths::is_external(&dest) || dest.is_empty() {
@@ -737,7 +742,14 @@ mod tests {
     #[test]
     fn leading_title_heading_is_dropped_when_it_is_the_title() {
         let url = paths::page_url("p.md");
-        let page = PageContext { full: "", file: "p.md", body_offset: 0, rel: "p.md", url: &url, title_from_heading: true };
+        let page = PageContext {
+            full: "",
+            file: "p.md",
+            body_offset: 0,
+            rel: "p.md",
+            url: &url,
+            title_from_heading: true,
+        };
         let r = render("# Data Protection\n\nText.\n\n# Second\n", &page, &mut Vec::new());
         assert!(!r.html.contains("Data Protection"), "{}", r.html);
         assert!(r.html.contains("<h1 id=\"second\">"), "{}", r.html);
@@ -779,8 +791,18 @@ mod tests {
     #[test]
     fn task_list_boxes_have_accessible_names() {
         let (r, _) = md("- [x] Signed\n- [ ] Filed\n", "p.md");
-        assert!(r.html.contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\"> Signed"), "{}", r.html);
-        assert!(r.html.contains("<input type=\"checkbox\" disabled aria-label=\"Not done\"> Filed"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\"> Signed"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<input type=\"checkbox\" disabled aria-label=\"Not done\"> Filed"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

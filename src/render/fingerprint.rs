@@ -10,7 +10,7 @@
 //! source of every template it can pull in when rendered.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use serde::ser::{self, Serialize};
 
@@ -22,9 +22,17 @@ pub fn hash<T: Serialize + ?Sized, H: Hasher>(value: &T, h: &mut H) {
     }
 }
 
+/// The hasher of fingerprints: 64 bits, fixed seeds, and several times
+/// faster than SipHash on the many small writes a page view makes.
+pub type Fingerprinter = ahash::AHasher;
+
+pub fn hasher() -> Fingerprinter {
+    ahash::RandomState::with_seeds(0x6361_7365, 0x626f_6f6b, 0x7365_7276, 0x6520_6d65).build_hasher()
+}
+
 /// The fingerprint of one value.
 pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = hasher();
     hash(value, &mut h);
     h.finish()
 }
@@ -60,7 +68,7 @@ pub fn closures<'a>(templates: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
                 }
             }
         }
-        let mut h = DefaultHasher::new();
+        let mut h = hasher();
         for t in seen {
             t.hash(&mut h);
             templates[t].hash(&mut h);

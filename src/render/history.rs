@@ -245,7 +245,11 @@ pub fn page_view(site: &Site, id: PageId) -> Option<PageHistoryView> {
         updated: vp.trail.changes.first().map(|&(c, n)| commit_view(set, c, Some(n))),
         uncommitted: vp.uncommitted,
         truncated: vp.truncated,
-        url: if latest && has_history { history_url(site, p.url()) } else { None },
+        url: if latest && has_history {
+            history_url(site, p.url())
+        } else {
+            None
+        },
         commits: vp.trail.changes.len(),
         switcher,
         quarter_policies,
@@ -283,7 +287,12 @@ fn quarter_policies(site: &Site, ann: &Annotations, q: crate::quarter::Quarter) 
             })
         })
         .collect();
-    out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then_with(|| a.url.cmp(&b.url)));
+    out.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then_with(|| a.url.cmp(&b.url))
+    });
     out
 }
 
@@ -298,9 +307,15 @@ struct Job {
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Compare {
-    Commit { commit: usize, change: usize },
+    Commit {
+        commit: usize,
+        change: usize,
+    },
     /// Version indexes of [`VersionSet::list`]: older, newer.
-    Versions { from: usize, to: usize },
+    Versions {
+        from: usize,
+        to: usize,
+    },
 }
 
 /// Every history output of latest's build; nothing for older versions.
@@ -383,7 +398,9 @@ fn redline_jobs(site: &Site, set: &VersionSet) -> Vec<Job> {
                 });
             }
         }
-        let present: Vec<usize> = (0..set.list.len()).filter(|&k| set.pages[k].contains_key(identity)).collect();
+        let present: Vec<usize> = (0..set.list.len())
+            .filter(|&k| set.pages[k].contains_key(identity))
+            .collect();
         for (a, &to) in present.iter().enumerate() {
             for &from in &present[a + 1..] {
                 // Policies: every pair; other pages: successive versions only.
@@ -408,7 +425,13 @@ fn same_blob(set: &VersionSet, identity: &str, a: usize, b: usize) -> bool {
 }
 
 /// The text of `identity` in version `k`.
-fn text_in(site: &Site, set: &VersionSet, k: usize, identity: &str, blobs: &HashMap<String, std::sync::Arc<[u8]>>) -> Option<String> {
+fn text_in(
+    site: &Site,
+    set: &VersionSet,
+    k: usize,
+    identity: &str,
+    blobs: &HashMap<String, std::sync::Arc<[u8]>>,
+) -> Option<String> {
     let vp = set.pages[k].get(identity)?;
     if k == 0 {
         return site.by_rel.get(&vp.rel).map(|&id| site.page(id).parsed.text.clone());
@@ -437,9 +460,7 @@ fn compute(site: &Site, set: &VersionSet, jobs: &[Job]) -> Vec<Option<Redline>> 
         }
     }
     let blobs = set.history.blobs(&oids);
-    let text = |oid: &Option<String>| -> Option<String> {
-        String::from_utf8(blobs.get(oid.as_ref()?)?.to_vec()).ok()
-    };
+    let text = |oid: &Option<String>| -> Option<String> { String::from_utf8(blobs.get(oid.as_ref()?)?.to_vec()).ok() };
     jobs.par_iter()
         .map(|j| {
             let (old, new) = match j.what {
@@ -491,7 +512,13 @@ fn crumbs(site: &Site, id: PageId) -> Vec<context::Link> {
     c
 }
 
-fn redline_page(site: &Site, set: &VersionSet, theme: &Theme, job: &Job, r: &Redline) -> Result<OutputFile, Diagnostic> {
+fn redline_page(
+    site: &Site,
+    set: &VersionSet,
+    theme: &Theme,
+    job: &Job,
+    r: &Redline,
+) -> Result<OutputFile, Diagnostic> {
     let p = site.page(job.id);
     let log = &set.history.log;
     let (from_label, to_label, commit, commits) = match job.what {
@@ -644,7 +671,12 @@ fn listed(m: &HashMap<String, VersionPage>) -> Vec<(&String, &VersionPage)> {
 }
 
 /// `changes/` and `changes/<version>/` for every version.
-fn changes_pages(site: &Site, set: &VersionSet, theme: &Theme, made: &HashSet<(String, Compare)>) -> Vec<Result<OutputFile, Diagnostic>> {
+fn changes_pages(
+    site: &Site,
+    set: &VersionSet,
+    theme: &Theme,
+    made: &HashSet<(String, Compare)>,
+) -> Vec<Result<OutputFile, Diagnostic>> {
     let mut out = Vec::new();
     let mut index = Vec::new();
     for k in 0..set.list.len() {
@@ -664,7 +696,12 @@ fn changes_pages(site: &Site, set: &VersionSet, theme: &Theme, made: &HashSet<(S
                 let differs = redline
                     || (!set.pages[0].contains_key(identity.as_str()) && !same_blob(set, identity, prev, k) && {
                         // Gone from latest, so no redline was made: compare here.
-                        let texts = set.history.blobs(&[old.blob.clone(), p.blob.clone()].into_iter().flatten().collect::<Vec<_>>());
+                        let texts = set.history.blobs(
+                            &[old.blob.clone(), p.blob.clone()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>(),
+                        );
                         let a = text_in(site, set, prev, identity, &texts);
                         let b = text_in(site, set, k, identity, &texts);
                         matches!((a, b), (Some(a), Some(b)) if redline::compare(&a, &b).has_changes())
@@ -736,7 +773,11 @@ fn changes_pages(site: &Site, set: &VersionSet, theme: &Theme, made: &HashSet<(S
 
 fn absolute(site: &Site, url: &str) -> String {
     let base = &site.config.base_url;
-    if base.is_empty() { url.to_string() } else { format!("{base}/{url}") }
+    if base.is_empty() {
+        url.to_string()
+    } else {
+        format!("{base}/{url}")
+    }
 }
 
 fn rfc3339(time: i64) -> String {
@@ -745,11 +786,14 @@ fn rfc3339(time: i64) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
+/// The policies one commit touched: identity, page, change index.
+type Touched<'a> = Vec<(&'a String, &'a VersionPage, usize)>;
+
 /// `policies.atom`: one entry per commit that touched a published policy, newest first.
 fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> String {
     let log = &set.history.log;
-    let mut by_commit: BTreeMap<usize, Vec<(&String, &VersionPage, usize)>> = BTreeMap::new();
-    for (identity, vp) in &set.pages[0] {
+    let mut by_commit: BTreeMap<usize, Touched> = BTreeMap::new();
+    for (identity, vp) in listed(&set.pages[0]) {
         if vp.kind != Kind::Policy {
             continue;
         }
@@ -758,11 +802,15 @@ fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> Str
         }
     }
     let e = escape_attr;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let title = format!("{}: policy changes", site.config.title);
     out.push_str(&format!("  <title>{}</title>\n", e(&title)));
     let id = if site.config.base_url.is_empty() {
-        format!("tag:casebook,2000:{}/{FEED_PATH}", crate::paths::slugify(&site.config.title))
+        format!(
+            "tag:casebook,2000:{}/{FEED_PATH}",
+            crate::paths::slugify(&site.config.title)
+        )
     } else {
         absolute(site, FEED_PATH)
     };
@@ -773,7 +821,7 @@ fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> Str
         e(&absolute(site, "register/"))
     ));
     // Log order is newest first (topological); commits sort by time within it.
-    let mut entries: Vec<(usize, Vec<(&String, &VersionPage, usize)>)> = by_commit.into_iter().collect();
+    let mut entries: Vec<(usize, Touched)> = by_commit.into_iter().collect();
     entries.sort_by(|a, b| log.commits[b.0].time.cmp(&log.commits[a.0].time).then(a.0.cmp(&b.0)));
     entries.truncate(FEED_ENTRIES);
     let updated = entries.first().map_or(0, |(c, _)| log.commits[*c].time);
@@ -785,7 +833,11 @@ fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> Str
             .iter()
             .map(|(identity, vp, n)| {
                 let redline = made.contains(&((*identity).clone(), Compare::Commit { commit: c, change: *n }));
-                let url = if redline { commit_redline_url(set, &vp.url, c) } else { format!("{}history/", vp.url) };
+                let url = if redline {
+                    commit_redline_url(set, &vp.url, c)
+                } else {
+                    format!("{}history/", vp.url)
+                };
                 (vp.title.clone(), url)
             })
             .collect();

@@ -317,7 +317,11 @@ fn redirect(site: &Site, alias: &str, target: PageId) -> OutputFile {
     let from_dir = from_dir.trim_start_matches('/');
     let to = crate::paths::relative(from_dir, site.page(target).url());
     let base = &site.config.base_url;
-    let canonical = if base.is_empty() { to.clone() } else { format!("{base}/{}", site.page(target).url()) };
+    let canonical = if base.is_empty() {
+        to.clone()
+    } else {
+        format!("{base}/{}", site.page(target).url())
+    };
     let canonical = crate::parse::markdown::escape_attr(&canonical);
     let to = crate::parse::markdown::escape_attr(&to);
     let title = crate::parse::markdown::escape_attr(&site.page(target).title);

@@ -11,7 +11,7 @@
 //! render would, which incremental rebuilds rely on.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -46,7 +46,7 @@ pub struct Theme {
 /// theme's contexts only hash what is inserted.
 pub struct Ctx {
     vars: tera::Context,
-    hash: Option<DefaultHasher>,
+    hash: Option<fingerprint::Fingerprinter>,
 }
 
 impl Ctx {
@@ -127,7 +127,7 @@ impl Theme {
     pub fn context(&self) -> Ctx {
         Ctx {
             vars: tera::Context::new(),
-            hash: self.fingerprinting.then(DefaultHasher::new),
+            hash: self.fingerprinting.then(fingerprint::hasher),
         }
     }
 
@@ -162,7 +162,7 @@ impl Theme {
                 .closures
                 .get(template)
                 .ok_or_else(|| Diagnostic::error(format!("template `{template}` not found")))?;
-            let mut h = ctx.hash.clone().unwrap_or_default();
+            let mut h = ctx.hash.clone().unwrap_or_else(fingerprint::hasher);
             template.hash(&mut h);
             closure.hash(&mut h);
             self.globals.hash(&mut h);

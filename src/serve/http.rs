@@ -25,6 +25,8 @@ pub const LIVERELOAD: &str = "/__casebook/livereload";
 
 const RELOAD_JS: &str = include_str!("reload.js");
 
+const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Not built yet · casebook</title>\n</head>\n<body>\n<main>\n<h1>Not built yet</h1>\n<p>The site has errors, so there is nothing to show yet. They are listed in the terminal; this page reloads when a save fixes them.</p>\n</main>\n</body>\n</html>\n";
+
 /// What the server serves, shared with the thread that rebuilds.
 pub struct Shared {
     files: RwLock<Arc<Files>>,
@@ -165,6 +167,13 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
                 Err(_) => plain(StatusCode::BAD_REQUEST, "bad request"),
             }
         }
+        // Nothing built yet: a page to carry the error overlay, reloaded once the site builds.
+        Lookup::NotFound if files.is_empty() => respond(
+            &shared,
+            "index.html",
+            NOT_BUILT.as_bytes(),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
         Lookup::NotFound => match files.get("404.html") {
             Some(page) => respond(&shared, "404.html", page, StatusCode::NOT_FOUND),
             None => plain(StatusCode::NOT_FOUND, "not found"),

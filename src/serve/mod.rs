@@ -8,6 +8,7 @@
 //! the search index after the pages are served. Nothing is written to disk.
 
 pub mod http;
+mod inputs;
 mod poll;
 pub mod state;
 pub mod watch;
@@ -109,9 +110,10 @@ pub fn run(opts: Options) -> Result<(), Failed> {
         ));
     }
     let builder_shared = Arc::clone(&shared);
+    let warned = first.map(|u| u.warnings).unwrap_or_default();
     std::thread::Builder::new()
         .name("casebook rebuild".into())
-        .spawn(move || rebuild_loop(&mut state, &mut watcher, &inbox, &to_builder, &builder_shared))
+        .spawn(move || rebuild_loop(&mut state, &mut watcher, &inbox, &to_builder, &builder_shared, warned))
         .map_err(|e| Failed::new(format!("cannot start the rebuild thread: {e}"), "try again"))?;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -172,12 +174,15 @@ enum Message {
 
 /// Applies each batch of changes and publishes the result, and keeps the
 /// search index following, until the watcher goes away.
+/// Warnings are printed when they change, not after every save: `warned`
+/// holds the ones last printed.
 fn rebuild_loop(
     state: &mut State,
     watcher: &mut Watcher,
     inbox: &mpsc::Receiver<Message>,
     outbox: &mpsc::Sender<Message>,
     shared: &Shared,
+    mut warned: Diagnostics,
 ) {
     let mut indexing = start_index(state, outbox, false);
     while let Ok(first) = inbox.recv() {
@@ -212,8 +217,9 @@ fn rebuild_loop(
             let started = Instant::now();
             match state.apply_change(&change) {
                 Ok(update) => {
-                    report(&update, started.elapsed());
+                    let took = started.elapsed();
                     shared.publish(state.files(), !update.changed.is_empty());
+                    report(&update, took, &mut warned);
                 }
                 Err(diags) => {
                     eprint!("{}", diags.render());
@@ -249,8 +255,13 @@ fn start_index(state: &State, outbox: &mpsc::Sender<Message>, running: bool) -> 
         .is_ok()
 }
 
-fn report(update: &Update, took: Duration) {
-    print_warnings(&update.warnings);
+fn report(update: &Update, took: Duration, warned: &mut Diagnostics) {
+    if update.warnings.items != warned.items {
+        print_warnings(&update.warnings);
+        *warned = update.warnings.clone();
+    } else if !warned.items.is_empty() {
+        eprintln!("{} warnings, as before", warned.items.len());
+    }
     let steps: Vec<String> = update.timings.iter().map(|(n, d)| format!("{n} {}", ms(*d))).collect();
     eprintln!(
         "rebuilt in {}: {} of {} pages rendered, {} files changed ({})",

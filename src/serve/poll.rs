@@ -20,8 +20,15 @@ const INTERVAL: Duration = Duration::from_millis(500);
 
 /// The polling thread; it stops when this is dropped.
 pub struct Poller {
-    roots: Arc<Mutex<Vec<(PathBuf, bool)>>>,
+    shared: Arc<Mutex<Listing>>,
     stop: Arc<AtomicBool>,
+}
+
+/// The watched folders (recursive or not) and what they held at the last look.
+#[derive(Default)]
+struct Listing {
+    roots: Vec<(PathBuf, bool)>,
+    last: HashMap<PathBuf, Stamp>,
 }
 
 /// What a listing knows of a path: modification time, size, whether a folder.
@@ -31,46 +38,46 @@ impl Poller {
     /// Starts polling; changes go to `send`, gathered over `settle` so an
     /// editor's save arrives as one batch.
     pub fn start(settle: Duration, send: impl Fn(Batch) + Send + 'static) -> std::io::Result<Poller> {
-        let roots: Arc<Mutex<Vec<(PathBuf, bool)>>> = Arc::default();
+        let shared: Arc<Mutex<Listing>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
-        let (r, s) = (Arc::clone(&roots), Arc::clone(&stop));
+        let (l, s) = (Arc::clone(&shared), Arc::clone(&stop));
         std::thread::Builder::new()
             .name("casebook poll".into())
             .spawn(move || {
-                let list = || listing(&r.lock().unwrap_or_else(|e| e.into_inner()));
-                let mut last = list();
-                let mut watched = r.lock().unwrap_or_else(|e| e.into_inner()).len();
                 while !s.load(Ordering::Relaxed) {
                     std::thread::sleep(INTERVAL);
-                    let now = list();
-                    let roots_now = r.lock().unwrap_or_else(|e| e.into_inner()).len();
-                    if roots_now != watched {
-                        // A folder was added to the watch: start from what it holds.
-                        (last, watched) = (now, roots_now);
-                        continue;
-                    }
-                    let mut changed = differences(&last, &now);
-                    if changed.is_empty() {
-                        last = now;
-                        continue;
-                    }
+                    let (mut changed, now) = {
+                        let mut l = l.lock().unwrap_or_else(|e| e.into_inner());
+                        let now = listing(&l.roots);
+                        let changed = differences(&l.last, &now);
+                        if changed.is_empty() {
+                            l.last = now;
+                            continue;
+                        }
+                        (changed, now)
+                    };
                     std::thread::sleep(settle);
-                    let later = list();
-                    changed.extend(differences(&now, &later));
+                    {
+                        let mut l = l.lock().unwrap_or_else(|e| e.into_inner());
+                        let later = listing(&l.roots);
+                        changed.extend(differences(&now, &later));
+                        l.last = later;
+                    }
                     changed.sort();
                     changed.dedup();
-                    last = later;
                     send(Ok(changed));
                 }
             })?;
-        Ok(Poller { roots, stop })
+        Ok(Poller { shared, stop })
     }
 
+    /// Watches `path` from now on: what it holds now is the starting point.
     pub fn watch(&self, path: &Path, recursive: bool) {
-        self.roots
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_path_buf(), recursive));
+        let root = (path.to_path_buf(), recursive);
+        let mut l = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        let found = listing(std::slice::from_ref(&root));
+        l.last.extend(found);
+        l.roots.push(root);
     }
 }
 

@@ -2,10 +2,10 @@
 //! kept up to date file change by file change, always equal to what
 //! [`crate::build`] would produce from the same files.
 //!
-//! What is kept between changes: every content file with its text, each
-//! Markdown file's parse result keyed by a hash of its text, asset bytes, the
-//! theme, and for each page of the last good build the fingerprint of what
-//! its render saw and the bytes it produced.
+//! What is kept between changes: the sources (`serve/inputs.rs`: every
+//! content file, each Markdown file's parse result keyed by a hash of its
+//! text, asset bytes), the theme, and for each page of the last good build
+//! the fingerprint of what its render saw and the bytes it produced.
 //!
 //! An update, [`State::apply`]:
 //! 1. classifies the changed paths ([`super::watch::classify`]): the config
@@ -22,9 +22,10 @@
 //!    the globals. Rendering is a pure function of those, so a page whose
 //!    fingerprint and output path did not change would render to the same
 //!    bytes and keeps them; the others render again;
-//! 5. renders whole everything that is not one page's own (register, 404,
-//!    redirects, sitemap, metric pages, statics, assets), checks collisions
-//!    as the build does, and swaps in the new files;
+//! 5. renders whole everything that is not one page's own
+//!    ([`render::site_files`]: register, 404, redirects, sitemap, metric and
+//!    history pages, statics, assets), checks collisions as the build does,
+//!    and swaps in the new files;
 //! 6. the search index, which reads every page's text and is the slowest
 //!    output, comes second: [`State::index_job`] can run on another thread
 //!    while the pages are already served, and [`State::complete_index`]
@@ -33,14 +34,16 @@
 //!
 //! Git history and published versions are read once, with the first build
 //! and again after a config or theme change: each rebuild attaches the same
-//! history to the new model, and the `v/<tag>/` pages are rendered then.
-//! Commits and tags made while serving show after a restart.
+//! history to the new model, and the `v/<tag>/` pages are rendered then
+//! (re-reading every tag per save would cost a full build per tag). So in a
+//! git repository, commits, tags and "not yet committed" marks that appear
+//! while serving show after a restart; everything else equals a build.
 //!
 //! A failed update returns its diagnostics and keeps the last good files.
 //! `tests/suite/serve.rs` checks the result against a full build on random
 //! edit sequences.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -48,35 +51,24 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use super::inputs::Inputs;
 use super::watch::{self, Change};
 use crate::BuildOptions;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::{Annotations, Notice};
 use crate::model::{self, Site};
-use crate::parse::{self, ParsedPage};
 use crate::render::theme::Theme;
 use crate::render::{self, Content, OutputFile};
-use crate::source::{self, FileKind, SourceFile};
 
 /// Output path → bytes: a whole site in memory.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
 
 /// A site built into memory, ready to take changes.
 pub struct State {
-    root: PathBuf,
     opts: BuildOptions,
-    config: Config,
-    config_diags: Vec<Diagnostic>,
+    inputs: Inputs,
     version: Option<String>,
-    /// Every content file, in the order [`source::walk`] lists them.
-    sources: Vec<SourceFile>,
-    /// Problems listing or reading the content folder.
-    load_diags: Vec<Diagnostic>,
-    /// Markdown parse results by content path.
-    parsed: HashMap<String, Parsed>,
-    /// Bytes of content assets by absolute path, or why they could not be read.
-    assets: HashMap<PathBuf, Result<Arc<[u8]>, Diagnostic>>,
     theme: Option<Theme>,
     theme_diags: Vec<Diagnostic>,
     /// Git history and published versions, once read.
@@ -105,12 +97,6 @@ struct History {
     files: Vec<OutputFile>,
     diags: Vec<Diagnostic>,
     notices: Vec<Notice>,
-}
-
-struct Parsed {
-    hash: u64,
-    page: Option<ParsedPage>,
-    diags: Vec<Diagnostic>,
 }
 
 struct PageOutput {
@@ -161,16 +147,11 @@ impl State {
     /// Loads and builds the site at `root`. The state is usable even when
     /// the build fails: the next [`State::apply`] may fix it.
     pub fn new(root: &Path, opts: &BuildOptions) -> (State, Result<Update, Diagnostics>) {
+        let mut clock = Clock::start();
         let mut state = State {
-            root: root.to_path_buf(),
             opts: opts.clone(),
-            config: Config::default(),
-            config_diags: Vec::new(),
+            inputs: Inputs::load(root),
             version: None,
-            sources: Vec::new(),
-            load_diags: Vec::new(),
-            parsed: HashMap::new(),
-            assets: HashMap::new(),
             theme: None,
             theme_diags: Vec::new(),
             history: None,
@@ -184,8 +165,7 @@ impl State {
             warnings: Diagnostics::default(),
             failed: true,
         };
-        let mut clock = Clock::start();
-        state.reload();
+        state.prepare();
         clock.lap("load");
         let result = state.rebuild(clock);
         (state, result)
@@ -194,7 +174,7 @@ impl State {
     /// Brings the build up to date with the files at `changed` (absolute, or
     /// relative to the site root). Paths the build does not read are ignored.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
-        let change = watch::classify(changed, &self.root, &self.config);
+        let change = watch::classify(changed, &self.inputs.root, &self.inputs.config);
         self.apply_change(&change)
     }
 
@@ -211,7 +191,7 @@ impl State {
                 touched = true;
             }
             if !change.content.is_empty() {
-                touched |= self.refresh(&change.content);
+                touched |= self.inputs.refresh(&change.content);
             }
         }
         clock.lap("load");
@@ -299,11 +279,11 @@ impl State {
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.inputs.config
     }
 
     pub fn root(&self) -> &Path {
-        &self.root
+        &self.inputs.root
     }
 
     /// Pages in the last good build.
@@ -318,20 +298,18 @@ impl State {
 
     /// Starts over: config, every content file, the theme.
     fn reload(&mut self) {
-        let mut d = Diagnostics::default();
-        self.config = Config::load(&self.root, &mut d);
-        self.config_diags = d.items;
-        self.parsed.clear();
-        self.sources.clear();
-        self.assets.clear();
-        self.load_diags.clear();
+        self.inputs = Inputs::load(&self.inputs.root);
+        self.prepare();
+    }
+
+    /// The theme and version for freshly loaded inputs.
+    fn prepare(&mut self) {
         self.theme = None;
         self.history = None;
-        if self.config_diags.iter().any(Diagnostic::is_error) {
+        if self.inputs.config_diags.iter().any(Diagnostic::is_error) {
             return;
         }
-        self.version = crate::site_version(&self.root, &self.config);
-        self.rescan();
+        self.version = crate::site_version(&self.inputs.root, &self.inputs.config);
         self.load_theme();
     }
 
@@ -339,136 +317,8 @@ impl State {
         // Versions render with the theme.
         self.history = None;
         let mut d = Diagnostics::default();
-        self.theme = Theme::load(&self.root, &self.config.theme, &mut d);
+        self.theme = Theme::load(&self.inputs.root, &self.inputs.config.theme, &mut d);
         self.theme_diags = d.items;
-    }
-
-    /// Lists and reads the whole content folder again, parsing what changed.
-    fn rescan(&mut self) -> bool {
-        let mut d = Diagnostics::default();
-        self.sources = source::walk(&self.root, &self.config.content_dir, &mut d);
-        self.load_diags = d.items;
-        let mut assets = HashMap::new();
-        for s in self.sources.iter().filter(|s| s.kind == FileKind::Asset) {
-            assets.insert(s.abs.clone(), read_asset(s));
-        }
-        self.assets = assets;
-        let present: BTreeSet<&str> = self.sources.iter().map(|s| s.rel.as_str()).collect();
-        self.parsed.retain(|rel, _| present.contains(rel.as_str()));
-        let todo: Vec<&SourceFile> = self
-            .sources
-            .iter()
-            .filter(|s| s.kind == FileKind::Markdown)
-            .filter(|s| self.parsed.get(&s.rel).is_none_or(|p| p.hash != text_hash(&s.text)))
-            .collect();
-        let fresh = parse_all(&todo, &self.config);
-        self.parsed.extend(fresh);
-        true
-    }
-
-    /// Reads the content paths again; whether anything differs.
-    fn refresh(&mut self, rels: &BTreeSet<String>) -> bool {
-        let base = self.root.join(&self.config.content_dir);
-        let mut read = Vec::new();
-        let mut changed = false;
-        for rel in rels {
-            if rel.is_empty() {
-                return self.rescan();
-            }
-            let abs = base.join(rel);
-            match std::fs::metadata(&abs) {
-                Ok(m) if m.is_dir() => return self.rescan(),
-                Ok(m) if m.is_file() => {
-                    // It may have replaced a folder of the same name.
-                    let folder = format!("{rel}/");
-                    changed |= self.forget(|r| r.starts_with(&folder));
-                    read.push(rel.as_str());
-                }
-                // A broken link: the walk reports it.
-                Err(_) if std::fs::symlink_metadata(&abs).is_ok() => return self.rescan(),
-                _ => changed |= self.remove(rel),
-            }
-        }
-        let mut todo = Vec::new();
-        for rel in read {
-            let file = display_path(&self.config.content_dir.join(rel));
-            self.load_diags.retain(|d| d.file.as_deref() != Some(file.as_str()));
-            let s = match source::read(&self.root, &self.config.content_dir, rel) {
-                Ok(s) => s,
-                Err(d) => {
-                    changed |= self.remove(rel);
-                    self.load_diags.push(d);
-                    continue;
-                }
-            };
-            let same = match self.position(rel) {
-                Ok(i) => {
-                    let same = self.sources[i].text == s.text;
-                    self.sources[i] = s.clone();
-                    same
-                }
-                Err(i) => {
-                    self.sources.insert(i, s.clone());
-                    false
-                }
-            };
-            match s.kind {
-                FileKind::Markdown => {
-                    changed |= !same;
-                    todo.push(s);
-                }
-                FileKind::Metric => changed |= !same,
-                FileKind::Asset => {
-                    let bytes = read_asset(&s);
-                    let kept = matches!((self.assets.get(&s.abs), &bytes), (Some(Ok(a)), Ok(b)) if a == b);
-                    changed |= !same || !kept;
-                    self.assets.insert(s.abs.clone(), bytes);
-                }
-            }
-        }
-        let todo: Vec<&SourceFile> = todo
-            .iter()
-            .filter(|s| self.parsed.get(&s.rel).is_none_or(|p| p.hash != text_hash(&s.text)))
-            .collect();
-        let fresh = parse_all(&todo, &self.config);
-        self.parsed.extend(fresh);
-        changed
-    }
-
-    /// Forgets the file or folder at `rel`.
-    fn remove(&mut self, rel: &str) -> bool {
-        // Files that could not be read are not sources, only problems.
-        let file = display_path(&self.config.content_dir.join(rel));
-        let file_prefix = format!("{file}/");
-        self.load_diags.retain(|d| {
-            d.file
-                .as_deref()
-                .is_none_or(|f| f != file && !f.starts_with(&file_prefix))
-        });
-        let prefix = format!("{rel}/");
-        self.forget(|r| r == rel || r.starts_with(&prefix))
-    }
-
-    /// Forgets the content files whose path is `gone`, and their problems.
-    fn forget(&mut self, gone: impl Fn(&str) -> bool) -> bool {
-        let before = self.sources.len();
-        let (kept, removed): (Vec<SourceFile>, Vec<SourceFile>) = std::mem::take(&mut self.sources)
-            .into_iter()
-            .partition(|s| !gone(&s.rel));
-        self.sources = kept;
-        for s in &removed {
-            self.assets.remove(&s.abs);
-        }
-        self.parsed.retain(|r, _| !gone(r));
-        let files: HashSet<&str> = removed.iter().map(|s| s.file.as_str()).collect();
-        self.load_diags
-            .retain(|d| d.file.as_deref().is_none_or(|f| !files.contains(f)));
-        self.sources.len() != before
-    }
-
-    /// Where `rel` is or would be in walk order.
-    fn position(&self, rel: &str) -> Result<usize, usize> {
-        self.sources.binary_search_by(|s| s.rel.split('/').cmp(rel.split('/')))
     }
 
     /// Resolves, fingerprints and renders what changed; swaps in the files.
@@ -488,33 +338,22 @@ impl State {
 
     fn try_rebuild(&mut self, clock: &mut Clock) -> Result<Update, Diagnostics> {
         let mut diags = Diagnostics::default();
-        diags.extend(self.config_diags.iter().cloned());
+        let inputs = &self.inputs;
+        diags.extend(inputs.config_diags.iter().cloned());
         if diags.has_errors() {
             return Err(diags);
         }
-        diags.extend(self.load_diags.iter().cloned());
-        // The model takes the pages by value; copying ten thousand is worth two threads.
-        let copies: Vec<(Vec<Diagnostic>, Option<ParsedPage>)> = self
-            .sources
-            .par_iter()
-            .filter(|s| s.kind == FileKind::Markdown)
-            .filter_map(|s| self.parsed.get(&s.rel))
-            .map(|p| (p.diags.clone(), p.page.clone()))
-            .collect();
-        let mut parsed = Vec::with_capacity(copies.len());
-        for (d, page) in copies {
-            diags.extend(d);
-            parsed.extend(page);
-        }
+        diags.extend(inputs.load_diags.iter().cloned());
+        let parsed = inputs.pages(&mut diags);
         clock.lap("copy");
-        let resolve_opts = match crate::resolve_options(&self.opts, &self.config) {
+        let resolve_opts = match crate::resolve_options(&self.opts, &inputs.config) {
             Ok(r) => r,
             Err(d) => {
                 diags.push(d);
                 return Err(diags);
             }
         };
-        let mut site = model::resolve(parsed, &self.sources, &self.config, &resolve_opts, &mut diags);
+        let mut site = model::resolve(parsed, &inputs.sources, &inputs.config, &resolve_opts, &mut diags);
         clock.lap("resolve");
         diags.extend(self.theme_diags.iter().cloned());
         if self.theme.is_none() || diags.has_errors() {
@@ -527,9 +366,10 @@ impl State {
             }
             None => {
                 let mut d = Diagnostics::default();
-                let prepared = crate::versioned::prepare(&self.root, &self.config, &resolve_opts, &mut site, &mut d);
+                let prepared =
+                    crate::versioned::prepare(&inputs.root, &inputs.config, &resolve_opts, &mut site, &mut d);
                 let notices = prepared.notices.clone();
-                let files = crate::versioned::render(&self.root, &self.config, &self.opts, prepared, &mut d);
+                let files = crate::versioned::render(&inputs.root, &inputs.config, &self.opts, prepared, &mut d);
                 diags.extend(d.items.iter().cloned());
                 self.history = Some(History {
                     annotations: site.history.clone(),
@@ -650,7 +490,7 @@ impl State {
                 (Some(b), _) => Arc::clone(b),
                 (None, _) if index.contains(f.path.as_str()) => Arc::clone(&self.files[&f.path]),
                 (None, Content::Bytes(b)) => Arc::from(b),
-                (None, Content::Copy(abs)) => match self.assets.get(&abs) {
+                (None, Content::Copy(abs)) => match self.inputs.assets.get(&abs) {
                     Some(Ok(b)) => Arc::clone(b),
                     Some(Err(d)) => {
                         diags.push(d.clone());
@@ -683,37 +523,6 @@ impl State {
             ..Update::default()
         })
     }
-}
-
-/// Parses in parallel, keyed by content path.
-fn parse_all(sources: &[&SourceFile], config: &Config) -> Vec<(String, Parsed)> {
-    sources
-        .par_iter()
-        .map(|s| {
-            let mut diags = Vec::new();
-            let page = parse::page(s, config, &mut diags);
-            (
-                s.rel.clone(),
-                Parsed {
-                    hash: text_hash(&s.text),
-                    page,
-                    diags,
-                },
-            )
-        })
-        .collect()
-}
-
-fn read_asset(s: &SourceFile) -> Result<Arc<[u8]>, Diagnostic> {
-    std::fs::read(&s.abs)
-        .map(Arc::from)
-        .map_err(|e| crate::diag::io_error("read", Path::new(&s.file), &e).in_file(&s.file))
-}
-
-fn text_hash(text: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 fn content_hash(content: &Content) -> u64 {

@@ -1,6 +1,6 @@
 //! Watching the site: which changed paths matter ([`classify`], pure) and the
 //! debounced file watcher that reports them ([`Watcher`], or polling with
-//! [`super::poll`]).
+//! `serve/poll.rs`).
 //!
 //! Watched: the site root itself (for `casebook.yaml` and folders appearing),
 //! the content folder and `themes/`, recursively. The output folder, `.git/`,
@@ -99,7 +99,7 @@ enum Inner {
 }
 
 /// Long enough to fold an editor's write-rename-delete into one batch.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+const DEBOUNCE: Duration = Duration::from_millis(100);
 
 impl Watcher {
     /// Starts watching; each debounced batch goes to `send`.

@@ -149,7 +149,7 @@ fn external_links_are_checked_and_good_answers_cached() {
     let t = clean_site();
     t.create(
         "content/links.md",
-        &format!("---\ntitle: Links\ndescription: Outside links.\n---\n[fine]({base}/ok)\n\n[dead]({base}/gone)\n"),
+        format!("---\ntitle: Links\ndescription: Outside links.\n---\n[fine]({base}/ok)\n\n[dead]({base}/gone)\n"),
     );
     let run = check(&t, &["--external", "--format", "json"]);
     server.join().unwrap();

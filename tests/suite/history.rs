@@ -19,7 +19,14 @@ fn git_in(dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> String {
         .env("TZ", "UTC")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
+        ])
         .args(args);
     let (name, email) = match who.map(|w| w.0) {
         Some("bob") => ("Bob Ops", "bob@example.com"),
@@ -86,7 +93,10 @@ fn scripted() -> SiteTest {
             "title: Acme Legal\nversions:\n  tags: \"handbook-*\"\nrepo_url: https://git.example/legal/handbook\n",
         ),
         ("content/_index.md", "---\ntitle: Acme Legal\n---\nWelcome.\n"),
-        ("content/roles/general-counsel.md", "---\ntitle: General Counsel\n---\nThe GC.\n"),
+        (
+            "content/roles/general-counsel.md",
+            "---\ntitle: General Counsel\n---\nThe GC.\n",
+        ),
         ("content/roles/ceo.md", "---\ntitle: Chief Executive\n---\nThe CEO.\n"),
         ("content/policies/retention.md", RETENTION),
         (
@@ -97,7 +107,10 @@ fn scripted() -> SiteTest {
             "content/policies/secret.md",
             "---\ntitle: Secret settlement policy\naudience: legal-only\n---\nConfidential v1.\n",
         ),
-        ("content/handbook/old-guide.md", "---\ntitle: Old guide\n---\nSoon gone.\n"),
+        (
+            "content/handbook/old-guide.md",
+            "---\ntitle: Old guide\n---\nSoon gone.\n",
+        ),
         (
             "content/reports/2026-q1.md",
             "---\ntitle: Board report Q1 2026\nkind: report\nquarter: 2026-Q1\n---\nThe quarter.\n",
@@ -108,7 +121,12 @@ fn scripted() -> SiteTest {
     git(&t, &["tag", "handbook-1"]);
 
     edit(&t, "content/policies/retention.md", "shall notify", "must notify");
-    edit(&t, "content/policies/retention.md", "within 30 days", "within 10 business days");
+    edit(
+        &t,
+        "content/policies/retention.md",
+        "within 30 days",
+        "within 10 business days",
+    );
     edit(&t, "content/policies/secret.md", "v1", "v2");
     commit(
         &t,
@@ -117,8 +135,20 @@ fn scripted() -> SiteTest {
         "Shorten notice period\n\nReviewed-by: Carol Counsel <carol@example.com>",
     );
     std::fs::create_dir_all(t.path("content/policies/privacy")).unwrap();
-    git(&t, &["mv", "content/policies/privacy.md", "content/policies/privacy/privacy.md"]);
-    commit(&t, "alice", "2026-03-01T10:00:00Z", "Move privacy policy into its folder (#12)");
+    git(
+        &t,
+        &[
+            "mv",
+            "content/policies/privacy.md",
+            "content/policies/privacy/privacy.md",
+        ],
+    );
+    commit(
+        &t,
+        "alice",
+        "2026-03-01T10:00:00Z",
+        "Move privacy policy into its folder (#12)",
+    );
     std::fs::remove_file(t.path("content/handbook/old-guide.md")).unwrap();
     t.create("content/handbook/new-guide.md", "---\ntitle: New guide\n---\nNew.\n");
     commit(&t, "bob", "2026-04-02T10:00:00Z", "Replace the old guide");
@@ -135,10 +165,25 @@ fn scripted() -> SiteTest {
         "This policy applies to all records\nheld by the Company.",
         "This policy applies to\nall records held by the Company.",
     );
-    edit(&t, "content/policies/retention.md", "effective: 2026-01-01", "effective: 2026-07-01");
-    edit(&t, "content/policies/retention.md", "approver: general-counsel", "approver: ceo");
+    edit(
+        &t,
+        "content/policies/retention.md",
+        "effective: 2026-01-01",
+        "effective: 2026-07-01",
+    );
+    edit(
+        &t,
+        "content/policies/retention.md",
+        "approver: general-counsel",
+        "approver: ceo",
+    );
     commit(&t, "alice", "2026-07-15T10:00:00Z", "Re-approve retention policy");
-    edit(&t, "content/policies/privacy/privacy.md", "Original privacy text.", "Updated privacy text.");
+    edit(
+        &t,
+        "content/policies/privacy/privacy.md",
+        "Original privacy text.",
+        "Updated privacy text.",
+    );
     commit(&t, "bob", "2026-08-01T10:00:00Z", "Update privacy policy");
     git(&t, &["tag", "handbook-3"]);
 
@@ -176,14 +221,26 @@ fn each_version_is_built_from_its_own_tag() {
     let run = t.build_ok();
     assert!(!run.stderr.contains("note:"), "{}", run.stderr);
     let v1 = t.main_of("v/handbook-1/policies/retention/");
-    assert!(v1.contains("The Supplier shall notify the Company within 30 days."), "{v1}");
+    assert!(
+        v1.contains("The Supplier shall notify the Company within 30 days."),
+        "{v1}"
+    );
     assert!(!v1.contains("must notify"), "{v1}");
-    assert!(v1.contains("You are reading version <strong>handbook-1</strong>"), "{v1}");
+    assert!(
+        v1.contains("You are reading version <strong>handbook-1</strong>"),
+        "{v1}"
+    );
     let latest = t.main_of("policies/retention/");
-    assert!(latest.contains("must notify the Company within 10 business days"), "{latest}");
+    assert!(
+        latest.contains("must notify the Company within 10 business days"),
+        "{latest}"
+    );
     assert!(!latest.contains("You are reading version"), "{latest}");
     // The tag's own tree: the privacy policy before its move, the old guide.
-    assert!(t.main_of("v/handbook-1/policies/privacy/").contains("Original privacy text."));
+    assert!(
+        t.main_of("v/handbook-1/policies/privacy/")
+            .contains("Original privacy text.")
+    );
     assert!(t.path("public/v/handbook-1/handbook/old-guide/index.html").is_file());
     assert!(!t.path("public/v/handbook-2/handbook/old-guide/index.html").exists());
     assert!(t.main_of("v/handbook-3/").contains("Welcome."));
@@ -217,15 +274,33 @@ fn switcher_goes_to_the_same_page_across_renames_or_to_the_version_home() {
         latest,
         [
             ("Latest".to_string(), "../../../policies/privacy/privacy/".to_string()),
-            ("handbook-3".to_string(), "../../../v/handbook-3/policies/privacy/privacy/".to_string()),
-            ("handbook-2".to_string(), "../../../v/handbook-2/policies/privacy/privacy/".to_string()),
-            ("handbook-1".to_string(), "../../../v/handbook-1/policies/privacy/".to_string()),
+            (
+                "handbook-3".to_string(),
+                "../../../v/handbook-3/policies/privacy/privacy/".to_string()
+            ),
+            (
+                "handbook-2".to_string(),
+                "../../../v/handbook-2/policies/privacy/privacy/".to_string()
+            ),
+            (
+                "handbook-1".to_string(),
+                "../../../v/handbook-1/policies/privacy/".to_string()
+            ),
             ("What changed".to_string(), "../../../changes/".to_string()),
         ]
     );
     let old = switcher(&t.output("v/handbook-1/handbook/old-guide/index.html"));
-    assert_eq!(old[0], ("Latest (home: no such page)".to_string(), "../../../../".to_string()));
-    assert_eq!(old[3], ("handbook-1".to_string(), "../../../../v/handbook-1/handbook/old-guide/".to_string()));
+    assert_eq!(
+        old[0],
+        ("Latest (home: no such page)".to_string(), "../../../../".to_string())
+    );
+    assert_eq!(
+        old[3],
+        (
+            "handbook-1".to_string(),
+            "../../../../v/handbook-1/handbook/old-guide/".to_string()
+        )
+    );
     let banner = t.main_of("v/handbook-1/policies/privacy/");
     assert!(
         banner.contains("<a href=\"../../../../policies/privacy/privacy/\">Read the current version of this page</a>"),
@@ -251,7 +326,10 @@ fn history_lists_every_commit_across_the_rename() {
             "Add first policies Created",
         ]
     );
-    assert!(main.contains("<a href=\"https://git.example/legal/handbook/pull/12\">#12</a>"), "{main}");
+    assert!(
+        main.contains("<a href=\"https://git.example/legal/handbook/pull/12\">#12</a>"),
+        "{main}"
+    );
     let update = hash_of(&t, "Update privacy policy");
     assert!(main.contains(&format!("history/{update}/\">Redline</a>")), "{main}");
     // Last updated, with author and date, on the page itself.
@@ -283,18 +361,26 @@ fn redline_marks_exactly_the_changed_words_and_ignores_rewrapping() {
     let body = crate::harness::between(&main, "<div class=\"content redline\">", "</div>").unwrap();
     assert_eq!(body.matches("<ins>").count(), 2, "{body}");
     assert_eq!(body.matches("<del>").count(), 2, "{body}");
-    assert!(main.contains("3 words added") && main.contains("2 words deleted"), "{main}");
+    assert!(
+        main.contains("3 words added") && main.contains("2 words deleted"),
+        "{main}"
+    );
 
     let reapprove = hash_of(&t, "Re-approve retention policy");
     let main = t.main_of(&format!("policies/retention/history/{reapprove}/"));
     let body = crate::harness::between(&main, "<div class=\"content redline\">", "</div>").unwrap();
     assert!(!body.contains("<ins>") && !body.contains("<del>"), "{body}");
-    assert!(body.contains("<p>This policy applies to all records held by the Company.</p>"), "{body}");
+    assert!(
+        body.contains("<p>This policy applies to all records held by the Company.</p>"),
+        "{body}"
+    );
     assert!(
         main.contains("<th scope=\"row\">Approver</th><td><del>general-counsel</del></td><td><ins>ceo</ins></td>"),
         "{main}"
     );
-    assert!(main.contains("<th scope=\"row\">Effective</th><td><del>2026-01-01</del></td><td><ins>2026-07-01</ins></td>"));
+    assert!(
+        main.contains("<th scope=\"row\">Effective</th><td><del>2026-01-01</del></td><td><ins>2026-07-01</ins></td>")
+    );
 
     // Between two published versions.
     let pair = t.main_of("policies/retention/history/handbook-1..handbook-3/");
@@ -337,8 +423,14 @@ fn what_changed_feed_and_report_list_only_published_pages() {
 
     let report = t.main_of("reports/2026-q1/");
     let section = text_of(crate::harness::between(&report, "id=\"policies-changed\"", "</section>").unwrap());
-    assert!(section.contains("Records retention 10 February 2026 Shorten notice period Bob Ops Carol Counsel"), "{section}");
-    assert!(section.contains("Privacy 1 March 2026 Move privacy policy into its folder (#12) Alice Law #12"), "{section}");
+    assert!(
+        section.contains("Records retention 10 February 2026 Shorten notice period Bob Ops Carol Counsel"),
+        "{section}"
+    );
+    assert!(
+        section.contains("Privacy 1 March 2026 Move privacy policy into its folder (#12) Alice Law #12"),
+        "{section}"
+    );
     assert!(!section.contains("Update privacy policy"), "{section}");
 
     // The legal-only policy leaves no trace in this (internal) build.
@@ -354,7 +446,11 @@ fn a_folder_without_git_builds_with_one_notice() {
     let t = SiteTest::with_files(&[("content/policies/x.md", "---\ntitle: X\n---\nText.\n")]);
     let run = t.build_ok();
     assert_eq!(run.stderr.matches("note:").count(), 1, "{}", run.stderr);
-    assert!(run.stderr.contains("note: `content` is not in a git repository"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("note: `content` is not in a git repository"),
+        "{}",
+        run.stderr
+    );
     assert!(!t.main_of("policies/x/").contains("page-history"));
     assert!(!t.path("public/versions.json").exists());
     // Quiet builds stay quiet; checks do not mention it.
@@ -368,7 +464,10 @@ fn a_shallow_clone_builds_and_says_its_history_is_truncated() {
     let url = format!("file://{}", origin.root().display());
     git_in(clone.root(), None, &["clone", "-q", "--depth", "1", &url, "site"]);
     let site = clone.path("site");
-    let out = clone.command(&["build", "--today", crate::harness::TODAY, "--root", "site"]).output().unwrap();
+    let out = clone
+        .command(&["build", "--today", crate::harness::TODAY, "--root", "site"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(stderr.matches("note: this is a shallow clone").count(), 1, "{stderr}");
@@ -381,7 +480,10 @@ fn a_shallow_clone_builds_and_says_its_history_is_truncated() {
 fn a_tag_that_does_not_build_is_reported_and_latest_still_publishes() {
     let t = SiteTest::with_files(&[
         ("casebook.yaml", "versions:\n  tags: \"v*\"\n"),
-        ("content/policies/x.md", "---\ntitle: X\nowner: nobody-here\n---\nOld.\n"),
+        (
+            "content/policies/x.md",
+            "---\ntitle: X\nowner: nobody-here\n---\nOld.\n",
+        ),
     ]);
     git(&t, &["init", "-q"]);
     commit(&t, "alice", "2026-01-10T10:00:00Z", "Broken owner");
@@ -389,7 +491,12 @@ fn a_tag_that_does_not_build_is_reported_and_latest_still_publishes() {
     t.create("content/policies/x.md", "---\ntitle: X\n---\nNew.\n");
     commit(&t, "bob", "2026-02-10T10:00:00Z", "Fix owner");
     let run = t.build_ok();
-    assert!(run.stderr.contains("warning: version `v1` is left out: unknown role `nobody-here`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: version `v1` is left out: unknown role `nobody-here`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("content/policies/x.md"), "{}", run.stderr);
     assert!(t.main_of("policies/x/").contains("New."));
     assert!(!t.path("public/v/v1").exists());

@@ -506,7 +506,7 @@ impl Server {
             if let Ok(Some(status)) = server.child.try_wait() {
                 panic!("casebook serve exited ({status}):\n{}", server.log());
             }
-            if server.log().contains("serving on") && TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            if server.log().contains("serving on http://") && TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return server;
             }
             assert!(
@@ -520,6 +520,19 @@ impl Server {
 
     fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the log says `what`.
+    fn wait_log(&self, what: &str) {
+        let started = Instant::now();
+        while !self.log().contains(what) {
+            assert!(
+                started.elapsed() < DEADLINE,
+                "the log never said `{what}`:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
     }
 
     /// A raw request for exactly `path`, the way curl --path-as-is sends it.
@@ -827,6 +840,28 @@ fn serve_shows_a_broken_edit_and_recovers() {
 }
 
 #[test]
+fn a_site_that_never_built_shows_its_errors_until_fixed() {
+    let site = site();
+    let good = site.read("content/policies/beta.md");
+    site.create("content/policies/beta.md", "---\ntitle: [unclosed\n---\nBroken.\n");
+    let server = Server::start(&site, &[]);
+    let page = server.get("/policies/beta/");
+    assert_eq!(page.status, 503);
+    assert!(
+        page.body.contains("Not built yet") && page.body.contains("content/policies/beta.md"),
+        "{}",
+        page.body
+    );
+    let mut socket = server.socket();
+    socket.expect("error", || server.log());
+    site.create("content/policies/beta.md", good);
+    socket.expect("reload", || server.log());
+    server.wait_for("/policies/beta/", "the page", |r| {
+        r.status == 200 && r.body.contains("Beta builds on")
+    });
+}
+
+#[test]
 fn one_save_is_one_rebuild() {
     let site = site();
     let server = Server::start(&site, &[]);
@@ -955,6 +990,7 @@ fn serve_shows_what_the_build_writes_history_included() {
     assert!(git(&site, &["commit", "-qam", "Widen the scope"]));
     site.build_ok();
     let server = Server::start(&site, &[]);
+    server.wait_log("search index updated");
     let built = crate::harness::tree(&site.path("public"));
     assert!(
         built.keys().any(|p| p.ends_with("/history/index.html")),
