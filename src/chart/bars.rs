@@ -2,9 +2,9 @@
 
 use plotters::prelude::*;
 
-use super::lines::{color, draw_target, quarter_axis, quarter_table, target_color, value_ticks};
-use super::plot::{self, Axis, LegendItem, Swatch};
-use super::{Chart, ChartError, Frame, HEIGHT, Series, WIDTH, draw_error};
+use super::lines::{color, draw_target, with_table, with_target};
+use super::plot::{self, Swatch};
+use super::{Chart, ChartError, Frame, Series, draw_error};
 use crate::quarter::Quarter;
 
 /// Half the width of a bar, in category units.
@@ -16,29 +16,7 @@ pub fn bars(
     actual: &Series,
     target: Option<&Series>,
 ) -> Result<Chart, ChartError> {
-    let target = target.filter(|t| t.values.iter().any(Option::is_some));
-    let ticks = value_ticks(std::iter::once(actual).chain(target), true);
-    let mut legend = vec![LegendItem {
-        label: actual.label.clone(),
-        color: color(0),
-        swatch: Swatch::Box,
-    }];
-    if let Some(t) = target {
-        legend.push(LegendItem {
-            label: t.label.clone(),
-            color: target_color(),
-            swatch: Swatch::Dashed,
-        });
-    }
-    let layout = plot::Layout {
-        width: WIDTH,
-        height: HEIGHT,
-        y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
-        x: quarter_axis(quarters),
-        x_desc: "Quarter".into(),
-        y_desc: frame.unit.id().into(),
-        legend,
-    };
+    let (target, layout) = with_target(frame, quarters, actual, target, Swatch::Box, true);
     let svg = plot::draw(&layout, frame, |chart| {
         let rects = actual.values.iter().enumerate().filter_map(|(i, v)| {
             let x = i as f64;
@@ -50,10 +28,5 @@ pub fn bars(
         }
         Ok(())
     })?;
-    let mut cols: Vec<&Series> = vec![actual];
-    cols.extend(target);
-    Ok(Chart {
-        svg,
-        table: quarter_table(frame, quarters, &cols),
-    })
+    Ok(with_table(frame, quarters, svg, actual, target))
 }

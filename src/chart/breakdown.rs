@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis;
 use super::bars::HALF_BAR;
-use super::lines::{color, quarter_axis};
+use super::lines::{color, quarter_layout};
 use super::plot::{self, Axis, INK, LegendItem, Swatch, text_style};
 use super::{Chart, ChartError, Frame, HEIGHT, Series, Table, WIDTH, draw_error};
 use crate::metrics::{Decimal, format};
@@ -48,13 +48,9 @@ pub fn stacked(frame: &Frame, quarters: &[Quarter], parts: &[Series]) -> Result<
         })
         .collect();
     let layout = plot::Layout {
-        width: WIDTH,
+        // Room for a legend of several categories.
         height: HEIGHT + 20,
-        y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
-        x: quarter_axis(quarters),
-        x_desc: "Quarter".into(),
-        y_desc: frame.unit.id().into(),
-        legend,
+        ..quarter_layout(frame, quarters, ticks, legend)
     };
     let svg = plot::draw(&layout, frame, |chart| {
         let rects = boxes.iter().map(|&(c, i, from, to)| {

@@ -40,6 +40,67 @@ pub(crate) fn quarter_axis(quarters: &[Quarter]) -> Axis {
 }
 
 /// The data table of series over quarters; missing values read "n/a".
+/// The layout of a chart over quarters: values on the y axis in the
+/// metric's unit, quarters on the x axis.
+pub(crate) fn quarter_layout(
+    frame: &Frame,
+    quarters: &[Quarter],
+    ticks: Ticks,
+    legend: Vec<LegendItem>,
+) -> plot::Layout {
+    plot::Layout {
+        width: WIDTH,
+        height: HEIGHT,
+        y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
+        x: quarter_axis(quarters),
+        x_desc: "Quarter".into(),
+        y_desc: frame.unit.id().into(),
+        legend,
+    }
+}
+
+/// A metric drawn as `swatch` and its target, dashed, when it has one.
+pub(crate) fn with_target<'a>(
+    frame: &Frame,
+    quarters: &[Quarter],
+    actual: &Series,
+    target: Option<&'a Series>,
+    swatch: Swatch,
+    from_zero: bool,
+) -> (Option<&'a Series>, plot::Layout) {
+    let target = target.filter(|t| t.values.iter().any(Option::is_some));
+    let ticks = value_ticks(std::iter::once(actual).chain(target), from_zero);
+    let mut legend = vec![LegendItem {
+        label: actual.label.clone(),
+        color: color(0),
+        swatch,
+    }];
+    if let Some(t) = target {
+        legend.push(LegendItem {
+            label: t.label.clone(),
+            color: target_color(),
+            swatch: Swatch::Dashed,
+        });
+    }
+    (target, quarter_layout(frame, quarters, ticks, legend))
+}
+
+/// A chart of a metric and its target, with both in its data table.
+pub(crate) fn with_table(
+    frame: &Frame,
+    quarters: &[Quarter],
+    svg: String,
+    actual: &Series,
+    target: Option<&Series>,
+) -> Chart {
+    let mut cols: Vec<&Series> = vec![actual];
+    cols.extend(target);
+    Chart {
+        svg,
+        table: quarter_table(frame, quarters, &cols),
+    }
+}
+
 pub(crate) fn quarter_table(frame: &Frame, quarters: &[Quarter], series: &[&Series]) -> Table {
     let mut columns = vec!["Quarter".to_string()];
     columns.extend(series.iter().map(|s| s.label.clone()));
@@ -110,41 +171,14 @@ pub fn trend(
     actual: &Series,
     target: Option<&Series>,
 ) -> Result<Chart, ChartError> {
-    let target = target.filter(|t| t.values.iter().any(Option::is_some));
-    let ticks = value_ticks(std::iter::once(actual).chain(target), false);
-    let mut legend = vec![LegendItem {
-        label: actual.label.clone(),
-        color: color(0),
-        swatch: Swatch::Line,
-    }];
-    if let Some(t) = target {
-        legend.push(LegendItem {
-            label: t.label.clone(),
-            color: target_color(),
-            swatch: Swatch::Dashed,
-        });
-    }
-    let layout = plot::Layout {
-        width: WIDTH,
-        height: HEIGHT,
-        y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
-        x: quarter_axis(quarters),
-        x_desc: "Quarter".into(),
-        y_desc: frame.unit.id().into(),
-        legend,
-    };
+    let (target, layout) = with_target(frame, quarters, actual, target, Swatch::Line, false);
     let svg = plot::draw(&layout, frame, |chart| {
         if let Some(t) = target {
             draw_target(chart, t)?;
         }
         draw_line(chart, actual, color(0))
     })?;
-    let mut cols: Vec<&Series> = vec![actual];
-    cols.extend(target);
-    Ok(Chart {
-        svg,
-        table: quarter_table(frame, quarters, &cols),
-    })
+    Ok(with_table(frame, quarters, svg, actual, target))
 }
 
 /// Several series over the same quarters, one colour each.
@@ -159,15 +193,7 @@ pub fn compare(frame: &Frame, quarters: &[Quarter], series: &[Series]) -> Result
             swatch: Swatch::Line,
         })
         .collect();
-    let layout = plot::Layout {
-        width: WIDTH,
-        height: HEIGHT,
-        y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
-        x: quarter_axis(quarters),
-        x_desc: "Quarter".into(),
-        y_desc: frame.unit.id().into(),
-        legend,
-    };
+    let layout = quarter_layout(frame, quarters, ticks, legend);
     let svg = plot::draw(&layout, frame, |chart| {
         for (i, s) in series.iter().enumerate() {
             draw_line(chart, s, color(i))?;
