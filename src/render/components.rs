@@ -78,19 +78,23 @@ pub(super) fn list_arg(args: &BTreeMap<String, Value>, key: &str) -> Result<Opti
     }
 }
 
-fn check_role(site: &Site, role: &str) -> Result<(), String> {
-    if site.roles.contains_key(role) {
-        Ok(())
-    } else {
-        Err(format!(
-            "unknown role `{role}`; {}",
+/// The entry for `id` in one of the site's maps (roles, goals), or the
+/// message for an unknown `what` with a did-you-mean.
+pub(super) fn known<'a, T>(map: &'a BTreeMap<String, T>, id: &str, what: &str) -> Result<&'a T, String> {
+    map.get(id).ok_or_else(|| {
+        format!(
+            "unknown {what} `{id}`; {}",
             suggest(
-                role,
-                site.roles.keys().map(String::as_str),
-                "roles are the files in content/roles/"
+                id,
+                map.keys().map(String::as_str),
+                &format!("{what}s are the files in content/{what}s/")
             )
-        ))
-    }
+        )
+    })
+}
+
+fn check_role(site: &Site, role: &str) -> Result<(), String> {
+    known(&site.roles, role, "role").map(|_| ())
 }
 
 fn policy_list(site: &Site, args: &BTreeMap<String, Value>) -> Result<Value, String> {

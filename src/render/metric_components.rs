@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::components::{list_arg, string_arg};
+use super::components::{known, list_arg, string_arg};
 use super::metric_views::{self as views, quarter_range, series, target_series};
 use crate::chart::{self, Frame, Series};
 use crate::diag::suggest;
@@ -442,28 +442,10 @@ pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, 
     let ms: Vec<&Metric> = if let Some(ids) = list_arg(args, "metrics")? {
         ids.iter().map(|id| metric(site, id)).collect::<Result<_, _>>()?
     } else if let Some(goal) = string_arg(args, "goal")? {
-        let Some(&gp) = site.goals.get(goal) else {
-            return Err(format!(
-                "unknown goal `{goal}`; {}",
-                suggest(
-                    goal,
-                    site.goals.keys().map(String::as_str),
-                    "goals are the files in content/goals/"
-                )
-            ));
-        };
+        let &gp = known(&site.goals, goal, "goal")?;
         metrics_of_goal(site, goal, gp)
     } else if let Some(owner) = string_arg(args, "owner")? {
-        if !site.roles.contains_key(owner) {
-            return Err(format!(
-                "unknown role `{owner}`; {}",
-                suggest(
-                    owner,
-                    site.roles.keys().map(String::as_str),
-                    "roles are the files in content/roles/"
-                )
-            ));
-        }
+        known(&site.roles, owner, "role")?;
         views::by_title(
             site.metrics
                 .values()
@@ -499,16 +481,7 @@ pub fn metrics_of_goal<'a>(site: &'a Site, goal: &str, page: PageId) -> Vec<&'a 
 pub fn goal_status(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
     let args = &call.call.args;
     let goal = string_arg(args, "goal")?.ok_or("a goal card needs `goal=\"<id>\"`")?;
-    if !site.goals.contains_key(goal) {
-        return Err(format!(
-            "unknown goal `{goal}`; {}",
-            suggest(
-                goal,
-                site.goals.keys().map(String::as_str),
-                "goals are the files in content/goals/"
-            )
-        ));
-    }
+    known(&site.goals, goal, "goal")?;
     let q = match quarter_arg(args)? {
         Some(q) => Some(q),
         None => views::page_quarter(site, page),
