@@ -193,3 +193,143 @@ fn without_external_no_network_is_used() {
     );
     check(&t, &[]).assert_code(0);
 }
+
+/// One fixture per diagnostic `check` reports: each case adds files to a
+/// clean site and expects exactly one diagnostic, with its location.
+#[test]
+fn each_diagnostic_class_is_reported_with_its_location() {
+    struct Case {
+        files: &'static [(&'static str, &'static str)],
+        severity: &'static str,
+        message: &'static str,
+        file: &'static str,
+        line: Option<u64>,
+    }
+    let cases = [
+        Case {
+            files: &[("content/a.md", "---\ntitle: A\ndescription: x.\n---\nSee [b](b.md).\n")],
+            severity: "error",
+            message: "link to a missing page `b.md`",
+            file: "content/a.md",
+            line: Some(5),
+        },
+        Case {
+            files: &[
+                (
+                    "content/a.md",
+                    "---\ntitle: A\ndescription: x.\n---\n\nSee [b](b.md#nope).\n",
+                ),
+                ("content/b.md", "---\ntitle: B\ndescription: x.\n---\n## Scope\n"),
+            ],
+            severity: "error",
+            message: "link to a missing anchor `#nope` on `content/b.md`",
+            file: "content/a.md",
+            line: Some(6),
+        },
+        Case {
+            files: &[(
+                "content/a.md",
+                "---\ntitle: A\ndescription: x.\n---\n![logo](logo.png)\n",
+            )],
+            severity: "error",
+            message: "link to a missing file `logo.png`",
+            file: "content/a.md",
+            line: Some(5),
+        },
+        Case {
+            files: &[
+                ("content/a/b.md", "---\ntitle: B\ndescription: x.\n---\n"),
+                ("content/a/b/_index.md", "---\ntitle: B again\ndescription: x.\n---\n"),
+            ],
+            severity: "error",
+            message: "two files make the page `/a/b/`",
+            file: "content/a/b/_index.md",
+            line: None,
+        },
+        Case {
+            files: &[("content/a.md", "---\ntitle: A\ndescription: x.\nkind: polcy\n---\n")],
+            severity: "error",
+            message: "unknown kind `polcy`",
+            file: "content/a.md",
+            line: Some(4),
+        },
+        Case {
+            files: &[(
+                "content/a.md",
+                "---\ntitle: A\ndescription: x.\neffective: soon\nkind: policy\nowner: general-counsel\n---\n",
+            )],
+            severity: "error",
+            message: "`effective` must be a date, found `soon`",
+            file: "content/a.md",
+            line: Some(4),
+        },
+        Case {
+            files: &[("content/a.md", "---\ntitle: \"A\ndescription: x.\n---\n")],
+            severity: "error",
+            message: "invalid YAML",
+            file: "content/a.md",
+            line: None,
+        },
+        Case {
+            files: &[(
+                "content/a.md",
+                "---\ntitle: A\ndescription: x.\n---\n{{ chrt(metric=\"x\") }}\n",
+            )],
+            severity: "error",
+            message: "unknown component `chrt`",
+            file: "content/a.md",
+            line: Some(5),
+        },
+        Case {
+            files: &[(
+                "content/a.md",
+                "---\ntitle: A\ndescription: x.\nownr: general-counsel\n---\n",
+            )],
+            severity: "warning",
+            message: "unknown front matter key `ownr`",
+            file: "content/a.md",
+            line: Some(4),
+        },
+        Case {
+            files: &[("casebook.yaml", "title: X\nouput_dir: site\n")],
+            severity: "error",
+            message: "unknown key `ouput_dir` in casebook.yaml",
+            file: "casebook.yaml",
+            line: Some(2),
+        },
+    ];
+    for case in cases {
+        let t = clean_site();
+        for (path, text) in case.files {
+            t.create(path, text);
+        }
+        let run = check(&t, &["--format", "json"]);
+        let report = json(&run);
+        let found: Vec<&serde_json::Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["message"].as_str().unwrap().starts_with(case.message))
+            .collect();
+        assert_eq!(found.len(), 1, "`{}` not reported once in {report}", case.message);
+        let d = found[0];
+        assert_eq!(d["severity"], case.severity, "{d}");
+        assert_eq!(d["file"], case.file, "{d}");
+        if let Some(line) = case.line {
+            assert_eq!(d["line"].as_u64(), Some(line), "{d}");
+        } else if case.message == "invalid YAML" {
+            assert!(
+                d["line"].as_u64().is_some_and(|l| l >= 2),
+                "YAML errors are located: {d}"
+            );
+        }
+        let expected_code = if case.severity == "error" { 1 } else { 0 };
+        run.assert_code(expected_code);
+        let text = check(&t, &[]);
+        assert!(
+            text.stdout.contains(&format!("{}: {}", case.severity, case.message)),
+            "{}",
+            text.stdout
+        );
+    }
+}
