@@ -69,9 +69,11 @@ pub struct Lifecycle {
 /// review falls within `due_days`; it is overdue the day after it falls.
 pub fn lifecycle(front: &FrontMatter, today: Date, due_days: i64) -> Lifecycle {
     let effective = front.effective;
+    // A retired policy is never reviewed again.
     let next_review = front
         .next_review
-        .or_else(|| effective.zip(front.review_every).and_then(|(e, every)| every.after(e)));
+        .or_else(|| effective.zip(front.review_every).and_then(|(e, every)| every.after(e)))
+        .filter(|_| front.status != Some(DeclaredStatus::Retired));
     let days_to_review = next_review.and_then(|n| days_between(today, n));
     let status = match front.status {
         Some(DeclaredStatus::Retired) => PolicyStatus::Retired,
@@ -196,6 +198,19 @@ mod tests {
             30,
         );
         assert_eq!(overdue.days_to_review, Some(-87));
+    }
+
+    #[test]
+    fn retired_policies_have_no_next_review() {
+        let l = lifecycle(
+            &policy(e(), Some("12 months"), None, Some(DeclaredStatus::Retired)),
+            TODAY,
+            30,
+        );
+        assert_eq!(
+            (l.status, l.next_review, l.days_to_review),
+            (PolicyStatus::Retired, None, None)
+        );
     }
 
     #[test]
