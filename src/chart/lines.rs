@@ -119,8 +119,9 @@ pub(crate) fn quarter_table(frame: &Frame, quarters: &[Quarter], series: &[&Seri
     Table { columns, rows }
 }
 
-/// Draws `s` as a line with a dot on each value, broken where a value is missing.
-pub(crate) fn draw_line(chart: &mut Ctx<'_, '_>, s: &Series, color: RGBColor) -> Result<(), ChartError> {
+/// The points of `s` in unbroken runs: a missing value ends a run, so the
+/// line is broken there rather than drawn through zero.
+pub(crate) fn runs(s: &Series) -> Vec<Vec<(f64, f64)>> {
     let mut run: Vec<(f64, f64)> = Vec::new();
     let mut runs = Vec::new();
     for (i, v) in s.values.iter().enumerate() {
@@ -130,6 +131,12 @@ pub(crate) fn draw_line(chart: &mut Ctx<'_, '_>, s: &Series, color: RGBColor) ->
         }
     }
     runs.push(run);
+    runs
+}
+
+/// Draws `s` as a line with a dot on each value, broken where a value is missing.
+pub(crate) fn draw_line(chart: &mut Ctx<'_, '_>, s: &Series, color: RGBColor) -> Result<(), ChartError> {
+    let runs = runs(s);
     for r in runs.iter().filter(|r| r.len() > 1) {
         chart
             .draw_series(LineSeries::new(r.iter().copied(), color.stroke_width(2)))

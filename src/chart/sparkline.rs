@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::axis;
-use super::lines::{color, target_color};
+use super::lines::{color, runs, target_color};
 use super::{Chart, ChartError, Frame, Series, Table, draw_error, finish};
 use crate::metrics::{Decimal, format};
 use crate::quarter::Quarter;
@@ -40,15 +40,7 @@ pub fn sparkline(
                 )))
                 .map_err(draw_error)?;
         }
-        let mut run: Vec<(f64, f64)> = Vec::new();
-        let mut runs = Vec::new();
-        for (i, v) in values.values.iter().enumerate() {
-            match v {
-                Some(v) => run.push((i as f64, v.to_f64())),
-                None => runs.push(std::mem::take(&mut run)),
-            }
-        }
-        runs.push(run);
+        let runs = runs(values);
         for r in runs.iter().filter(|r| r.len() > 1) {
             chart
                 .draw_series(LineSeries::new(r.iter().copied(), color(0).stroke_width(2)))

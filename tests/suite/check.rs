@@ -32,6 +32,15 @@ fn json(run: &crate::harness::Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
 }
 
+fn messages(report: &serde_json::Value) -> Vec<&str> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn clean_site_passes_and_writes_nothing() {
     let t = clean_site();
@@ -92,12 +101,7 @@ fn editorial_warnings_pass_unless_strict() {
     let run = check(&t, &["--format", "json"]);
     run.assert_code(0);
     let report = json(&run);
-    let messages: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["message"].as_str().unwrap())
-        .collect();
+    let messages = messages(&report);
     assert_eq!(
         messages,
         [
@@ -171,12 +175,7 @@ fn external_links_are_checked_and_good_answers_cached() {
     let again = check(&t, &["--external", "--format", "json"]);
     again.assert_code(0);
     let report = json(&again);
-    let messages: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["message"].as_str().unwrap())
-        .collect();
+    let messages = messages(&report);
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(
         messages[0].starts_with(&format!("external link could not be checked: `{base}/gone`")),
