@@ -63,6 +63,21 @@ pub struct BuildOptions {
     pub pdf: bool,
 }
 
+impl BuildOptions {
+    /// Options for a build that stays in memory (`check`, `serve`): no output
+    /// folder, no progress bar, no PDFs; `today` defaults to the current date.
+    pub fn in_memory(today: Option<Date>, drafts: bool, audience: Option<String>) -> BuildOptions {
+        BuildOptions {
+            today: today.unwrap_or_else(cmd::today),
+            drafts,
+            out: None,
+            progress: false,
+            audience,
+            pdf: false,
+        }
+    }
+}
+
 /// A site rendered into memory, ready to be written.
 pub struct Built {
     pub config: Config,

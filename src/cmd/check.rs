@@ -19,14 +19,7 @@ struct Report<'a> {
 }
 
 pub fn run(args: &CheckArgs) -> Outcome {
-    let opts = BuildOptions {
-        today: args.today.unwrap_or_else(super::today),
-        drafts: args.drafts,
-        out: None,
-        progress: false,
-        audience: args.audience.clone(),
-        pdf: false,
-    };
+    let opts = BuildOptions::in_memory(args.today, args.drafts, args.audience.clone());
     let mut diags = Diagnostics::default();
     // Each audience published is checked as its build sees it.
     for (audience, _) in crate::publish::plan(&args.site.root, args.audience.as_deref()) {

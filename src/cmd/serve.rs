@@ -10,14 +10,7 @@ pub fn run(args: &ServeArgs) -> Outcome {
         bind: args.bind,
         port: args.port,
         poll: args.poll,
-        build: BuildOptions {
-            today: args.today.unwrap_or_else(super::today),
-            drafts: args.drafts,
-            out: None,
-            progress: false,
-            audience: args.audience.clone(),
-            pdf: false,
-        },
+        build: BuildOptions::in_memory(args.today, args.drafts, args.audience.clone()),
     };
     match serve::run(opts) {
         Ok(()) => Outcome::Ok,
