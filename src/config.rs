@@ -7,65 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::kind::Kind;
-use crate::yaml;
+use crate::yaml::{self, Fields, Source};
 
 pub const FILE_NAME: &str = "casebook.yaml";
-
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "organisation",
-    "content_dir",
-    "output_dir",
-    "theme",
-    "fiscal_year_start",
-    "review_due_days",
-    "status_tolerance",
-    "audiences",
-    "default_audience",
-    "versions",
-    "repo_url",
-    "kinds",
-    "version",
-    "language",
-    "publish",
-    "safe_html",
-];
-
-#[derive(Debug, Default, Deserialize)]
-struct RawConfig {
-    title: Option<String>,
-    description: Option<String>,
-    base_url: Option<String>,
-    organisation: Option<String>,
-    content_dir: Option<String>,
-    output_dir: Option<String>,
-    theme: Option<String>,
-    fiscal_year_start: Option<u32>,
-    review_due_days: Option<u32>,
-    status_tolerance: Option<f64>,
-    audiences: Option<Vec<String>>,
-    default_audience: Option<String>,
-    versions: Option<RawVersions>,
-    repo_url: Option<String>,
-    kinds: Option<BTreeMap<String, String>>,
-    version: Option<String>,
-    language: Option<String>,
-    publish: Option<Vec<String>>,
-    safe_html: Option<bool>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawVersions {
-    tags: String,
-    keep: Option<usize>,
-}
 
 #[derive(Debug, Clone)]
 pub struct Versions {
@@ -148,166 +94,95 @@ impl Config {
     /// Problems are pushed to `diags`; the result is usable either way.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Config {
         let path = root.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Config::default(),
             Err(e) => {
-                diags.push(crate::diag::io_error("read", &path, &e).in_file(FILE_NAME));
+                let help = if path.is_dir() {
+                    format!("`{FILE_NAME}` is a folder; the configuration is a YAML file of that name")
+                } else {
+                    "check the file's permissions".to_string()
+                };
+                diags.push(
+                    crate::diag::io_error("read", Path::new(FILE_NAME), &e)
+                        .in_file(FILE_NAME)
+                        .help(help),
+                );
                 return Config::default();
             }
         };
-        Config::parse(&text, diags)
+        match crate::source::decode(bytes, FILE_NAME) {
+            Ok(text) => Config::parse(&text, diags),
+            Err(d) => {
+                diags.push(d);
+                Config::default()
+            }
+        }
     }
 
     pub fn parse(text: &str, diags: &mut Diagnostics) -> Config {
-        let map = match yaml::parse_map(text, FILE_NAME, text, 0) {
-            Ok(m) => m,
+        let src = Source {
+            file: FILE_NAME,
+            full: text,
+        };
+        let root = match yaml::parse_map(text, src, 0) {
+            Ok(n) => n,
             Err(d) => {
                 diags.push(d);
                 return Config::default();
             }
         };
-        for (key, value) in &map {
-            if !KEYS.contains(&key.as_str()) {
-                let mut pos = yaml::position(value, text, 0);
-                // Point at the key, which starts the line for top-level keys.
-                pos.column = 1;
-                pos.len = key.chars().count();
-                diags.push(
-                    Diagnostic::error(format!("unknown key `{key}` in {FILE_NAME}"))
-                        .in_file(FILE_NAME)
-                        .at(pos)
-                        .help(suggest(
-                            key,
-                            KEYS.iter().copied(),
-                            &format!("known keys: {}", KEYS.join(", ")),
-                        )),
-                );
-            }
-        }
-        // Type errors are reported per key so one bad value does not hide the others.
-        let mut raw = RawConfig::default();
-        macro_rules! field {
-            ($name:ident) => {
-                if let Some(v) = map.get(stringify!($name)) {
-                    match field_value(v, stringify!($name), text) {
-                        Ok(x) => raw.$name = x,
-                        Err(d) => diags.push(d),
-                    }
-                }
-            };
-        }
-        field!(title);
-        field!(description);
-        field!(base_url);
-        field!(organisation);
-        field!(content_dir);
-        field!(output_dir);
-        field!(theme);
-        field!(fiscal_year_start);
-        field!(review_due_days);
-        field!(status_tolerance);
-        field!(audiences);
-        field!(default_audience);
-        field!(versions);
-        field!(repo_url);
-        field!(kinds);
-        field!(version);
-        field!(language);
-        field!(publish);
-        field!(safe_html);
-        validate(raw, &map, text, diags)
+        let mut f = Fields::new(root.as_ref(), src);
+        let config = read(&mut f);
+        diags.extend(f.finish(FILE_NAME));
+        config
     }
 }
 
-/// `publish:` must list configured audiences, each once; an error points at
-/// the offending name.
-fn check_publish(
-    publish: Vec<String>,
-    audiences: &[String],
-    map: &yaml::LocatedMap,
-    text: &str,
-    diags: &mut Diagnostics,
-) -> Vec<String> {
-    let start = map.get("publish").map(|v| yaml::position(v, text, 0));
-    let at = |name: &str| -> Option<crate::diag::Position> {
-        let p = start.as_ref()?;
-        let line_start: usize = text.split_inclusive('\n').take(p.line - 1).map(str::len).sum();
-        let found = text[line_start..].find(name).map_or(line_start, |i| line_start + i);
-        Some(crate::diag::Position::at_byte(text, found, name.len()))
-    };
-    let mut out: Vec<String> = Vec::new();
-    for name in publish {
-        let problem = if !audiences.contains(&name) {
-            Some((
-                format!("`publish` names unknown audience `{name}`"),
-                suggest(
-                    &name,
-                    audiences.iter().map(String::as_str),
-                    &format!("audiences: {}", audiences.join(", ")),
-                ),
-            ))
-        } else if out.contains(&name) {
-            Some((
-                format!("`publish` names `{name}` twice"),
-                "list each audience once".to_string(),
-            ))
-        } else {
-            None
-        };
-        match problem {
-            Some((msg, help)) => {
-                let mut e = Diagnostic::error(msg).in_file(FILE_NAME).help(help);
-                if let Some(p) = at(&name) {
-                    e = e.at(p);
-                }
-                diags.push(e);
-            }
-            None => out.push(name),
-        }
-    }
-    out
-}
-
-fn field_value<T: serde::de::DeserializeOwned>(v: &yaml::Located, key: &str, text: &str) -> Result<T, Diagnostic> {
-    yaml::convert(v, key, FILE_NAME, text, 0).map_err(|d| d.help(help_for(key)))
-}
-
-fn help_for(key: &str) -> String {
-    match key {
-        "fiscal_year_start" => "a month number from 1 to 12, e.g. `fiscal_year_start: 7`".into(),
-        "review_due_days" => "a number of days, e.g. `review_due_days: 30`".into(),
-        "status_tolerance" => "a fraction of the target, e.g. `status_tolerance: 0.05` for 5%".into(),
-        "audiences" => "a list, e.g. `audiences: [public, internal, board, legal-only]`".into(),
-        "versions" => "e.g. `versions: {tags: \"handbook-*\", keep: 10}`".into(),
-        "kinds" => "a map of folder to kind, e.g. `kinds: {Policies: policy}`".into(),
-        "publish" => "a list of audiences to build, each into its own folder, e.g. `publish: [public, board]`".into(),
-        "safe_html" => "`safe_html: true` or `safe_html: false`".into(),
-        _ => format!("`{key}` takes a text value"),
-    }
-}
-
-fn validate(mut raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut Diagnostics) -> Config {
+/// Reads every key; each problem is reported at its place and the default
+/// is used instead, so one bad value does not hide the others.
+fn read(f: &mut Fields<'_>) -> Config {
     let d = Config::default();
-    let publish = check_publish(
-        raw.publish.take().unwrap_or_default(),
-        raw.audiences.as_ref().unwrap_or(&d.audiences),
-        map,
-        text,
-        diags,
-    );
-    let at = |key: &str| map.get(key).map(|v| yaml::position(v, text, 0));
-    let mut err = |key: &str, msg: String, help: &str| {
-        let mut e = Diagnostic::error(msg).in_file(FILE_NAME).help(help);
-        if let Some(p) = at(key) {
-            e = e.at(p);
+    let text = |f: &mut Fields<'_>, key| f.text(key).filter(|s| !s.is_empty());
+    let title = text(f, "title").unwrap_or_else(|| d.title.clone());
+    let description = text(f, "description");
+    let base_url = text(f, "base_url").map(|u| u.trim_end_matches('/').to_string());
+    let organisation = text(f, "organisation");
+    let (content_dir, output_dir) = folders(f);
+    let theme = text(f, "theme").unwrap_or_else(|| d.theme.clone());
+    let month = "a month number from 1 to 12, e.g. `fiscal_year_start: 7`";
+    let fiscal_year_start = f.int("fiscal_year_start", 1..=12, month).map_or(1, |m| m as u32);
+    let days = "a number of days, e.g. `review_due_days: 30`";
+    let review_due_days = f.int("review_due_days", 0..=3660, days).unwrap_or(d.review_due_days);
+    let tolerance = "a fraction of the target, e.g. `status_tolerance: 0.05` for 5%";
+    let status_tolerance = f.fraction("status_tolerance", tolerance).unwrap_or(d.status_tolerance);
+    let (audiences, default_audience, publish) = audiences(f, &d);
+    let versions = f.nested("versions", "`versions`", |v| {
+        let tags = v.text("tags").filter(|t| !t.is_empty());
+        let keep = v.int("keep", 1..=1000, "how many tags to publish, e.g. `keep: 10`");
+        match tags {
+            Some(tags) => Some(Versions {
+                tags,
+                keep: keep.map_or(10, |k| k as usize),
+            }),
+            None => {
+                v.missing(
+                    "`versions` has no `tags` pattern",
+                    "e.g. `versions: {tags: \"handbook-*\", keep: 10}`",
+                );
+                None
+            }
         }
-        diags.push(e);
-    };
-    let RawConfig {
+    });
+    let repo_url = text(f, "repo_url").map(|u| u.trim_end_matches('/').to_string());
+    let kinds = kinds(f, d.kinds);
+    let version = text(f, "version");
+    let language = text(f, "language").unwrap_or(d.language);
+    let safe_html = f.bool("safe_html").unwrap_or(false);
+    Config {
         title,
         description,
-        base_url,
+        base_url: base_url.unwrap_or_default(),
         organisation,
         content_dir,
         output_dir,
@@ -317,118 +192,125 @@ fn validate(mut raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut 
         status_tolerance,
         audiences,
         default_audience,
-        versions,
+        versions: versions.flatten(),
         repo_url,
         kinds,
         version,
         language,
-        publish: _,
+        publish,
         safe_html,
-    } = raw;
+    }
+}
 
-    let fiscal_year_start = match fiscal_year_start {
-        Some(m @ 1..=12) => m,
-        Some(m) => {
-            err(
-                "fiscal_year_start",
-                format!("`fiscal_year_start` must be a month from 1 to 12, not {m}"),
-                &help_for("fiscal_year_start"),
-            );
-            1
-        }
-        None => 1,
-    };
-    let status_tolerance = match status_tolerance {
-        Some(t) if (0.0..1.0).contains(&t) => t,
-        Some(t) => {
-            err(
-                "status_tolerance",
-                format!("`status_tolerance` must be between 0 and 1, not {t}"),
-                &help_for("status_tolerance"),
-            );
-            d.status_tolerance
-        }
-        None => d.status_tolerance,
-    };
-    let audiences = audiences.unwrap_or(d.audiences);
-    if audiences.is_empty() {
-        err(
-            "audiences",
-            "`audiences` must name at least one audience".into(),
-            &help_for("audiences"),
-        );
-    }
-    let default_audience = default_audience.unwrap_or_else(|| {
-        if audiences.iter().any(|a| a == &d.default_audience) {
-            d.default_audience.clone()
-        } else {
-            audiences.first().cloned().unwrap_or_default()
-        }
-    });
-    if !audiences.is_empty() && !audiences.contains(&default_audience) {
-        err(
-            "default_audience",
-            format!("default audience `{default_audience}` is not one of `audiences`"),
-            &suggest(
-                &default_audience,
-                audiences.iter().map(String::as_str),
-                &format!("audiences: {}", audiences.join(", ")),
-            ),
-        );
-    }
-    let mut kind_map = d.kinds;
-    for (folder, kind) in kinds.unwrap_or_default() {
-        match Kind::parse(&kind) {
-            Some(k) => {
-                kind_map.insert(folder, k);
-            }
-            None => err(
-                "kinds",
-                format!("unknown kind `{kind}` for folder `{folder}`"),
-                &suggest(
-                    &kind,
-                    Kind::names(),
-                    &format!("kinds: {}", Kind::names().collect::<Vec<_>>().join(", ")),
-                ),
-            ),
-        }
-    }
-    let non_empty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let content_dir = non_empty(content_dir).map_or(d.content_dir, PathBuf::from);
-    let output_dir = non_empty(output_dir).map_or(d.output_dir, PathBuf::from);
-    if content_dir == output_dir {
-        err(
-            "output_dir",
-            "`output_dir` and `content_dir` are the same folder".into(),
+fn folders(f: &mut Fields<'_>) -> (PathBuf, PathBuf) {
+    let d = Config::default();
+    let content_dir = f
+        .text("content_dir")
+        .filter(|s| !s.is_empty())
+        .map_or(d.content_dir, PathBuf::from);
+    let out_node = f.node("output_dir");
+    let output_dir = f
+        .text("output_dir")
+        .filter(|s| !s.is_empty())
+        .map_or(d.output_dir, PathBuf::from);
+    if content_dir == output_dir
+        && let Some(n) = out_node
+    {
+        f.error(
+            n,
+            "`output_dir` and `content_dir` are the same folder",
             "publish into a separate folder, e.g. `output_dir: public`",
         );
     }
-    Config {
-        title: non_empty(title).unwrap_or(d.title),
-        description: non_empty(description),
-        base_url: non_empty(base_url)
-            .map(|u| u.trim_end_matches('/').to_string())
-            .unwrap_or_default(),
-        organisation: non_empty(organisation),
-        content_dir,
-        output_dir,
-        theme: non_empty(theme).unwrap_or(d.theme),
-        fiscal_year_start,
-        review_due_days: review_due_days.map_or(d.review_due_days, i64::from),
-        status_tolerance,
-        audiences,
-        default_audience,
-        versions: versions.map(|v| Versions {
-            tags: v.tags,
-            keep: v.keep.unwrap_or(10),
-        }),
-        repo_url: non_empty(repo_url).map(|u| u.trim_end_matches('/').to_string()),
-        kinds: kind_map,
-        version: non_empty(version),
-        language: non_empty(language).unwrap_or(d.language),
-        publish,
-        safe_html: safe_html.unwrap_or(false),
+    (content_dir, output_dir)
+}
+
+/// `audiences`, `default_audience` and `publish`, which name each other.
+fn audiences(f: &mut Fields<'_>, d: &Config) -> (Vec<String>, String, Vec<String>) {
+    let list_help = "a list, e.g. `audiences: [public, internal, board, legal-only]`";
+    let node = f.node("audiences");
+    let mut audiences: Vec<String> = Vec::new();
+    for (name, pos) in f.texts("audiences", list_help) {
+        if audiences.contains(&name) {
+            f.diags.push(
+                Diagnostic::error(format!("audience `{name}` is listed twice"))
+                    .in_file(FILE_NAME)
+                    .at(pos)
+                    .help("list each audience once, from the widest to the most restricted"),
+            );
+        } else if !name.is_empty() {
+            audiences.push(name);
+        }
     }
+    match node {
+        None => audiences = d.audiences.clone(),
+        Some(n) if audiences.is_empty() => {
+            f.error(n, "`audiences` must name at least one audience", list_help);
+            audiences = d.audiences.clone();
+        }
+        Some(_) => {}
+    }
+    let all = format!("audiences: {}", audiences.join(", "));
+    let default_audience = match f.id("default_audience", "internal") {
+        Some((name, _)) if audiences.contains(&name) => name,
+        Some((name, pos)) => {
+            let help = suggest(&name, audiences.iter().map(String::as_str), &all);
+            f.diags.push(
+                Diagnostic::error(format!("default audience `{name}` is not one of `audiences`"))
+                    .in_file(FILE_NAME)
+                    .at(pos)
+                    .help(help),
+            );
+            audiences[0].clone()
+        }
+        None if audiences.contains(&d.default_audience) => d.default_audience.clone(),
+        None => audiences[0].clone(),
+    };
+    let publish_help = "a list of audiences to build, each into its own folder, e.g. `publish: [public, board]`";
+    let mut publish: Vec<String> = Vec::new();
+    for (name, pos) in f.texts("publish", publish_help) {
+        let problem = if !audiences.contains(&name) {
+            Some((
+                format!("`publish` names unknown audience `{name}`"),
+                suggest(&name, audiences.iter().map(String::as_str), &all),
+            ))
+        } else if publish.contains(&name) {
+            Some((
+                format!("`publish` names `{name}` twice"),
+                "list each audience once".to_string(),
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some((msg, help)) => f
+                .diags
+                .push(Diagnostic::error(msg).in_file(FILE_NAME).at(pos).help(help)),
+            None => publish.push(name),
+        }
+    }
+    (audiences, default_audience, publish)
+}
+
+fn kinds(f: &mut Fields<'_>, mut map: BTreeMap<String, Kind>) -> BTreeMap<String, Kind> {
+    let all = format!("kinds: {}", Kind::names().collect::<Vec<_>>().join(", "));
+    for (folder, kind) in f.entries("kinds", "a map of folder to kind, e.g. `kinds: {Policies: policy}`") {
+        let (Some(folder), Some(name)) = (folder.text(), kind.text()) else {
+            f.wrong("kinds", kind, "a kind name", all.clone());
+            continue;
+        };
+        match Kind::parse(name.trim()) {
+            Some(k) => {
+                map.insert(folder.to_string(), k);
+            }
+            None => f.error(
+                kind,
+                format!("unknown kind `{name}` for folder `{folder}`"),
+                suggest(name, Kind::names(), &all),
+            ),
+        }
+    }
+    map
 }
 
 #[cfg(test)]
@@ -466,7 +348,8 @@ mod tests {
         let msgs: Vec<_> = diags.items.iter().map(|d| d.message.as_str()).collect();
         assert!(msgs.iter().any(|m| m.contains("from 1 to 12")), "{msgs:?}");
         assert!(
-            msgs.iter().any(|m| m.contains("`review_due_days` has the wrong type")),
+            msgs.iter()
+                .any(|m| m == &"`review_due_days` must be a whole number, found `soon`"),
             "{msgs:?}"
         );
         assert!(msgs.iter().any(|m| m.contains("unknown kind `polcy`")), "{msgs:?}");

@@ -513,8 +513,15 @@ fn push_block(html: &mut String, kind: Kind, class: &str, inner: &str) {
 /// Front matter keys whose values differ.
 pub fn front_changes(old: &str, new: &str) -> Vec<FieldChange> {
     let parse = |y: &str| -> Option<std::collections::BTreeMap<String, String>> {
-        let map = crate::yaml::parse_map(y, "", y, 0).ok()?;
-        Some(map.into_iter().map(|(k, v)| (k, show(&v.value))).collect())
+        let src = crate::yaml::Source { file: "", full: y };
+        let root = crate::yaml::parse_map(y, src, 0).ok()?;
+        let entries = root.as_ref().and_then(crate::yaml::Node::entries).unwrap_or(&[]);
+        Some(
+            entries
+                .iter()
+                .map(|(k, v)| (k.text().unwrap_or_default().to_string(), show(&v.to_json())))
+                .collect(),
+        )
     };
     match (parse(old), parse(new)) {
         (Some(a), Some(b)) => {

@@ -9,112 +9,28 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-
 use super::decimal::Decimal;
 use super::unit::Unit;
 use super::{Better, Metric, Target};
 use crate::diag::{Diagnostic, Position, suggest};
 use crate::parse::front_matter::Ref;
 use crate::quarter::Quarter;
-use crate::yaml::{self, Spanned};
+use crate::yaml::{self, Fields, Node, Source};
 
-const KEYS: &[&str] = &[
-    "title",
-    "unit",
-    "better",
-    "owner",
-    "goal",
-    "description",
-    "target",
-    "tolerance",
-    "values",
-    "breakdown",
-    "audience",
-];
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMetric {
-    title: Option<Spanned<String>>,
-    unit: Option<Spanned<String>>,
-    better: Option<Spanned<String>>,
-    owner: Option<Spanned<String>>,
-    goal: Option<Spanned<String>>,
+/// The keys of a metric file, as read.
+struct RawMetric<'a> {
+    title: Option<String>,
+    unit: Option<&'a Node>,
+    better: Option<&'a Node>,
+    owner: Option<Ref>,
+    goal: Option<Ref>,
     description: Option<String>,
-    target: Option<Spanned<RawTarget>>,
-    tolerance: Option<Spanned<String>>,
-    values: Option<Entries<Spanned<Option<String>>>>,
-    breakdown: Option<Entries<Entries<Spanned<Option<String>>>>>,
-    audience: Option<Spanned<String>>,
-}
-
-/// A YAML mapping kept in file order, keys with their positions.
-struct Entries<V>(Vec<(Spanned<String>, V)>);
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V2<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
-            type Value = Entries<V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a mapping of quarters, e.g. `2026-Q3: 1302000`")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<V>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(k) = map.next_key::<Spanned<String>>()? {
-                    out.push((k, map.next_value()?));
-                }
-                Ok(Entries(out))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Entries<V>, E> {
-                Ok(Entries(Vec::new()))
-            }
-        }
-        d.deserialize_map(V2(std::marker::PhantomData))
-    }
-}
-
-/// `target: 1200000` or `target: {2026-Q3: 1250000, …}`.
-enum RawTarget {
-    One(String),
-    PerQuarter(Entries<Spanned<Option<String>>>),
-}
-
-impl<'de> Deserialize<'de> for RawTarget {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct TV;
-        impl<'de> Visitor<'de> for TV {
-            type Value = RawTarget;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number, or a mapping of quarters to numbers")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawTarget, E> {
-                Ok(RawTarget::One(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTarget, E> {
-                Ok(RawTarget::One(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTarget, E> {
-                Ok(RawTarget::One(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTarget, E> {
-                // The shortest form that reads back as `v`: the digits the author wrote.
-                Ok(RawTarget::One(format!("{v}")))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawTarget, E> {
-                Ok(RawTarget::One(v.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawTarget, A::Error> {
-                let mut out = Vec::new();
-                while let Some(k) = map.next_key::<Spanned<String>>()? {
-                    out.push((k, map.next_value()?));
-                }
-                Ok(RawTarget::PerQuarter(Entries(out)))
-            }
-        }
-        d.deserialize_any(TV)
-    }
+    target: Option<&'a Node>,
+    tolerance: Option<&'a Node>,
+    values: &'a [(Node, Node)],
+    has_values: bool,
+    breakdown: &'a [(Node, Node)],
+    audience: Option<Ref>,
 }
 
 /// Where values are checked from, for positions.
@@ -125,8 +41,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn at<T>(&self, s: &Spanned<T>, len: usize) -> Position {
-        yaml::position_of(s, self.text, 0, len)
+    fn at(&self, n: &Node) -> Position {
+        n.position(Source {
+            file: self.file,
+            full: self.text,
+        })
     }
 
     fn error(&mut self, message: String, position: Position, help: impl Into<String>) {
@@ -137,13 +56,6 @@ impl Ctx<'_> {
     fn warning(&mut self, message: String, position: Position, help: impl Into<String>) {
         self.errors
             .push(Diagnostic::warning(message).in_file(self.file).at(position).help(help));
-    }
-
-    fn reference(&self, s: &Spanned<String>) -> Ref {
-        Ref {
-            id: s.value.trim().to_string(),
-            position: self.at(s, s.value.chars().count()),
-        }
     }
 }
 
@@ -169,9 +81,30 @@ impl fmt::Display for Role<'_> {
 /// Reads and checks one metric file. Warnings go to the returned list along
 /// with errors; the metric is `None` only when it cannot be used at all.
 pub fn parse(id: &str, file: &str, text: &str) -> (Option<Metric>, Vec<Diagnostic>) {
-    let raw: RawMetric = match yaml::parse_typed(text, file, text, 0) {
+    let src = Source { file, full: text };
+    let root = match yaml::parse_map(text, src, 0) {
         Ok(r) => r,
-        Err(d) => return (None, vec![with_key_help(d)]),
+        Err(d) => return (None, vec![d]),
+    };
+    let mut f = Fields::new(root.as_ref(), src);
+    let reference = |f: &mut Fields<'_>, key| f.id(key, "legal-ops").map(|(id, position)| Ref { id, position });
+    let quarters = "a mapping of quarters, e.g. `values: {2026-Q3: 1302000}`";
+    let raw = RawMetric {
+        title: f.text("title"),
+        unit: f.node("unit"),
+        better: f.node("better"),
+        owner: reference(&mut f, "owner"),
+        goal: reference(&mut f, "goal"),
+        description: f.text("description"),
+        target: f.node("target"),
+        tolerance: f.node("tolerance"),
+        has_values: f.node("values").is_some(),
+        values: f.entries("values", quarters),
+        breakdown: f.entries(
+            "breakdown",
+            "a mapping of quarters to categories, e.g. `breakdown: {2026-Q3: {Litigation: 610000}}`",
+        ),
+        audience: reference(&mut f, "audience"),
     };
     let mut cx = Ctx {
         file,
@@ -179,44 +112,12 @@ pub fn parse(id: &str, file: &str, text: &str) -> (Option<Metric>, Vec<Diagnosti
         errors: Vec::new(),
     };
     let metric = validate(id, raw, &mut cx);
-    (metric, cx.errors)
+    let mut problems = f.finish("a metric file");
+    problems.extend(cx.errors);
+    (metric, problems)
 }
 
-/// serde names unknown keys but does not suggest; add the suggestion.
-fn with_key_help(d: Diagnostic) -> Diagnostic {
-    let key = d
-        .message
-        .split_once("unknown field `")
-        .and_then(|(_, rest)| rest.split_once('`'))
-        .map(|(k, _)| k.to_string());
-    if let Some((_, rest)) = d.message.split_once("duplicate mapping key: ") {
-        let k = rest.split(',').next().unwrap_or(rest).trim().to_string();
-        return Diagnostic {
-            message: format!("`{k}` appears twice in the same mapping"),
-            help: Some("keep one of them; YAML keys are unique".into()),
-            ..d
-        };
-    }
-    match key {
-        Some(k) => {
-            let help = suggest(
-                &k,
-                KEYS.iter().copied(),
-                &format!("metric files take {}", KEYS.join(", ")),
-            );
-            Diagnostic {
-                message: format!("unknown key `{k}` in a metric file"),
-                help: Some(help),
-                ..d
-            }
-        }
-        None => {
-            d.help("a metric file is a YAML mapping: `title`, `unit`, `better`, `target`, `values: {2026-Q3: 1302000}`")
-        }
-    }
-}
-
-fn validate(id: &str, raw: RawMetric, cx: &mut Ctx<'_>) -> Option<Metric> {
+fn validate(id: &str, raw: RawMetric<'_>, cx: &mut Ctx<'_>) -> Option<Metric> {
     let RawMetric {
         title,
         unit,
@@ -227,86 +128,15 @@ fn validate(id: &str, raw: RawMetric, cx: &mut Ctx<'_>) -> Option<Metric> {
         target,
         tolerance,
         values,
+        has_values,
         breakdown,
         audience,
     } = raw;
-    let unit = match &unit {
-        None => {
-            cx.errors.push(
-                Diagnostic::error("metric has no `unit`")
-                    .in_file(cx.file)
-                    .at(Position::at_line(cx.text, 1, 1, 1))
-                    .help("add e.g. `unit: USD`, `unit: percent` or `unit: days`"),
-            );
-            None
-        }
-        Some(u) => match Unit::parse(u.value.trim()) {
-            Ok(unit) => Some(unit),
-            Err(help) => {
-                let pos = cx.at(u, u.value.chars().count());
-                cx.error(format!("unknown unit `{}`", u.value), pos, help);
-                None
-            }
-        },
-    };
-    let better = better.and_then(|b| match b.value.trim() {
-        "lower" => Some(Better::Lower),
-        "higher" => Some(Better::Higher),
-        other => {
-            let pos = cx.at(&b, b.value.chars().count());
-            let help = suggest(other, ["lower", "higher"], "write `better: lower` or `better: higher`");
-            cx.error(
-                format!("`better` must be `lower` or `higher`, not `{other}`"),
-                pos,
-                help,
-            );
-            None
-        }
-    });
-    let tolerance = tolerance.and_then(|t| {
-        let pos = cx.at(&t, t.value.chars().count());
-        match Decimal::parse(&t.value) {
-            Ok(v) if !v.is_negative() && v < Decimal::ONE => Some(v),
-            Ok(_) => {
-                cx.error(
-                    format!("`tolerance` must be a fraction from 0 to 1, not `{}`", t.value),
-                    pos,
-                    "e.g. `tolerance: 0.1` for a 10% at-risk band around the target",
-                );
-                None
-            }
-            Err(e) => {
-                cx.error(
-                    format!("`tolerance` is not a number: {e}"),
-                    pos,
-                    "e.g. `tolerance: 0.1` for a 10% at-risk band around the target",
-                );
-                None
-            }
-        }
-    });
-
-    let unit_or_count = unit.unwrap_or(Unit::Ratio);
-    let mut values_map = BTreeMap::new();
-    let mut value_pos: BTreeMap<Quarter, Position> = BTreeMap::new();
-    let mut explicit_gaps = Vec::new();
-    let values = values.map(|e| e.0).unwrap_or_default();
-    let no_values = values.is_empty();
-    for (key, v) in values {
-        let Some(q) = quarter_key(cx, &key, &value_pos, "values") else {
-            continue;
-        };
-        let kpos = cx.at(&key, key.value.chars().count());
-        match number(cx, &v, unit, Role::Value(q)) {
-            Some(Some(n)) => {
-                values_map.insert(q, n);
-            }
-            Some(None) => explicit_gaps.push(q),
-            None => {}
-        }
-        value_pos.insert(q, kpos);
-    }
-    if no_values {
+    let unit = unit_of(cx, unit);
+    let better = better.and_then(|b| better_of(cx, b));
+    let tolerance = tolerance.and_then(|t| tolerance_of(cx, t));
+    let values = values_of(cx, values, unit);
+    if !has_values {
         cx.errors.push(
             Diagnostic::warning("metric has no values yet")
                 .in_file(cx.file)
@@ -314,12 +144,7 @@ fn validate(id: &str, raw: RawMetric, cx: &mut Ctx<'_>) -> Option<Metric> {
                 .help("add quarterly values, e.g. `values: {2026-Q3: 1302000}`"),
         );
     }
-    warn_gaps(cx, &value_pos, &explicit_gaps);
-
-    let target = match target {
-        None => Target::None,
-        Some(t) => target_of(cx, t, unit),
-    };
+    let target = target.map_or(Target::None, |t| target_of(cx, t, unit));
     if !matches!(target, Target::None) && better.is_none() {
         let pos = Position::at_line(cx.text, 1, 1, 1);
         cx.error(
@@ -328,69 +153,8 @@ fn validate(id: &str, raw: RawMetric, cx: &mut Ctx<'_>) -> Option<Metric> {
             "add `better: lower` or `better: higher` so its status can be computed",
         );
     }
-
-    let mut parts_by_quarter = BTreeMap::new();
-    let mut breakdown_pos: BTreeMap<Quarter, Position> = BTreeMap::new();
-    for (key, parts) in breakdown.map(|e| e.0).unwrap_or_default() {
-        let Some(q) = quarter_key(cx, &key, &breakdown_pos, "breakdown") else {
-            continue;
-        };
-        let kpos = cx.at(&key, key.value.chars().count());
-        breakdown_pos.insert(q, kpos.clone());
-        let mut list: Vec<(String, Decimal)> = Vec::new();
-        let mut complete = true;
-        for (cat, v) in parts.0 {
-            let name = cat.value.trim().to_string();
-            if list.iter().any(|(c, _)| *c == name) {
-                let pos = cx.at(&cat, cat.value.chars().count());
-                cx.error(
-                    format!("category `{name}` appears twice in the {q} breakdown"),
-                    pos,
-                    "each category is listed once per quarter",
-                );
-                complete = false;
-                continue;
-            }
-            match number(cx, &v, unit, Role::Part(q, &name)) {
-                Some(Some(n)) => list.push((name, n)),
-                _ => complete = false,
-            }
-        }
-        match values_map.get(&q) {
-            None => cx.warning(
-                format!("breakdown for {q} but no value for {q}"),
-                kpos,
-                format!("add `{q}: <total>` under `values`, or remove this breakdown"),
-            ),
-            Some(&total) if complete => {
-                let sum = list.iter().try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v));
-                if let Some(sum) = sum
-                    && sum != total
-                {
-                    let diff = total.checked_sub(sum).unwrap_or(Decimal::ZERO);
-                    let fmt = |d: Decimal| super::format::exact(unit_or_count, d);
-                    cx.warning(
-                        format!(
-                            "the {q} breakdown adds up to {}, not the value {}",
-                            fmt(sum),
-                            fmt(total)
-                        ),
-                        kpos,
-                        format!(
-                            "the parts are {} {} the total; correct a part or the value",
-                            fmt(diff.abs()),
-                            if diff.is_negative() { "more than" } else { "short of" }
-                        ),
-                    );
-                }
-            }
-            Some(_) => {}
-        }
-        parts_by_quarter.insert(q, list);
-    }
-
+    let breakdown = breakdown_of(cx, breakdown, unit, &values);
     let title = title
-        .map(|t| t.value.trim().to_string())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| crate::model::title_from_path(&format!("{id}.yaml")));
     Some(Metric {
@@ -399,26 +163,199 @@ fn validate(id: &str, raw: RawMetric, cx: &mut Ctx<'_>) -> Option<Metric> {
         title,
         unit: unit?,
         better,
-        owner: owner.as_ref().map(|o| cx.reference(o)),
-        goal: goal.as_ref().map(|g| cx.reference(g)),
-        audience: audience.as_ref().map(|a| cx.reference(a)),
-        description: description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        owner,
+        goal,
+        audience,
+        description: description.filter(|d| !d.is_empty()),
         target,
         tolerance,
-        values: values_map,
-        breakdown: parts_by_quarter,
+        values,
+        breakdown,
     })
 }
 
-/// A quarter key: well-formed and not seen before in this mapping.
-fn quarter_key(
+fn unit_of(cx: &mut Ctx<'_>, unit: Option<&Node>) -> Option<Unit> {
+    let Some(u) = unit else {
+        cx.errors.push(
+            Diagnostic::error("metric has no `unit`")
+                .in_file(cx.file)
+                .at(Position::at_line(cx.text, 1, 1, 1))
+                .help("add e.g. `unit: USD`, `unit: percent` or `unit: days`"),
+        );
+        return None;
+    };
+    let Some(text) = u.text() else {
+        let found = yaml::describe(u);
+        cx.error(
+            format!("`unit` must be a unit name, found {found}"),
+            cx.at(u),
+            "e.g. `unit: USD`",
+        );
+        return None;
+    };
+    match Unit::parse(text.trim()) {
+        Ok(unit) => Some(unit),
+        Err(help) => {
+            cx.error(format!("unknown unit `{text}`"), cx.at(u), help);
+            None
+        }
+    }
+}
+
+fn better_of(cx: &mut Ctx<'_>, b: &Node) -> Option<Better> {
+    match b.text().map(str::trim) {
+        Some("lower") => Some(Better::Lower),
+        Some("higher") => Some(Better::Higher),
+        other => {
+            let other = other.map_or_else(|| yaml::describe(b), |o| format!("`{o}`"));
+            let bare = other.trim_matches('`').to_string();
+            let help = suggest(&bare, ["lower", "higher"], "write `better: lower` or `better: higher`");
+            cx.error(
+                format!("`better` must be `lower` or `higher`, not {other}"),
+                cx.at(b),
+                help,
+            );
+            None
+        }
+    }
+}
+
+fn tolerance_of(cx: &mut Ctx<'_>, t: &Node) -> Option<Decimal> {
+    let help = "e.g. `tolerance: 0.1` for a 10% at-risk band around the target";
+    let text = t.text().unwrap_or_default();
+    match Decimal::parse(text) {
+        Ok(v) if !v.is_negative() && v < Decimal::ONE => Some(v),
+        Ok(_) => {
+            cx.error(
+                format!("`tolerance` must be a fraction from 0 to 1, not `{text}`"),
+                cx.at(t),
+                help,
+            );
+            None
+        }
+        Err(e) => {
+            cx.error(format!("`tolerance` is not a number: {e}"), cx.at(t), help);
+            None
+        }
+    }
+}
+
+type Located = BTreeMap<Quarter, Position>;
+
+fn values_of(cx: &mut Ctx<'_>, values: &[(Node, Node)], unit: Option<Unit>) -> BTreeMap<Quarter, Decimal> {
+    let mut out = BTreeMap::new();
+    let mut seen = Located::new();
+    let mut explicit_gaps = Vec::new();
+    for (key, v) in values {
+        let Some(q) = quarter_key(cx, key, &seen, "values") else {
+            continue;
+        };
+        match number(cx, v, unit, Role::Value(q)) {
+            Some(Some(n)) => {
+                out.insert(q, n);
+            }
+            Some(None) => explicit_gaps.push(q),
+            None => {}
+        }
+        seen.insert(q, cx.at(key));
+    }
+    warn_gaps(cx, &seen, &explicit_gaps);
+    out
+}
+
+fn breakdown_of(
     cx: &mut Ctx<'_>,
-    key: &Spanned<String>,
-    seen: &BTreeMap<Quarter, Position>,
-    what: &str,
-) -> Option<Quarter> {
-    let pos = cx.at(key, key.value.chars().count());
-    match key.value.parse::<Quarter>() {
+    breakdown: &[(Node, Node)],
+    unit: Option<Unit>,
+    values: &BTreeMap<Quarter, Decimal>,
+) -> BTreeMap<Quarter, Vec<(String, Decimal)>> {
+    let mut by_quarter = BTreeMap::new();
+    let mut seen = Located::new();
+    for (key, parts) in breakdown {
+        let Some(q) = quarter_key(cx, key, &seen, "breakdown") else {
+            continue;
+        };
+        let kpos = cx.at(key);
+        seen.insert(q, kpos.clone());
+        let Some(entries) = parts.entries() else {
+            let found = yaml::describe(parts);
+            let help = format!("map each category to its part, e.g. `{q}: {{Litigation: 610000, M&A: 402000}}`");
+            cx.error(
+                format!("the {q} breakdown must be a map of categories, found {found}"),
+                cx.at(parts),
+                help,
+            );
+            continue;
+        };
+        let (list, complete) = parts_of(cx, q, entries, unit);
+        match values.get(&q) {
+            None => cx.warning(
+                format!("breakdown for {q} but no value for {q}"),
+                kpos,
+                format!("add `{q}: <total>` under `values`, or remove this breakdown"),
+            ),
+            Some(&total) if complete => check_sum(cx, q, &list, total, unit.unwrap_or(Unit::Ratio), kpos),
+            Some(_) => {}
+        }
+        by_quarter.insert(q, list);
+    }
+    by_quarter
+}
+
+/// The categories of one quarter's breakdown; whether every part was read.
+fn parts_of(
+    cx: &mut Ctx<'_>,
+    q: Quarter,
+    entries: &[(Node, Node)],
+    unit: Option<Unit>,
+) -> (Vec<(String, Decimal)>, bool) {
+    let mut list: Vec<(String, Decimal)> = Vec::new();
+    let mut complete = true;
+    for (cat, v) in entries {
+        let name = cat.text().unwrap_or_default().trim().to_string();
+        if list.iter().any(|(c, _)| *c == name) {
+            cx.error(
+                format!("category `{name}` appears twice in the {q} breakdown"),
+                cx.at(cat),
+                "each category is listed once per quarter",
+            );
+            complete = false;
+            continue;
+        }
+        match number(cx, v, unit, Role::Part(q, &name)) {
+            Some(Some(n)) => list.push((name, n)),
+            _ => complete = false,
+        }
+    }
+    (list, complete)
+}
+
+fn check_sum(cx: &mut Ctx<'_>, q: Quarter, list: &[(String, Decimal)], total: Decimal, unit: Unit, at: Position) {
+    let sum = list.iter().try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v));
+    let Some(sum) = sum.filter(|s| *s != total) else {
+        return;
+    };
+    let diff = total.checked_sub(sum).unwrap_or(Decimal::ZERO);
+    let fmt = |d: Decimal| super::format::exact(unit, d);
+    cx.warning(
+        format!(
+            "the {q} breakdown adds up to {}, not the value {}",
+            fmt(sum),
+            fmt(total)
+        ),
+        at,
+        format!(
+            "the parts are {} {} the total; correct a part or the value",
+            fmt(diff.abs()),
+            if diff.is_negative() { "more than" } else { "short of" }
+        ),
+    );
+}
+
+/// A quarter key: well-formed and not seen before in this mapping.
+fn quarter_key(cx: &mut Ctx<'_>, key: &Node, seen: &Located, what: &str) -> Option<Quarter> {
+    let pos = cx.at(key);
+    match key.text().unwrap_or_default().parse::<Quarter>() {
         Ok(q) => {
             if let Some(first) = seen.get(&q) {
                 cx.error(
@@ -443,21 +380,28 @@ fn quarter_key(
 
 /// Checks one number. `None`: an error was reported; `Some(None)`: written
 /// as empty or `~`, an explicit "no value".
-fn number(
-    cx: &mut Ctx<'_>,
-    v: &Spanned<Option<String>>,
-    unit: Option<Unit>,
-    role: Role<'_>,
-) -> Option<Option<Decimal>> {
-    let Some(text) = &v.value else {
+fn number(cx: &mut Ctx<'_>, v: &Node, unit: Option<Unit>, role: Role<'_>) -> Option<Option<Decimal>> {
+    if v.is_null() {
         if let Role::Value(_) = role {
             return Some(None);
         }
-        let pos = cx.at(v, 1);
-        cx.error(format!("{role} is empty"), pos, "write a number, or remove the line");
+        cx.error(
+            format!("{role} is empty"),
+            cx.at(v),
+            "write a number, or remove the line",
+        );
+        return None;
+    }
+    let pos = cx.at(v);
+    let Some(text) = v.text() else {
+        let found = yaml::describe(v);
+        cx.error(
+            format!("{role} must be a number, found {found}"),
+            pos,
+            "write a plain number such as `1302000` or `24.5`",
+        );
         return None;
     };
-    let pos = cx.at(v, text.chars().count());
     let n = match Decimal::parse(text) {
         Ok(n) => n,
         Err(e) => {
@@ -497,43 +441,34 @@ fn number(
     Some(Some(n))
 }
 
-fn target_of(cx: &mut Ctx<'_>, t: Spanned<RawTarget>, unit: Option<Unit>) -> Target {
-    match &t.value {
-        RawTarget::One(text) => {
-            let as_spanned = Spanned {
-                value: Some(text.clone()),
-                referenced: t.referenced,
-                defined: t.defined,
-            };
-            match number(cx, &as_spanned, unit, Role::Target(None)) {
-                Some(Some(n)) => Target::Fixed(n),
-                _ => Target::None,
-            }
+fn target_of(cx: &mut Ctx<'_>, t: &Node, unit: Option<Unit>) -> Target {
+    let Some(entries) = t.entries() else {
+        return match number(cx, t, unit, Role::Target(None)) {
+            Some(Some(n)) => Target::Fixed(n),
+            _ => Target::None,
+        };
+    };
+    let mut map = BTreeMap::new();
+    let mut seen = Located::new();
+    for (key, v) in entries {
+        let Some(q) = quarter_key(cx, key, &seen, "target") else {
+            continue;
+        };
+        seen.insert(q, cx.at(key));
+        if let Some(Some(n)) = number(cx, v, unit, Role::Target(Some(q))) {
+            map.insert(q, n);
         }
-        RawTarget::PerQuarter(entries) => {
-            let mut map = BTreeMap::new();
-            let mut seen = BTreeMap::new();
-            for (key, v) in &entries.0 {
-                let Some(q) = quarter_key(cx, key, &seen, "target") else {
-                    continue;
-                };
-                seen.insert(q, cx.at(key, key.value.chars().count()));
-                if let Some(Some(n)) = number(cx, v, unit, Role::Target(Some(q))) {
-                    map.insert(q, n);
-                }
-            }
-            if map.is_empty() {
-                Target::None
-            } else {
-                Target::PerQuarter(map)
-            }
-        }
+    }
+    if map.is_empty() {
+        Target::None
+    } else {
+        Target::PerQuarter(map)
     }
 }
 
 /// Quarters missing between the first and the last value, unless written
 /// as empty on purpose, are most likely forgotten.
-fn warn_gaps(cx: &mut Ctx<'_>, seen: &BTreeMap<Quarter, Position>, explicit: &[Quarter]) {
+fn warn_gaps(cx: &mut Ctx<'_>, seen: &Located, explicit: &[Quarter]) {
     let quarters: Vec<Quarter> = seen.keys().copied().collect();
     for pair in quarters.windows(2) {
         let (a, b) = (pair[0], pair[1]);
@@ -646,7 +581,7 @@ breakdown:
         // The same key twice is a YAML error; two spellings of one quarter are ours.
         let d = problems("unit: count\nvalues:\n  2026-Q3: 3\n  2026-Q3: 4\n");
         assert!(d[0].is_error(), "{d:#?}");
-        assert_eq!(d[0].message, "`2026-Q3` appears twice in the same mapping");
+        assert_eq!(d[0].message, "key `2026-Q3` appears twice; first at line 3");
         assert_eq!(d[0].position.as_ref().unwrap().line, 4);
         let d = one("unit: count\nvalues:\n  2026-Q3: 3\n  2026-q3: 4\n");
         assert_eq!(d.message, "quarter 2026-Q3 appears twice in `values`");
@@ -709,7 +644,8 @@ breakdown:
 
     #[test]
     fn unknown_keys_suggest_the_right_one() {
-        let d = one("unit: count\nvaules: {2026-Q3: 1}\n");
+        let all = problems("unit: count\nvaules: {2026-Q3: 1}\n");
+        let d = all.into_iter().find(Diagnostic::is_error).expect("an error");
         assert_eq!(d.message, "unknown key `vaules` in a metric file");
         assert_eq!(d.position.as_ref().unwrap().line, 2);
         assert!(d.help.unwrap().starts_with("did you mean `values`?"));

@@ -11,10 +11,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Position, did_you_mean};
+use crate::diag::{Diagnostic, Position, suggest};
 use crate::kind::Kind;
 use crate::quarter::Quarter;
-use crate::yaml::{self, Located, LocatedMap};
+use crate::yaml::{self, Fields, Node, Source, describe};
 
 /// A reference to another thing by id (a role, a goal, a metric), with where
 /// it was written so an unknown id can be reported at its place.
@@ -49,6 +49,21 @@ pub enum IntervalUnit {
 }
 
 impl Interval {
+    /// The longest review cycle accepted: ten years. A longer one means the
+    /// policy never falls due, which is a typo, not a policy.
+    pub const MAX_MONTHS: i64 = 120;
+
+    /// The length in months, rounded up (a year of days is twelve months).
+    pub fn months(self) -> i64 {
+        let a = self.amount;
+        match self.unit {
+            IntervalUnit::Days => a.saturating_mul(12).saturating_add(364) / 365,
+            IntervalUnit::Weeks => a.saturating_mul(84).saturating_add(364) / 365,
+            IntervalUnit::Months => a,
+            IntervalUnit::Years => a.saturating_mul(12),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Interval> {
         let s = s.trim();
         let (n, unit) = s.split_once(char::is_whitespace)?;
@@ -123,37 +138,6 @@ pub struct FrontMatter {
     pub has_errors: bool,
 }
 
-const KNOWN: &[&str] = &[
-    "title",
-    "description",
-    "kind",
-    "weight",
-    "order",
-    "draft",
-    "audience",
-    "id",
-    "owner",
-    "owners",
-    "approver",
-    "reports_to",
-    "author",
-    "tags",
-    "aliases",
-    "effective",
-    "review_every",
-    "next_review",
-    "status",
-    "supersedes",
-    "reference",
-    "holder",
-    "responsibilities",
-    "raci",
-    "outcome",
-    "due",
-    "quarter",
-    "key_results",
-];
-
 /// The parts of a page file: front matter YAML and Markdown body.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
@@ -199,8 +183,9 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
 /// Parses and checks the front matter of one file. Errors are collected; the
 /// result holds every field that could be read.
 pub fn parse(split: &Split<'_>, file: &str, full: &str, errors: &mut Vec<Diagnostic>) -> FrontMatter {
-    let map = match yaml::parse_map(split.yaml, file, full, split.yaml_line_offset) {
-        Ok(m) => m,
+    let src = Source { file, full };
+    let root = match yaml::parse_map(split.yaml, src, split.yaml_line_offset) {
+        Ok(n) => n,
         Err(d) => {
             errors.push(d);
             return FrontMatter {
@@ -209,362 +194,259 @@ pub fn parse(split: &Split<'_>, file: &str, full: &str, errors: &mut Vec<Diagnos
             };
         }
     };
-    let errors_before = errors.len();
-    let r = Reader {
-        map: &map,
-        file,
-        full,
-        offset: split.yaml_line_offset,
-    };
-    let mut fm = FrontMatter::default();
-    let mut push = |res: Result<(), Diagnostic>| {
-        if let Err(d) = res {
-            errors.push(d);
-        }
-    };
-    push(r.string("title").map(|v| fm.title = v));
-    push(r.string("description").map(|v| fm.description = v));
-    push(r.kind().map(|v| fm.kind = v));
-    push(r.int("weight").map(|v| fm.weight = v));
-    if fm.weight.is_none() {
-        push(r.int("order").map(|v| fm.weight = v));
-    }
-    push(r.bool("draft").map(|v| fm.draft = v.unwrap_or(false)));
-    push(r.reference("audience").map(|v| fm.audience = v));
-    push(r.reference("id").map(|v| fm.id = v));
-    push(r.reference("owner").map(|v| fm.owner = v));
-    push(r.references("owners").map(|v| fm.owners = v));
-    push(r.reference("approver").map(|v| fm.approver = v));
-    push(r.reference("reports_to").map(|v| fm.reports_to = v));
-    push(r.reference("author").map(|v| fm.author = v));
-    push(r.strings("tags").map(|v| fm.tags = v));
-    push(r.references("aliases").map(|v| fm.aliases = v));
-    push(r.date("effective").map(|v| fm.effective = v));
-    push(r.interval("review_every").map(|v| fm.review_every = v));
-    push(r.date("next_review").map(|v| fm.next_review = v));
-    push(r.status().map(|v| fm.status = v));
-    push(r.reference("supersedes").map(|v| fm.supersedes = v));
-    push(r.string("reference").map(|v| fm.reference = v));
-    push(r.string("holder").map(|v| fm.holder = v));
-    push(r.strings("responsibilities").map(|v| fm.responsibilities = v));
-    push(r.raci().map(|v| fm.raci = v));
-    push(r.string("outcome").map(|v| fm.outcome = v));
-    push(r.quarter("due").map(|v| fm.due = v));
-    push(r.quarter("quarter").map(|v| fm.quarter = v));
-    push(r.key_results().map(|v| fm.key_results = v));
-    for (key, value) in &map {
-        if KNOWN.contains(&key.as_str()) {
-            continue;
-        }
-        if let Some(known) = did_you_mean(key, KNOWN.iter().copied()) {
-            let mut pos = r.pos(value);
-            pos.column = 1;
-            pos.len = key.chars().count();
-            errors.push(
-                Diagnostic::warning(format!("unknown front matter key `{key}`"))
-                    .in_file(file)
-                    .at(pos)
-                    .help(format!(
-                        "did you mean `{known}`? Unknown keys are kept for templates as `page.extra.{key}`"
-                    )),
-            );
-        }
-        fm.extra.insert(key.clone(), value.value.clone());
-    }
-    fm.has_errors = errors[errors_before..].iter().any(Diagnostic::is_error);
+    let mut r = Reader(Fields::new(root.as_ref(), src));
+    let mut fm = read(&mut r);
+    let (diags, extra) = r.0.finish_open();
+    fm.has_errors = diags.iter().any(Diagnostic::is_error);
+    fm.extra = extra
+        .into_iter()
+        .map(|(k, v)| (k.text().unwrap_or_default().to_string(), v.to_json()))
+        .collect();
+    errors.extend(diags);
     fm
 }
 
-struct Reader<'a> {
-    map: &'a LocatedMap,
-    file: &'a str,
-    full: &'a str,
-    offset: usize,
+/// Every known key, in one place: what is asked here is what is known.
+fn read(r: &mut Reader<'_>) -> FrontMatter {
+    let f = &mut r.0;
+    let weight_help = "e.g. `weight: 10`; lower numbers come first";
+    let weight = f.int("weight", i64::MIN..=i64::MAX, weight_help);
+    let order = f.int("order", i64::MIN..=i64::MAX, weight_help);
+    FrontMatter {
+        title: f.text("title"),
+        description: f.text("description"),
+        kind: r.kind(),
+        weight: weight.or(order),
+        draft: r.0.bool("draft").unwrap_or(false),
+        audience: r.reference("audience"),
+        id: r.reference("id"),
+        owner: r.reference("owner"),
+        owners: r.references("owners"),
+        approver: r.reference("approver"),
+        reports_to: r.reference("reports_to"),
+        author: r.reference("author"),
+        tags: r.strings("tags"),
+        aliases: r.references("aliases"),
+        effective: r.0.date("effective"),
+        review_every: r.interval("review_every"),
+        next_review: r.0.date("next_review"),
+        status: r.status(),
+        supersedes: r.reference("supersedes"),
+        reference: r.0.text("reference"),
+        holder: r.0.text("holder"),
+        responsibilities: r.strings("responsibilities"),
+        raci: r.raci(),
+        outcome: r.0.text("outcome"),
+        due: r.quarter("due"),
+        quarter: r.quarter("quarter"),
+        key_results: r.key_results(),
+        extra: BTreeMap::new(),
+        has_errors: false,
+    }
 }
 
-type Field<T> = Result<Option<T>, Diagnostic>;
+/// Front matter's own value shapes on top of the YAML reader.
+struct Reader<'a>(Fields<'a>);
 
 impl Reader<'_> {
-    fn pos(&self, v: &Located) -> Position {
-        yaml::position(v, self.full, self.offset)
-    }
-
-    fn wrong(&self, key: &str, v: &Located, expected: &str, help: &str) -> Diagnostic {
-        Diagnostic::error(format!("`{key}` must be {expected}, found {}", describe(&v.value)))
-            .in_file(self.file)
-            .at(self.pos(v))
-            .help(help.to_string())
-    }
-
-    fn get(&self, key: &str) -> Option<&Located> {
-        self.map.get(key).filter(|v| !v.value.is_null())
-    }
-
-    fn string(&self, key: &str) -> Field<String> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        match &v.value {
-            Value::String(s) => Ok(Some(s.trim().to_string())),
-            Value::Number(n) => Ok(Some(n.to_string())),
-            _ => Err(self.wrong(key, v, "text", &format!("write it as `{key}: some text`"))),
-        }
-    }
-
-    fn int(&self, key: &str) -> Field<i64> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        v.value.as_i64().map(Some).ok_or_else(|| {
-            self.wrong(
-                key,
-                v,
-                "a whole number",
-                &format!("e.g. `{key}: 10`; lower numbers come first"),
-            )
-        })
-    }
-
-    fn bool(&self, key: &str) -> Field<bool> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        v.value
-            .as_bool()
-            .map(Some)
-            .ok_or_else(|| self.wrong(key, v, "`true` or `false`", &format!("e.g. `{key}: true`")))
-    }
-
-    fn reference(&self, key: &str) -> Field<Ref> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        match &v.value {
-            Value::String(s) if !s.trim().is_empty() => Ok(Some(Ref {
-                id: s.trim().to_string(),
-                position: self.pos(v),
-            })),
-            _ => Err(self.wrong(key, v, "an id", &format!("e.g. `{key}: legal-ops`"))),
-        }
+    fn reference(&mut self, key: &'static str) -> Option<Ref> {
+        self.0.id(key, "legal-ops").map(|(id, position)| Ref { id, position })
     }
 
     /// A list of ids; a single id is accepted as a list of one.
-    fn references(&self, key: &str) -> Result<Vec<Ref>, Diagnostic> {
-        self.list(key, "ids", &format!("e.g. `{key}: [legal-ops, general-counsel]`"))
-    }
-
-    fn strings(&self, key: &str) -> Result<Vec<String>, Diagnostic> {
-        let help = format!("write one item per line under `{key}:`, each starting with `- `");
-        Ok(self.list(key, "texts", &help)?.into_iter().map(|r| r.id).collect())
-    }
-
-    fn list(&self, key: &str, what: &str, help: &str) -> Result<Vec<Ref>, Diagnostic> {
-        let Some(v) = self.get(key) else { return Ok(Vec::new()) };
-        let items = match &v.value {
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Value::String(s) => out.push(s.clone()),
-                        Value::Number(n) => out.push(n.to_string()),
-                        Value::Object(m) => {
-                            // `- Budget: vendors` is a map in YAML, a classic surprise.
-                            let first = m.keys().next().cloned().unwrap_or_default();
-                            return Err(Diagnostic::error(format!(
-                                "an item of `{key}` contains `: ` and was read as a map"
-                            ))
-                            .in_file(self.file)
-                            .at(self.locate_within(&self.pos(v), &first))
-                            .help("put the item in quotes, e.g. `- \"Budget: vendors and tools\"`"));
-                        }
-                        _ => return Err(self.wrong(key, v, &format!("a list of {what}"), help)),
-                    }
-                }
-                out
-            }
-            _ => return Err(self.wrong(key, v, &format!("a list of {what}"), help)),
-        };
-        let base = self.pos(v);
-        Ok(items
+    fn references(&mut self, key: &'static str) -> Vec<Ref> {
+        let help = format!("e.g. `{key}: [legal-ops, general-counsel]`");
+        self.0
+            .texts(key, &help)
             .into_iter()
-            .map(|id| Ref {
-                position: self.locate_within(&base, &id),
-                id: id.trim().to_string(),
-            })
-            .collect())
+            .map(|(id, position)| Ref { id, position })
+            .collect()
     }
 
-    /// The position of `needle` at or after `base` (list items carry no
-    /// position of their own once read as plain values).
-    fn locate_within(&self, base: &Position, needle: &str) -> Position {
-        let line_start: usize = self.full.split_inclusive('\n').take(base.line - 1).map(str::len).sum();
-        match self.full[line_start..].find(needle) {
-            Some(i) if !needle.is_empty() => Position::at_byte(self.full, line_start + i, needle.len()),
-            _ => base.clone(),
+    fn strings(&mut self, key: &'static str) -> Vec<String> {
+        let help = format!("write one item per line under `{key}:`, each starting with `- `");
+        self.0.texts(key, &help).into_iter().map(|(t, _)| t).collect()
+    }
+
+    fn interval(&mut self, key: &'static str) -> Option<Interval> {
+        let n = self.0.node(key)?;
+        let help = format!(
+            "e.g. `{key}: 12 months`; from 1 day to {} months, in days, weeks, months or years",
+            Interval::MAX_MONTHS
+        );
+        let parsed = n.text().and_then(Interval::parse);
+        match parsed {
+            Some(i) if i.months() <= Interval::MAX_MONTHS => Some(i),
+            Some(_) => {
+                let text = n.text().unwrap_or_default().to_string();
+                self.0.error(
+                    n,
+                    format!("`{key}` of {text} is longer than {} years", Interval::MAX_MONTHS / 12),
+                    help,
+                );
+                None
+            }
+            None => {
+                self.0.wrong(key, n, "a period", help);
+                None
+            }
         }
     }
 
-    fn date(&self, key: &str) -> Field<Date> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        let help = format!("write dates as YYYY-MM-DD, e.g. `{key}: 2026-01-31`");
-        match &v.value {
-            Value::String(s) => s
-                .trim()
-                .parse::<Date>()
-                .map(Some)
-                .map_err(|_| self.wrong(key, v, "a date", &help)),
-            _ => Err(self.wrong(key, v, "a date", &help)),
+    fn quarter(&mut self, key: &'static str) -> Option<Quarter> {
+        let n = self.0.node(key)?;
+        match n.text().map(str::parse::<Quarter>) {
+            Some(Ok(q)) => Some(q),
+            Some(Err(e)) => {
+                self.0.error(n, format!("`{key}` is not a valid quarter"), e.0);
+                None
+            }
+            None => {
+                self.0.wrong(key, n, "a quarter", format!("e.g. `{key}: 2026-Q3`"));
+                None
+            }
         }
     }
 
-    fn interval(&self, key: &str) -> Field<Interval> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        let help = format!("e.g. `{key}: 12 months`; units are days, weeks, months and years");
-        v.value
-            .as_str()
-            .and_then(Interval::parse)
-            .map(Some)
-            .ok_or_else(|| self.wrong(key, v, "a period", &help))
-    }
-
-    fn quarter(&self, key: &str) -> Field<Quarter> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        let text = match &v.value {
-            Value::String(s) => s.clone(),
-            _ => return Err(self.wrong(key, v, "a quarter", &format!("e.g. `{key}: 2026-Q3`"))),
-        };
-        text.parse::<Quarter>().map(Some).map_err(|e| {
-            Diagnostic::error(format!("`{key}` is not a valid quarter"))
-                .in_file(self.file)
-                .at(self.pos(v))
-                .help(e.0)
-        })
-    }
-
-    fn kind(&self) -> Field<Kind> {
-        let Some(v) = self.get("kind") else { return Ok(None) };
-        let s = v.value.as_str().unwrap_or_default();
-        Kind::parse(s).map(Some).ok_or_else(|| {
+    fn kind(&mut self) -> Option<Kind> {
+        let n = self.0.node("kind")?;
+        let s = n.text().unwrap_or_default().trim();
+        let found = Kind::parse(s);
+        if found.is_none() {
             let names: Vec<_> = Kind::names().collect();
-            Diagnostic::error(format!("unknown kind `{}`", display_value(&v.value)))
-                .in_file(self.file)
-                .at(self.pos(v))
-                .help(crate::diag::suggest(
-                    s,
-                    Kind::names(),
-                    &format!("kinds: {}", names.join(", ")),
-                ))
-        })
+            let help = crate::diag::suggest(s, Kind::names(), &format!("kinds: {}", names.join(", ")));
+            self.0.error(n, format!("unknown kind `{}`", display(n)), help);
+        }
+        found
     }
 
-    fn status(&self) -> Field<DeclaredStatus> {
-        let Some(v) = self.get("status") else { return Ok(None) };
-        match v.value.as_str().map(str::trim) {
-            Some("draft") => Ok(Some(DeclaredStatus::Draft)),
-            Some("retired") => Ok(Some(DeclaredStatus::Retired)),
-            // The computed statuses may be written for clarity; they are recomputed.
-            Some("effective" | "active") => Ok(None),
-            _ => Err(
-                Diagnostic::error(format!("unknown policy status `{}`", display_value(&v.value)))
-                    .in_file(self.file)
-                    .at(self.pos(v))
-                    .help("write `status: draft` or `status: retired`; the other statuses are computed from the dates"),
-            ),
+    /// Policy statuses are matched exactly, as every other keyword is.
+    fn status(&mut self) -> Option<DeclaredStatus> {
+        let n = self.0.node("status")?;
+        match n.text().map(str::trim) {
+            Some("draft") => Some(DeclaredStatus::Draft),
+            Some("retired") => Some(DeclaredStatus::Retired),
+            Some(other) => {
+                let computed = ["effective", "scheduled", "review-due", "overdue", "active"];
+                let help = if computed.contains(&other) {
+                    format!(
+                        "`{other}` is computed from the dates and cannot be declared; write `status: draft` or `status: retired`, or remove the line"
+                    )
+                } else {
+                    suggest(
+                        other,
+                        ["draft", "retired"],
+                        "write `status: draft` or `status: retired`; the other statuses are computed from the dates",
+                    )
+                };
+                self.0.error(n, format!("unknown policy status `{}`", display(n)), help);
+                None
+            }
+            None => {
+                self.0
+                    .wrong("status", n, "`draft` or `retired`", "e.g. `status: retired`");
+                None
+            }
         }
     }
 
-    fn raci(&self) -> Result<BTreeMap<String, String>, Diagnostic> {
-        let Some(v) = self.get("raci") else {
-            return Ok(BTreeMap::new());
-        };
+    fn raci(&mut self) -> BTreeMap<String, String> {
         let help = "map each activity to R, A, C or I, e.g. `raci: {\"Approve outside counsel budget\": A}`";
-        let Value::Object(m) = &v.value else {
-            return Err(self.wrong("raci", v, "a map of activity to R, A, C or I", help));
-        };
         let mut out = BTreeMap::new();
-        for (activity, letter) in m {
-            let l = letter.as_str().map(|s| s.trim().to_ascii_uppercase());
-            match l.as_deref() {
-                Some(x @ ("R" | "A" | "C" | "I")) => {
-                    out.insert(activity.clone(), x.to_string());
+        for (activity, letter) in self.0.entries("raci", help) {
+            let name = activity.text().unwrap_or_default().to_string();
+            match letter.text().map(|s| s.trim().to_ascii_uppercase()).as_deref() {
+                Some(x @ ("R" | "A" | "C" | "I")) if letter.entries().is_none() => {
+                    out.insert(name, x.to_string());
                 }
                 _ => {
-                    return Err(Diagnostic::error(format!(
-                        "RACI letter for `{activity}` must be R, A, C or I, found {}",
-                        describe(letter)
-                    ))
-                    .in_file(self.file)
-                    .at(self.locate_within(&self.pos(v), activity))
-                    .help(help));
+                    let found = describe(letter);
+                    self.0.error(
+                        letter,
+                        format!("RACI letter for `{name}` must be R, A, C or I, found {found}"),
+                        help,
+                    );
                 }
             }
         }
-        Ok(out)
+        out
     }
 
-    fn key_results(&self) -> Result<Vec<KeyResult>, Diagnostic> {
-        let Some(v) = self.get("key_results") else {
-            return Ok(Vec::new());
-        };
+    fn key_results(&mut self) -> Vec<KeyResult> {
         let help = "e.g. `key_results: [{metric: outside-counsel-spend, target: 1200000, by: 2026-Q4}]`";
-        let Value::Array(items) = &v.value else {
-            return Err(self.wrong("key_results", v, "a list", help));
+        let Some(n) = self.0.node("key_results") else {
+            return Vec::new();
         };
-        let base = self.pos(v);
+        let Some(items) = n.items() else {
+            self.0.wrong("key_results", n, "a list", help);
+            return Vec::new();
+        };
+        let src = self.0.source();
         let mut out = Vec::new();
         for item in items {
-            let Value::Object(m) = item else {
-                return Err(self.wrong("key_results", v, "a list of maps with `metric` and `target`", help));
+            if item.entries().is_none() {
+                self.0
+                    .wrong("key_results", item, "a list of maps with `metric` and `target`", help);
+                continue;
+            }
+            let mut kr = Fields::new(Some(item), src);
+            let metric = kr.id("metric", "outside-counsel-spend");
+            let target = kr.node("target");
+            let by = kr.node("by");
+            let description = kr.text("description");
+            let mut diags = kr.finish("a key result");
+            let Some((metric, position)) = metric else {
+                if !diags.iter().any(Diagnostic::is_error) {
+                    diags.push(
+                        Diagnostic::error("a key result has no `metric`")
+                            .in_file(src.file)
+                            .at(item.position(src))
+                            .help(help),
+                    );
+                }
+                self.0.diags.extend(diags);
+                continue;
             };
-            let Some(metric) = m.get("metric").and_then(Value::as_str) else {
-                return Err(Diagnostic::error("a key result has no `metric`")
-                    .in_file(self.file)
-                    .at(base.clone())
-                    .help(help));
-            };
-            let target = match m.get("target") {
-                None | Some(Value::Null) => None,
-                Some(t) => Some(t.as_f64().ok_or_else(|| {
-                    Diagnostic::error(format!(
-                        "the target of key result `{metric}` must be a number, found {}",
-                        describe(t)
-                    ))
-                    .in_file(self.file)
-                    .at(self.locate_within(&base, metric))
-                    .help(help)
-                })?),
-            };
-            let by = match m.get("by").and_then(Value::as_str) {
-                None => None,
-                Some(q) => Some(q.parse::<Quarter>().map_err(|e| {
-                    Diagnostic::error(format!("`by` of key result `{metric}` is not a valid quarter"))
-                        .in_file(self.file)
-                        .at(self.locate_within(&base, q))
-                        .help(e.0)
-                })?),
-            };
+            self.0.diags.extend(diags);
+            let target = target.and_then(|t| {
+                let v = t.as_f64();
+                if v.is_none() {
+                    let found = describe(t);
+                    self.0.error(
+                        t,
+                        format!("the target of key result `{metric}` must be a number, found {found}"),
+                        help,
+                    );
+                }
+                v
+            });
+            let by = by.and_then(|b| match b.text().map(str::parse::<Quarter>) {
+                Some(Ok(q)) => Some(q),
+                Some(Err(e)) => {
+                    self.0
+                        .error(b, format!("`by` of key result `{metric}` is not a valid quarter"), e.0);
+                    None
+                }
+                None => {
+                    self.0.wrong("by", b, "a quarter", "e.g. `by: 2026-Q4`");
+                    None
+                }
+            });
             out.push(KeyResult {
-                metric: Ref {
-                    id: metric.to_string(),
-                    position: self.locate_within(&base, metric),
-                },
+                metric: Ref { id: metric, position },
                 target,
                 by,
-                description: m.get("description").and_then(Value::as_str).map(str::to_string),
+                description,
             });
         }
-        Ok(out)
+        out
     }
 }
 
-fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "nothing".into(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) => format!("`{s}`"),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a map".into(),
-    }
-}
-
-fn display_value(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+fn display(n: &Node) -> String {
+    match n.text() {
+        Some(t) => t.to_string(),
+        None => describe(n),
     }
 }
 

@@ -474,7 +474,7 @@ fn every_metric_validation_error_is_located() {
         "did you mean `values`?",
     );
     assert!(
-        run.stderr.contains("9 errors, 2 warnings"),
+        run.stderr.contains("9 errors, 3 warnings"),
         "every problem is reported at once:\n{}",
         run.stderr
     );
