@@ -67,7 +67,7 @@ fn main() {
     );
 
     let opts = casebook::BuildOptions {
-        today: jiff::civil::date(2026, 11, 27),
+        today: Some(jiff::civil::date(2026, 11, 27)),
         drafts: false,
         out: None,
         progress: false,

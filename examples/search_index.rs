@@ -6,22 +6,21 @@ use std::time::Instant;
 fn main() {
     let root = std::env::args().nth(1).unwrap_or_else(|| ".".into());
     let opts = casebook::BuildOptions {
-        today: jiff::civil::date(2026, 11, 27),
-        drafts: false,
-        out: None,
-        progress: false,
-        audience: None,
-        pdf: false,
+        today: Some(jiff::civil::date(2026, 11, 27)),
+        ..casebook::BuildOptions::default()
     };
     let started = Instant::now();
+    let root = std::path::Path::new(&root);
     let mut diags = casebook::diag::Diagnostics::default();
-    let Some(p) = casebook::pipeline(std::path::Path::new(&root), &opts, &mut diags) else {
+    let Some(settings) = casebook::pipeline::Settings::load(root, &opts, &mut diags) else {
         eprint!("{}", diags.render());
         std::process::exit(1);
     };
+    let parsed = casebook::pipeline::sources(root, &settings.config, &mut diags);
+    let site = casebook::pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
     let whole = started.elapsed();
     let t = Instant::now();
-    let files = casebook::search::files(&p.site);
+    let files = casebook::pipeline::search_index(&site);
     let index = t.elapsed();
     let bytes: usize = files
         .iter()
@@ -31,8 +30,8 @@ fn main() {
         })
         .sum();
     println!(
-        "{} pages: whole pipeline (index included) {whole:.2?}; search index alone {index:.2?} ({} files, {:.1} MB)",
-        p.site.pages.len(),
+        "{} pages: load, parse and resolve {whole:.2?}; search index alone {index:.2?} ({} files, {:.1} MB)",
+        site.pages.len(),
         files.len(),
         bytes as f64 / 1_048_576.0
     );

@@ -23,7 +23,7 @@ fn main() {
     };
     let runs: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(5);
     let opts = BuildOptions {
-        today: jiff::civil::date(2026, 11, 27),
+        today: Some(jiff::civil::date(2026, 11, 27)),
         drafts: false,
         out: None,
         progress: false,

@@ -47,6 +47,8 @@ pub struct Config {
     pub publish: Vec<String>,
     /// Sanitise raw HTML in Markdown (scripts, event handlers, `javascript:` URLs).
     pub safe_html: bool,
+    /// The zone of "today" and of every date shown (commit dates included).
+    pub timezone: jiff::tz::TimeZone,
 }
 
 impl Default for Config {
@@ -71,6 +73,7 @@ impl Default for Config {
             language: "en".into(),
             publish: Vec::new(),
             safe_html: false,
+            timezone: jiff::tz::TimeZone::UTC,
         }
     }
 }
@@ -179,6 +182,7 @@ fn read(f: &mut Fields<'_>) -> Config {
     let version = text(f, "version");
     let language = text(f, "language").unwrap_or(d.language);
     let safe_html = f.bool("safe_html").unwrap_or(false);
+    let timezone = timezone(f);
     Config {
         title,
         description,
@@ -199,6 +203,29 @@ fn read(f: &mut Fields<'_>) -> Config {
         language,
         publish,
         safe_html,
+        timezone,
+    }
+}
+
+/// An IANA zone from the bundled database, so every machine reads the same rules.
+fn timezone(f: &mut Fields<'_>) -> jiff::tz::TimeZone {
+    let Some((name, _)) = f.id("timezone", "Europe/Berlin") else {
+        return jiff::tz::TimeZone::UTC;
+    };
+    let db = jiff::tz::TimeZoneDatabase::bundled();
+    match db.get(&name) {
+        Ok(tz) => tz,
+        Err(_) => {
+            let node = f.node("timezone").expect("read just before");
+            let names: Vec<String> = db.available().map(|n| n.as_str().to_string()).collect();
+            let help = suggest(
+                &name,
+                names.iter().map(String::as_str),
+                "write an IANA zone name, e.g. `timezone: Europe/Berlin` or `timezone: America/New_York`",
+            );
+            f.error(node, format!("unknown time zone `{name}`"), help);
+            jiff::tz::TimeZone::UTC
+        }
     }
 }
 

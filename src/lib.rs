@@ -11,6 +11,8 @@
 //! 4. [`render`] turns the model into output files in memory, with the theme;
 //! 5. [`output`] swaps them into the output folder atomically.
 //!
+//! [`pipeline`] is the one place that composes them, for the working tree
+//! and for every published version ([`history`] reads the tags from git).
 //! Every problem is a located [`diag::Diagnostic`]; a build reports all of
 //! them and writes nothing when any is an error.
 //!
@@ -20,6 +22,7 @@
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod diag;
@@ -31,13 +34,13 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod paths;
+pub mod pipeline;
 pub mod publish;
 pub mod quarter;
 pub mod render;
 pub mod search;
 pub mod serve;
 pub mod source;
-pub mod versioned;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -48,10 +51,12 @@ use config::Config;
 use diag::Diagnostics;
 use render::OutputFile;
 
-#[derive(Debug, Clone)]
+/// What the command line asks of a build, before anything is checked.
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
-    /// The day policy statuses are computed for.
-    pub today: Date,
+    /// The day policy statuses are computed for; `None` is today in the
+    /// configured time zone.
+    pub today: Option<Date>,
     pub drafts: bool,
     /// Overrides `output_dir` from the config.
     pub out: Option<PathBuf>,
@@ -65,15 +70,13 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     /// Options for a build that stays in memory (`check`, `serve`): no output
-    /// folder, no progress bar, no PDFs; `today` defaults to the current date.
+    /// folder, no progress bar, no PDFs.
     pub fn in_memory(today: Option<Date>, drafts: bool, audience: Option<String>) -> BuildOptions {
         BuildOptions {
-            today: today.unwrap_or_else(cmd::today),
+            today,
             drafts,
-            out: None,
-            progress: false,
             audience,
-            pdf: false,
+            ..BuildOptions::default()
         }
     }
 }
@@ -95,94 +98,36 @@ pub struct Built {
 /// ([`output::write_atomically`]), so a failed build never touches the output.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let mut diags = Diagnostics::default();
-    match pipeline(root, opts, &mut diags) {
-        Some(Pipeline {
-            config,
-            site,
-            mut files,
-            versions,
-        }) if !diags.has_errors() => Ok(Built {
-            notices: versions.notices.clone(),
-            files: {
-                files.extend(versioned::render(root, &config, opts, versions, &mut diags));
-                files
-            },
-            page_count: site.pages.len(),
-            reports: site
-                .pages
-                .iter()
-                .filter(|p| p.kind() == kind::Kind::Report && !p.is_section())
-                .map(|p| p.url().to_string())
-                .collect(),
-            config,
-            diagnostics: diags.sorted(),
-        }),
-        _ => Err(diags.sorted()),
-    }
-}
-
-/// What the pipeline produced, for callers that look further than the files.
-pub struct Pipeline {
-    pub config: Config,
-    pub site: model::Site,
-    pub files: Vec<OutputFile>,
-    /// The published versions (git tags), rendered by [`build`].
-    pub versions: versioned::Prepared,
-}
-
-/// Every stage short of writing. Stops early only where later stages could
-/// not run; otherwise goes as far as it can so all problems are reported.
-pub fn pipeline(root: &Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Pipeline> {
-    let config = Config::load(root, diags);
-    if diags.has_errors() {
-        return None;
-    }
-    let resolve_opts = match resolve_options(opts, &config) {
-        Ok(r) => r,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
+    let Some(settings) = pipeline::Settings::load(root, opts, &mut diags) else {
+        return Err(diags.sorted());
     };
-    let sources = source::walk(root, &config.content_dir, diags);
-    let parsed = parse::pages(&sources, &config, diags);
-    let mut site = model::resolve(parsed, &sources, &config, &resolve_opts, diags);
-    let mut theme = render::theme::Theme::load(root, &config.theme, diags)?;
-    if diags.has_errors() {
-        return None;
-    }
-    let versions = versioned::prepare(root, &config, &resolve_opts, &mut site, diags);
-    set_globals(&mut theme, opts);
+    let parsed = pipeline::sources(root, &settings.config, &mut diags);
+    let latest = pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
+    let models = pipeline::models(root, &settings, latest, &mut diags);
+    let theme = render::theme::Theme::load(root, &settings.config.theme, &mut diags);
+    let (Some(mut theme), false) = (theme, diags.has_errors()) else {
+        return Err(diags.sorted());
+    };
     let progress = progress_bar(opts.progress);
-    let files = render::site(&site, &mut theme, site_version(root, &config), &progress, diags);
+    let files = pipeline::render(root, &settings, &models, &mut theme, &progress, &mut diags);
     progress.finish_and_clear();
-    Some(Pipeline {
-        config,
-        site,
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    let site = &models.latest;
+    Ok(Built {
+        page_count: site.pages.len(),
+        reports: site
+            .pages
+            .iter()
+            .filter(|p| p.kind() == kind::Kind::Report && !p.is_section())
+            .map(|p| p.url().to_string())
+            .collect(),
+        notices: models.notices,
         files,
-        versions,
+        config: settings.config,
+        diagnostics: diags.sorted(),
     })
-}
-
-/// How to resolve the site for `opts`, the same for `build` and `serve`.
-pub fn resolve_options(opts: &BuildOptions, config: &Config) -> Result<model::ResolveOptions, diag::Diagnostic> {
-    let audience = opts.audience.clone().unwrap_or_else(|| config.default_audience.clone());
-    model::audience::check_name(config, &audience)?;
-    Ok(model::ResolveOptions {
-        today: opts.today,
-        drafts: opts.drafts,
-        audience,
-    })
-}
-
-/// Template globals from the command line, the same for `build` and `serve`.
-pub fn set_globals(theme: &mut render::theme::Theme, opts: &BuildOptions) {
-    theme.insert_global("pdf_reports", &opts.pdf);
-}
-
-/// The version shown in the footer: `version` from the config, else `git describe`.
-pub fn site_version(root: &Path, config: &Config) -> Option<String> {
-    config.version.clone().or_else(|| git_describe(root))
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
@@ -197,18 +142,4 @@ fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
     );
     bar.set_prefix("Rendering");
     bar
-}
-
-/// `git describe` of the repository holding the site, for the footer.
-fn git_describe(root: &Path) -> Option<String> {
-    let out = std::process::Command::new("git")
-        .args(["describe", "--tags", "--always"])
-        .current_dir(root)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let v = String::from_utf8(out.stdout).ok()?.trim().to_string();
-    (out.status.success() && !v.is_empty()).then_some(v)
 }

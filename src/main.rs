@@ -7,7 +7,7 @@ fn main() {
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Init { dir } => cmd::init::run(dir.as_deref()),
-        Command::New { kind, title, site } => cmd::new::run(*kind, title, &site.root, cmd::today()),
+        Command::New { kind, title, site } => cmd::new::run(*kind, title, &site.root),
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Serve(args) => cmd::serve::run(args),

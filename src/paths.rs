@@ -57,6 +57,28 @@ fn push_segment(url: &mut String, segment: &str) {
     url.push('/');
 }
 
+/// A file name without its folder and extension: `metrics/spend.yaml` → `spend`.
+pub fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+/// A readable title from a file or folder name: `records-retention.md` → `Records retention`.
+pub fn title_from_path(rel: &str) -> String {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let mut name = parts.pop().unwrap_or_default();
+    if is_section_index(name) {
+        name = parts.pop().unwrap_or("Home");
+    }
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => "Untitled".into(),
+    }
+}
+
 /// The folder part of a content-relative path: `a/b/c.md` → `a/b`.
 pub fn parent(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(p, _)| p)

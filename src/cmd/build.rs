@@ -17,7 +17,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
         );
     }
     let opts = BuildOptions {
-        today: args.today.unwrap_or_else(super::today),
+        today: args.today,
         drafts: args.drafts,
         out: args.out.clone(),
         progress: !args.quiet,

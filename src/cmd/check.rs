@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, Format};
 use crate::cmd::Outcome;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::{BuildOptions, check, external};
+use crate::{BuildOptions, check, external, pipeline};
 
 /// The JSON document `--format json` prints. Field names are stable.
 #[derive(Serialize)]
@@ -28,10 +28,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
             ..opts.clone()
         };
         let mut these = Diagnostics::default();
-        if let Some(result) = crate::pipeline(&args.site.root, &opts, &mut these) {
-            check::editorial(&result.site, &mut these);
+        if let Some(site) = check_site(&args.site.root, &opts, &mut these) {
+            check::editorial(&site, &mut these);
             if args.external {
-                external::check(&result.site, &mut these);
+                external::check(&site, &mut these);
             }
         }
         crate::publish::merge_unique(&mut diags, these);
@@ -71,4 +71,20 @@ pub fn run(args: &CheckArgs) -> Outcome {
     } else {
         Outcome::Ok
     }
+}
+
+/// Everything a build checks short of writing, for one audience: the
+/// model of latest and of every version, and a render (templates and
+/// components can fail); the resolved latest site for the editorial checks.
+fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<crate::model::Site> {
+    let settings = pipeline::Settings::load(root, opts, diags)?;
+    let parsed = pipeline::sources(root, &settings.config, diags);
+    let latest = pipeline::resolve(parsed, &settings.config, &settings, diags);
+    let models = pipeline::models(root, &settings, latest, diags);
+    let mut theme = crate::render::theme::Theme::load(root, &settings.config.theme, diags)?;
+    if !diags.has_errors() {
+        let hidden = indicatif::ProgressBar::hidden();
+        pipeline::render(root, &settings, &models, &mut theme, &hidden, diags);
+    }
+    Some(models.latest)
 }

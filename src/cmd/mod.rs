@@ -25,8 +25,3 @@ impl Outcome {
         }
     }
 }
-
-/// The current date in the local time zone.
-pub fn today() -> jiff::civil::Date {
-    jiff::ZonedDateTime::now().date()
-}

@@ -8,7 +8,7 @@ use crate::kind::Kind;
 use crate::paths::slugify;
 use crate::quarter::Quarter;
 
-pub fn run(kind: NewKind, title: &str, root: &std::path::Path, today: jiff::civil::Date) -> Outcome {
+pub fn run(kind: NewKind, title: &str, root: &std::path::Path) -> Outcome {
     let slug = slugify(title);
     if slug.is_empty() {
         eprintln!("error: the title `{title}` has no letters or digits to make a file name from");
@@ -40,6 +40,7 @@ pub fn run(kind: NewKind, title: &str, root: &std::path::Path, today: jiff::civi
         );
         return Outcome::Failed;
     }
+    let today = crate::clock::today(&config.timezone);
     let text = skeleton(kind, title, &slug, today, config.fiscal_year_start);
     if let Some(parent) = path.parent()
         && let Err(e) = std::fs::create_dir_all(parent)

@@ -148,6 +148,13 @@ pub fn open(root: &Path, content: &Path) -> Result<Repo, Unavailable> {
     })
 }
 
+/// `git describe --tags --always` of the repository holding `dir`.
+pub fn describe(dir: &Path) -> Option<String> {
+    let out = run(dir, &["describe", "--tags", "--always"]).ok()?;
+    let v = String::from_utf8(out).ok()?.trim().to_string();
+    (!v.is_empty()).then_some(v)
+}
+
 /// One entry of `git ls-tree`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeEntry {

@@ -15,6 +15,7 @@ pub mod blocks;
 pub mod git;
 pub mod log;
 pub mod redline;
+pub mod set;
 pub mod versions;
 
 use std::collections::{BTreeSet, HashMap};
@@ -299,6 +300,8 @@ pub struct VersionSet {
     /// For each version of `list`: the commits its build contains.
     pub reachable: Vec<Vec<bool>>,
     pub repo_url: Option<String>,
+    /// The zone commit dates are shown in (`timezone` in the config).
+    pub timezone: jiff::tz::TimeZone,
 }
 
 /// One published version.

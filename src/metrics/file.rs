@@ -13,8 +13,8 @@ use super::decimal::Decimal;
 use super::unit::Unit;
 use super::{Better, Metric, Target};
 use crate::diag::{Diagnostic, Position, suggest};
-use crate::parse::front_matter::Ref;
 use crate::quarter::Quarter;
+use crate::yaml::Ref;
 use crate::yaml::{self, Fields, Node, Source};
 
 /// The keys of a metric file, as read.
@@ -156,7 +156,7 @@ fn validate(id: &str, raw: RawMetric<'_>, cx: &mut Ctx<'_>) -> Option<Metric> {
     let breakdown = breakdown_of(cx, breakdown, unit, &values);
     let title = title
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| crate::model::title_from_path(&format!("{id}.yaml")));
+        .unwrap_or_else(|| crate::paths::title_from_path(&format!("{id}.yaml")));
     Some(Metric {
         id: id.to_string(),
         file: cx.file.to_string(),

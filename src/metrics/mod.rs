@@ -16,9 +16,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics, suggest};
-use crate::parse::front_matter::Ref;
 use crate::quarter::Quarter;
-use crate::source::{FileKind, SourceFile};
+use crate::yaml::Ref;
 pub use compute::{Kpi, Status};
 pub use decimal::Decimal;
 pub use unit::Unit;
@@ -97,40 +96,6 @@ impl Metric {
     pub fn tolerance_or(&self, default: Decimal) -> Decimal {
         self.tolerance.unwrap_or(default)
     }
-}
-
-/// The metric id of a file: `metrics/outside-counsel-spend.yaml` → `outside-counsel-spend`.
-fn id_of(rel: &str) -> &str {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.rsplit_once('.').map_or(name, |(s, _)| s)
-}
-
-/// Reads and checks every metric file. A file with errors is reported and
-/// left out; warnings keep it.
-pub fn load(sources: &[SourceFile], diags: &mut Diagnostics) -> BTreeMap<String, Metric> {
-    let mut out: BTreeMap<String, Metric> = BTreeMap::new();
-    for s in sources.iter().filter(|s| s.kind == FileKind::Metric) {
-        let id = id_of(&s.rel);
-        let (metric, problems) = file::parse(id, &s.file, &s.text);
-        let failed = problems.iter().any(Diagnostic::is_error);
-        diags.extend(problems);
-        let Some(metric) = metric.filter(|_| !failed) else {
-            continue;
-        };
-        if let Some(first) = out.get(id) {
-            diags.push(
-                Diagnostic::error(format!("two metric files have the id `{id}`"))
-                    .in_file(&s.file)
-                    .help(format!(
-                        "`{}` has the same file name; metric ids are file names, so rename one",
-                        first.file
-                    )),
-            );
-            continue;
-        }
-        out.insert(id.to_string(), metric);
-    }
-    out
 }
 
 /// The names other files may use, for reference checks.
@@ -238,26 +203,5 @@ mod tests {
         assert_eq!(d[1].position.as_ref().unwrap().line, 3);
         assert!(d[1].help.as_ref().unwrap().contains("reduce-external-spend"));
         assert!(d[2].help.as_ref().unwrap().starts_with("did you mean `board`?"));
-    }
-
-    #[test]
-    fn files_with_errors_are_left_out_and_ids_are_stems() {
-        let src = |rel: &str, text: &str| SourceFile {
-            rel: rel.into(),
-            file: format!("content/{rel}"),
-            abs: rel.into(),
-            kind: FileKind::Metric,
-            text: text.into(),
-        };
-        let mut diags = Diagnostics::default();
-        let m = load(
-            &[
-                src("metrics/a.yaml", "unit: count\nvalues: {2026-Q3: 1}\n"),
-                src("metrics/b.yaml", "unit: nope\n"),
-            ],
-            &mut diags,
-        );
-        assert_eq!(m.keys().collect::<Vec<_>>(), ["a"]);
-        assert!(diags.has_errors());
     }
 }

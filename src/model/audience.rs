@@ -58,15 +58,52 @@ pub fn rank(config: &Config, name: &str) -> Option<usize> {
     config.audiences.iter().position(|a| a == name)
 }
 
-/// Checks a build's audience name (from `--audience` or `publish:`).
-pub fn check_name(config: &Config, name: &str) -> Result<usize, Diagnostic> {
-    rank(config, name).ok_or_else(|| {
-        Diagnostic::error(format!("unknown audience `{name}`")).help(suggest(
-            name,
-            config.audiences.iter().map(String::as_str),
-            &format!("audiences in casebook.yaml: {}", config.audiences.join(", ")),
-        ))
-    })
+/// The audience a build publishes for: a configured name, checked once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    name: String,
+    rank: usize,
+}
+
+impl Audience {
+    /// The audience called `name` in `config` (from `--audience` or `publish:`).
+    pub fn named(config: &Config, name: &str) -> Result<Audience, Diagnostic> {
+        match rank(config, name) {
+            Some(rank) => Ok(Audience {
+                name: name.to_string(),
+                rank,
+            }),
+            None => Err(Diagnostic::error(format!("unknown audience `{name}`")).help(suggest(
+                name,
+                config.audiences.iter().map(String::as_str),
+                &format!("audiences in casebook.yaml: {}", config.audiences.join(", ")),
+            ))),
+        }
+    }
+
+    /// `default_audience` of `config`, which the config has checked.
+    pub fn default_of(config: &Config) -> Audience {
+        Audience {
+            name: config.default_audience.clone(),
+            rank: rank(config, &config.default_audience).unwrap_or(0),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether this audience sees what is meant for the audience called
+    /// `other` in `config`; an unknown name is seen by nobody.
+    pub fn sees(&self, config: &Config, other: &str) -> bool {
+        rank(config, other).is_some_and(|r| r <= self.rank)
+    }
+}
+
+impl std::fmt::Display for Audience {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 pub fn is_draft(front: &FrontMatter) -> bool {
@@ -79,11 +116,11 @@ pub fn is_draft(front: &FrontMatter) -> bool {
 pub fn partition(
     parsed: Vec<ParsedPage>,
     config: &Config,
-    audience: &str,
+    audience: &Audience,
     drafts: bool,
     diags: &mut Diagnostics,
 ) -> (Vec<ParsedPage>, Hidden) {
-    let limit = rank(config, audience).unwrap_or(0);
+    let limit = audience.rank;
     let default = rank(config, &config.default_audience).unwrap_or(0);
     let own = |p: &ParsedPage| -> Option<usize> {
         match &p.front.audience {
@@ -151,7 +188,7 @@ fn note_ids(p: &ParsedPage, hidden: &mut Hidden) {
     if p.is_section {
         return;
     }
-    let stem = super::metric_id(&p.rel);
+    let stem = paths::stem(&p.rel).to_string();
     let ident = p.front.id.as_ref().map_or_else(|| stem.clone(), |r| r.id.clone());
     match p.kind {
         Kind::Role => {
@@ -172,14 +209,13 @@ fn note_ids(p: &ParsedPage, hidden: &mut Hidden) {
 pub fn filter_metrics(
     metrics: &mut BTreeMap<String, crate::metrics::Metric>,
     config: &Config,
-    audience: &str,
+    audience: &Audience,
     hidden: &mut Hidden,
 ) {
-    let limit = rank(config, audience).unwrap_or(0);
     let default = config.default_audience.as_str();
     metrics.retain(|id, m| {
         let name = m.audience.as_ref().map_or(default, |a| a.id.as_str());
-        let visible = rank(config, name).is_some_and(|r| r <= limit);
+        let visible = audience.sees(config, name);
         if !visible {
             hidden.metrics.insert(id.clone());
         }
@@ -237,7 +273,7 @@ pub fn strip_references(
     hidden: &Hidden,
     diags: &mut Diagnostics,
 ) {
-    let role = |r: &Option<crate::parse::front_matter::Ref>| r.as_ref().is_some_and(|r| hidden.roles.contains(&r.id));
+    let role = |r: &Option<crate::yaml::Ref>| r.as_ref().is_some_and(|r| hidden.roles.contains(&r.id));
     for p in pages {
         let fm = &mut p.parsed.front;
         for slot in [&mut fm.owner, &mut fm.approver, &mut fm.reports_to, &mut fm.author] {
@@ -310,7 +346,9 @@ mod tests {
 
     fn visible(pages: Vec<ParsedPage>, audience: &str) -> Vec<String> {
         let mut diags = Diagnostics::default();
-        let (shown, _) = partition(pages, &Config::default(), audience, false, &mut diags);
+        let config = Config::default();
+        let audience = Audience::named(&config, audience).unwrap();
+        let (shown, _) = partition(pages, &config, &audience, false, &mut diags);
         shown.into_iter().map(|p| p.rel).collect()
     }
 
@@ -351,7 +389,7 @@ mod tests {
         let (shown, hidden) = partition(
             vec![page("a.md", "audience: bord")],
             &Config::default(),
-            "legal-only",
+            &Audience::named(&Config::default(), "legal-only").unwrap(),
             false,
             &mut diags,
         );
@@ -375,7 +413,7 @@ mod tests {
                 page("goals/g.md", "id: gg\ndraft: true"),
             ],
             &Config::default(),
-            "internal",
+            &Audience::default_of(&Config::default()),
             false,
             &mut diags,
         );

@@ -15,11 +15,12 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kind::Kind;
-use crate::parse::ParsedPage;
+use crate::metrics::Metric;
 use crate::parse::front_matter::FrontMatter;
 use crate::parse::markdown::Rendered;
+use crate::parse::{Asset, Parsed, ParsedPage};
 use crate::paths;
-use crate::source::{FileKind, SourceFile};
+pub use audience::Audience;
 use policy::Lifecycle;
 
 pub type PageId = usize;
@@ -73,13 +74,6 @@ pub struct Ownership {
 }
 
 #[derive(Debug, Clone)]
-pub struct Asset {
-    /// Content-relative path; also its output path.
-    pub rel: String,
-    pub abs: std::path::PathBuf,
-}
-
-#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     pub today: Date,
@@ -91,7 +85,7 @@ pub struct Site {
     /// links and references to it are reported, and shown as plain text.
     pub hidden: audience::Hidden,
     /// The audience this build publishes for.
-    pub audience: String,
+    pub audience: Audience,
     /// Role id → role page.
     pub roles: BTreeMap<String, PageId>,
     pub ownership: BTreeMap<String, Ownership>,
@@ -108,26 +102,24 @@ pub struct Site {
     pub metric_ids: BTreeSet<String>,
     /// The checked metrics by id.
     pub metrics: BTreeMap<String, crate::metrics::Metric>,
-    /// Page history and the other published versions; `None` without git.
-    pub history: Option<std::sync::Arc<crate::history::Annotations>>,
 }
 
+/// What a site is resolved for: the same for every version of one build.
+#[derive(Debug, Clone)]
 pub struct ResolveOptions {
     pub today: Date,
     pub drafts: bool,
-    /// The audience to publish for: a name from `audiences` in the config.
-    pub audience: String,
+    pub audience: Audience,
 }
 
-/// Builds the site model from parsed pages. Problems go to `diags`; the model
-/// is returned whenever it could be built, so every check runs.
-pub fn resolve(
-    parsed: Vec<ParsedPage>,
-    sources: &[SourceFile],
-    config: &Config,
-    opts: &ResolveOptions,
-    diags: &mut Diagnostics,
-) -> Site {
+/// Builds the site model from the parsed files. Problems go to `diags`; the
+/// model is returned whenever it could be built, so every check runs.
+pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
+    let Parsed {
+        pages: parsed,
+        metrics: parsed_metrics,
+        assets,
+    } = parsed;
     let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
     let mut pages: Vec<Page> = published
         .into_iter()
@@ -152,20 +144,8 @@ pub fn resolve(
             by_url.insert(p.parsed.url.clone(), id);
         }
     }
-    let assets = sources
-        .iter()
-        .filter(|s| s.kind == FileKind::Asset)
-        .map(|s| Asset {
-            rel: s.rel.clone(),
-            abs: s.abs.clone(),
-        })
-        .collect();
-    let metric_ids = sources
-        .iter()
-        .filter(|s| s.kind == FileKind::Metric)
-        .map(|s| metric_id(&s.rel))
-        .collect();
-    let mut metrics = crate::metrics::load(sources, diags);
+    let metric_ids = parsed_metrics.iter().map(|m| m.id.clone()).collect();
+    let mut metrics = collect_metrics(parsed_metrics, diags);
 
     let mut site = Site {
         config: config.clone(),
@@ -184,7 +164,6 @@ pub fn resolve(
         redirects: BTreeMap::new(),
         metric_ids,
         metrics: BTreeMap::new(),
-        history: None,
     };
     link_sections(&mut site);
     resolve::ids(&mut site, diags);
@@ -208,12 +187,6 @@ pub fn resolve(
     site
 }
 
-/// `metrics/outside-counsel-spend.yaml` → `outside-counsel-spend`.
-pub fn metric_id(rel: &str) -> String {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
-}
-
 fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
     let title = parsed
         .front
@@ -221,7 +194,7 @@ fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
         .clone()
         .filter(|t| !t.is_empty())
         .or_else(|| parsed.first_heading.clone())
-        .unwrap_or_else(|| title_from_path(&parsed.rel));
+        .unwrap_or_else(|| paths::title_from_path(&parsed.rel));
     let description = parsed.front.description.clone().or_else(|| {
         let s = &parsed.body.summary;
         (!s.is_empty()).then(|| truncate_words(s, 200))
@@ -249,22 +222,6 @@ fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
     }
 }
 
-/// A readable title from a file or folder name: `records-retention.md` → `Records retention`.
-pub fn title_from_path(rel: &str) -> String {
-    let mut parts: Vec<&str> = rel.split('/').collect();
-    let mut name = parts.pop().unwrap_or_default();
-    if paths::is_section_index(name) {
-        name = parts.pop().unwrap_or("Home");
-    }
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let words = stem.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => "Untitled".into(),
-    }
-}
-
 fn truncate_words(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
@@ -272,6 +229,28 @@ fn truncate_words(s: &str, max: usize) -> String {
     let cut: String = s.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// The metrics of a site by id. Files with errors were reported when
+/// parsed and are left out; two files with one id are an error.
+fn collect_metrics(parsed: Vec<crate::parse::ParsedMetric>, diags: &mut Diagnostics) -> BTreeMap<String, Metric> {
+    let mut out: BTreeMap<String, Metric> = BTreeMap::new();
+    for p in parsed {
+        let Some(metric) = p.metric else { continue };
+        if let Some(first) = out.get(&p.id) {
+            diags.push(
+                Diagnostic::error(format!("two metric files have the id `{}`", p.id))
+                    .in_file(&p.file)
+                    .help(format!(
+                        "`{}` has the same file name; metric ids are file names, so rename one",
+                        first.file
+                    )),
+            );
+            continue;
+        }
+        out.insert(p.id, metric);
+    }
+    out
 }
 
 /// Every folder is a section; folders without an `_index.md` get one.
@@ -305,7 +284,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, config: &Config) {
         let title = if folder.is_empty() {
             config.title.clone()
         } else {
-            title_from_path(&rel)
+            paths::title_from_path(&rel)
         };
         let parsed = ParsedPage {
             url: paths::page_url(&rel),
@@ -423,10 +402,13 @@ mod tests {
 
     #[test]
     fn titles_from_paths() {
-        assert_eq!(title_from_path("policies/records-retention.md"), "Records retention");
-        assert_eq!(title_from_path("handbook/contracts/_index.md"), "Contracts");
-        assert_eq!(title_from_path("Policies/README.md"), "Policies");
-        assert_eq!(title_from_path("_index.md"), "Home");
+        assert_eq!(
+            paths::title_from_path("policies/records-retention.md"),
+            "Records retention"
+        );
+        assert_eq!(paths::title_from_path("handbook/contracts/_index.md"), "Contracts");
+        assert_eq!(paths::title_from_path("Policies/README.md"), "Policies");
+        assert_eq!(paths::title_from_path("_index.md"), "Home");
     }
 
     #[test]
@@ -435,5 +417,31 @@ mod tests {
         let t = truncate_words(s.trim(), 20);
         assert!(t.ends_with("word…"), "{t}");
         assert!(t.chars().count() <= 21);
+    }
+
+    #[test]
+    fn files_with_errors_are_left_out_ids_are_stems_and_unique() {
+        use crate::source::{FileKind, SourceFile};
+        let src = |rel: &str, text: &str| SourceFile {
+            rel: rel.into(),
+            file: format!("content/{rel}"),
+            abs: rel.into(),
+            kind: FileKind::Metric,
+            text: text.into(),
+        };
+        let mut diags = Diagnostics::default();
+        let files = [
+            src("metrics/a.yaml", "unit: count\nvalues: {2026-Q3: 1}\n"),
+            src("metrics/b.yaml", "unit: nope\n"),
+            src("team/metrics/a.yaml", "unit: count\nvalues: {2026-Q3: 2}\n"),
+        ];
+        let parsed = crate::parse::all(&files, &crate::config::Config::default(), &mut diags);
+        assert_eq!(parsed.metrics.len(), 3);
+        let m = collect_metrics(parsed.metrics, &mut diags);
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(m["a"].file, "content/metrics/a.yaml");
+        let msgs: Vec<&str> = diags.items.iter().map(|d| d.message.as_str()).collect();
+        assert!(msgs.contains(&"unknown unit `nope`"), "{msgs:?}");
+        assert!(msgs.contains(&"two metric files have the id `a`"), "{msgs:?}");
     }
 }

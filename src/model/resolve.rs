@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use super::{Page, PageId, Site};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, suggest};
 use crate::kind::Kind;
-use crate::parse::front_matter::Ref;
 use crate::parse::markdown::LinkTarget;
 use crate::paths;
+use crate::yaml::Ref;
 
 /// Role and goal ids: the `id` key or the file stem, unique per kind.
 pub(super) fn ids(site: &mut Site, diags: &mut Diagnostics) {
@@ -22,7 +22,7 @@ pub(super) fn ids(site: &mut Site, diags: &mut Diagnostics) {
             .front()
             .id
             .as_ref()
-            .map_or_else(|| super::metric_id(&p.parsed.rel), |r| r.id.clone());
+            .map_or_else(|| crate::paths::stem(&p.parsed.rel).to_string(), |r| r.id.clone());
         let map = if kind == Kind::Role {
             &mut site.roles
         } else {
@@ -73,7 +73,7 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
         .iter()
         .enumerate()
         .filter(|(_, p)| p.kind() == Kind::Policy && !p.is_section())
-        .map(|(id, p)| (super::metric_id(&p.parsed.rel), id))
+        .map(|(id, p)| (crate::paths::stem(&p.parsed.rel).to_string(), id))
         .collect();
     let mut owned: Vec<(String, PageId, Slot)> = Vec::new();
     let mut superseded: Vec<(PageId, PageId)> = Vec::new();

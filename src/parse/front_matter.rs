@@ -14,16 +14,7 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Position, suggest};
 use crate::kind::Kind;
 use crate::quarter::Quarter;
-use crate::yaml::{self, Fields, Node, Source, describe};
-
-/// A reference to another thing by id (a role, a goal, a metric), with where
-/// it was written so an unknown id can be reported at its place.
-#[derive(Debug, Clone, Serialize)]
-pub struct Ref {
-    pub id: String,
-    #[serde(skip)]
-    pub position: Position,
-}
+use crate::yaml::{self, Fields, Node, Ref, Source, describe};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyResult {

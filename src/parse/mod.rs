@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kind::Kind;
+use crate::metrics::Metric;
 use crate::paths;
 use crate::source::{FileKind, SourceFile};
 use front_matter::FrontMatter;
@@ -34,23 +35,69 @@ pub struct ParsedPage {
     pub text: String,
 }
 
-/// Parses every Markdown file. The order of the input is kept.
-pub fn pages(sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> Vec<ParsedPage> {
-    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = sources
-        .par_iter()
-        .filter(|s| s.kind == FileKind::Markdown)
-        .map(|s| {
-            let mut errors = Vec::new();
-            let page = page(s, config, &mut errors);
-            (page, errors)
-        })
-        .collect();
-    let mut out = Vec::with_capacity(results.len());
-    for (page, errors) in results {
+/// One metric file, read and checked on its own.
+#[derive(Debug, Clone)]
+pub struct ParsedMetric {
+    /// The file stem: `outside-counsel-spend`.
+    pub id: String,
+    pub file: String,
+    /// `None` when the file has errors (they are reported).
+    pub metric: Option<Metric>,
+}
+
+/// Everything the parse stage makes of a site's files, in walk order.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub pages: Vec<ParsedPage>,
+    pub metrics: Vec<ParsedMetric>,
+    /// Files copied as they are.
+    pub assets: Vec<Asset>,
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Content-relative path; also its output path.
+    pub rel: String,
+    pub abs: std::path::PathBuf,
+}
+
+/// Parses every file, in parallel; the order of the input is kept.
+pub fn all(sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> Parsed {
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| one(s, config)).collect();
+    let mut out = Parsed::default();
+    for (p, errors) in results {
         diags.extend(errors);
-        out.extend(page);
+        out.pages.extend(p.pages);
+        out.metrics.extend(p.metrics);
+        out.assets.extend(p.assets);
     }
     out
+}
+
+/// Parses one file of any kind, with its problems.
+pub fn one(s: &SourceFile, config: &Config) -> (Parsed, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut out = Parsed::default();
+    match s.kind {
+        FileKind::Markdown => out.pages.extend(page(s, config, &mut errors)),
+        FileKind::Metric => {
+            let id = paths::stem(&s.rel).to_string();
+            let (metric, problems) = crate::metrics::file::parse(&id, &s.file, &s.text);
+            let failed = problems.iter().any(Diagnostic::is_error);
+            errors.extend(problems);
+            out.metrics.push(ParsedMetric {
+                id,
+                file: s.file.clone(),
+                metric: metric.filter(|_| !failed),
+            });
+        }
+        FileKind::Asset => out.assets.push(Asset {
+            rel: s.rel.clone(),
+            abs: s.abs.clone(),
+        }),
+    }
+    (out, errors)
 }
 
 /// Parses one page; `None` only when its front matter cannot even be split.

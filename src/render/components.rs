@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::context::{self, register_rows, role_link};
+use super::args::{known, list_arg, string_arg};
 use super::metric_components;
+use super::views::{self, register_rows, role_link};
 use crate::diag::{Diagnostic, suggest};
 use crate::model::policy::PolicyStatus;
 use crate::model::{PageId, Site};
@@ -52,45 +53,6 @@ pub fn data(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Strin
         "goal_status" => metric_components::goal_status(site, page, call),
         _ => Ok(Value::Null),
     }
-}
-
-pub(super) fn string_arg<'a>(args: &'a BTreeMap<String, Value>, key: &str) -> Result<Option<&'a str>, String> {
-    match args.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(format!(
-            "argument `{key}` must be text in double quotes, found `{other}`"
-        )),
-    }
-}
-
-pub(super) fn list_arg(args: &BTreeMap<String, Value>, key: &str) -> Result<Option<Vec<String>>, String> {
-    match args.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string))
-            .collect::<Option<Vec<_>>>()
-            .map(Some)
-            .ok_or_else(|| format!("argument `{key}` must be a list of texts, e.g. [\"a\", \"b\"]")),
-        Some(other) => Err(format!("argument `{key}` must be a list of texts, found `{other}`")),
-    }
-}
-
-/// The entry for `id` in one of the site's maps (roles, goals), or the
-/// message for an unknown `what` with a did-you-mean.
-pub(super) fn known<'a, T>(map: &'a BTreeMap<String, T>, id: &str, what: &str) -> Result<&'a T, String> {
-    map.get(id).ok_or_else(|| {
-        format!(
-            "unknown {what} `{id}`; {}",
-            suggest(
-                id,
-                map.keys().map(String::as_str),
-                &format!("{what}s are the files in content/{what}s/")
-            )
-        )
-    })
 }
 
 fn check_role(site: &Site, role: &str) -> Result<(), String> {
@@ -185,7 +147,7 @@ fn raci(site: &Site, args: &BTreeMap<String, Value>) -> Result<Value, String> {
             json!({ "activity": act, "cells": cells })
         })
         .collect();
-    let role_views: Vec<context::RoleLink> = roles.iter().map(|r| role_link(site, r)).collect();
+    let role_views: Vec<views::RoleLink> = roles.iter().map(|r| role_link(site, r)).collect();
     Ok(json!({ "roles": role_views, "rows": rows }))
 }
 

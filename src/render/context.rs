@@ -3,13 +3,12 @@
 //! Templates never reach into the model; everything they may show is named
 //! here, which is also the documented template interface of a theme.
 
-use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::views::{DateView, Link, RoleLink, StatusView, display_date, link, role_link};
 use crate::kind::Kind;
-use crate::model::policy::PolicyStatus;
-use crate::model::{Page, PageId, Site};
+use crate::model::{PageId, Site};
 use crate::paths;
 
 /// How many pages of a section the sidebar lists before linking to the section.
@@ -40,21 +39,6 @@ pub struct NavItem {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Link {
-    pub title: String,
-    pub url: String,
-    pub kind: Kind,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RoleLink {
-    pub id: String,
-    pub title: String,
-    pub url: Option<String>,
-    pub holder: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub title: String,
     pub url: String,
@@ -63,56 +47,6 @@ pub struct Item {
     pub description: Option<String>,
     pub owner: Option<RoleLink>,
     pub status: Option<StatusView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct StatusView {
-    pub id: &'static str,
-    pub label: &'static str,
-}
-
-impl From<PolicyStatus> for StatusView {
-    fn from(s: PolicyStatus) -> StatusView {
-        StatusView {
-            id: s.id(),
-            label: s.label(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DateView {
-    /// `2026-11-27`, for `<time datetime>` and sorting.
-    pub iso: String,
-    /// `27 November 2026`.
-    pub display: String,
-}
-
-impl From<Date> for DateView {
-    fn from(d: Date) -> DateView {
-        DateView {
-            iso: d.to_string(),
-            display: display_date(d),
-        }
-    }
-}
-
-pub fn display_date(d: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {} {}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,32 +204,6 @@ pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
     }
 }
 
-pub fn link(site: &Site, id: PageId) -> Link {
-    let p = site.page(id);
-    Link {
-        title: p.title.clone(),
-        url: p.url().to_string(),
-        kind: p.kind(),
-    }
-}
-
-pub fn role_link(site: &Site, role: &str) -> RoleLink {
-    match site.role_page(role) {
-        Some(p) => RoleLink {
-            id: role.to_string(),
-            title: p.title.clone(),
-            url: Some(p.url().to_string()),
-            holder: p.front().holder.clone(),
-        },
-        None => RoleLink {
-            id: role.to_string(),
-            title: role.to_string(),
-            url: None,
-            holder: None,
-        },
-    }
-}
-
 pub fn item(site: &Site, id: PageId) -> Item {
     let p = site.page(id);
     Item {
@@ -316,8 +224,7 @@ fn items(site: &Site, ids: &[PageId]) -> Vec<Item> {
 pub fn page_view(site: &Site, id: PageId) -> PageView {
     let p = site.page(id);
     let fm = p.front();
-    let role_links =
-        |refs: &[crate::parse::front_matter::Ref]| refs.iter().map(|r| role_link(site, &r.id)).collect::<Vec<_>>();
+    let role_links = |refs: &[crate::yaml::Ref]| refs.iter().map(|r| role_link(site, &r.id)).collect::<Vec<_>>();
     let policy = p.lifecycle.as_ref().map(|l| PolicyView {
         status: l.status.into(),
         effective: l.effective.map(DateView::from),
@@ -444,41 +351,6 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         section: section_id.map(|s| link(site, s)),
         extra: serde_json::to_value(&fm.extra).unwrap_or(Value::Null),
     }
-}
-
-/// One row of the policy register.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegisterRow {
-    pub title: String,
-    pub url: String,
-    pub reference: Option<String>,
-    pub owner: Option<RoleLink>,
-    pub approver: Option<RoleLink>,
-    pub effective: Option<DateView>,
-    pub next_review: Option<DateView>,
-    pub days_to_review: Option<i64>,
-    pub status: StatusView,
-}
-
-pub fn register_rows(site: &Site, ids: &[PageId]) -> Vec<RegisterRow> {
-    ids.iter()
-        .filter_map(|&id| {
-            let p: &Page = site.page(id);
-            let l = p.lifecycle.as_ref()?;
-            let fm = p.front();
-            Some(RegisterRow {
-                title: p.title.clone(),
-                url: p.url().to_string(),
-                reference: fm.reference.clone(),
-                owner: fm.owner.as_ref().map(|r| role_link(site, &r.id)),
-                approver: fm.approver.as_ref().map(|r| role_link(site, &r.id)),
-                effective: l.effective.map(DateView::from),
-                next_review: l.next_review.map(DateView::from),
-                days_to_review: l.days_to_review,
-                status: l.status.into(),
-            })
-        })
-        .collect()
 }
 
 /// The relative prefix from a page URL back to the site root.

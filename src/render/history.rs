@@ -17,8 +17,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
-use super::context::{self, DateView};
+use super::context;
 use super::theme::Theme;
+use super::views::{self, DateView};
 use super::{OutputFile, output_path};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::redline::{self, FieldChange, Redline};
@@ -109,9 +110,10 @@ pub struct VersionsView {
     pub feed_url: Option<String>,
 }
 
-fn date_of(time: i64) -> DateView {
+/// A commit's date in the configured time zone.
+fn date_of(set: &VersionSet, time: i64) -> DateView {
     let date = jiff::Timestamp::from_second(time)
-        .map(|t| jiff::tz::TimeZone::UTC.to_datetime(t).date())
+        .map(|t| set.timezone.to_datetime(t).date())
         .unwrap_or(jiff::civil::Date::constant(1970, 1, 1));
     DateView::from(date)
 }
@@ -123,13 +125,13 @@ fn version_link(set: &VersionSet, k: usize) -> VersionLink {
         label: v.label.clone(),
         path: v.path.clone(),
         latest: v.latest,
-        date: date_of(set.history.log.commits[v.commit].time),
+        date: date_of(set, set.history.log.commits[v.commit].time),
     }
 }
 
 /// The `versions` global of a build; `None` without history.
-pub fn versions_view(site: &Site) -> Option<VersionsView> {
-    let ann = site.history.as_ref()?;
+pub fn versions_view(ann: Option<&Annotations>) -> Option<VersionsView> {
+    let ann = ann?;
     let set = &ann.set;
     let has_policies = set.pages[0].values().any(|p| p.kind == Kind::Policy);
     Some(VersionsView {
@@ -177,7 +179,7 @@ fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> CommitView {
     CommitView {
         hash: commit.hash.clone(),
         short: log.short(c).to_string(),
-        date: date_of(commit.time),
+        date: date_of(set, commit.time),
         author: commit.author.clone(),
         subject: commit.subject.clone(),
         url: host.commit(&commit.hash),
@@ -214,8 +216,8 @@ fn has_commit_redline(set: &VersionSet, vp: &VersionPage, i: usize) -> bool {
 }
 
 /// `history` for the page `id`.
-pub fn page_view(site: &Site, id: PageId) -> Option<PageHistoryView> {
-    let ann = site.history.as_ref()?;
+pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<PageHistoryView> {
+    let ann = ann?;
     let set = &ann.set;
     let p = site.page(id);
     let rel = &p.parsed.rel;
@@ -319,8 +321,8 @@ enum Compare {
 }
 
 /// Every history output of latest's build; nothing for older versions.
-pub fn files(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
-    let Some(ann) = site.history.as_ref() else {
+pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+    let Some(ann) = ann else {
         return Vec::new();
     };
     if ann.current != 0 {
@@ -502,13 +504,13 @@ struct RedlineView<'a> {
     front: &'a [FieldChange],
 }
 
-fn page_json(title: &str, url: &str, breadcrumbs: Vec<context::Link>) -> serde_json::Value {
+fn page_json(title: &str, url: &str, breadcrumbs: Vec<views::Link>) -> serde_json::Value {
     json!({ "title": title, "url": url, "kind": "page", "toc": [], "breadcrumbs": breadcrumbs })
 }
 
-fn crumbs(site: &Site, id: PageId) -> Vec<context::Link> {
-    let mut c: Vec<context::Link> = site.ancestors(id).into_iter().map(|a| context::link(site, a)).collect();
-    c.push(context::link(site, id));
+fn crumbs(site: &Site, id: PageId) -> Vec<views::Link> {
+    let mut c: Vec<views::Link> = site.ancestors(id).into_iter().map(|a| views::link(site, a)).collect();
+    c.push(views::link(site, id));
     c
 }
 
@@ -877,7 +879,7 @@ fn versions_json(site: &Site, set: &VersionSet) -> String {
                 "url": v.path,
                 "href": absolute(site, &v.path),
                 "commit": c.hash,
-                "date": date_of(c.time).iso,
+                "date": date_of(set, c.time).iso,
                 "pages": set.pages[k].values().filter(|p| !p.implicit).count(),
                 "changes": (set.list.len() > 1).then(|| format!("{CHANGES_URL}{}/", v.slug)),
             })

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::components::{known, list_arg, string_arg};
+use super::args::{known, list_arg, string_arg};
 use super::metric_views::{self as views, quarter_range, series, target_series};
 use crate::chart::{self, Frame, Series};
 use crate::diag::suggest;

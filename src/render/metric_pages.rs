@@ -174,7 +174,7 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
         .goal
         .as_ref()
         .and_then(|g| site.goals.get(&g.id))
-        .map(|&id| super::context::link(site, id));
+        .map(|&id| super::views::link(site, id));
     let mut ctx = theme.context();
     ctx.insert("root", &root);
     ctx.insert(

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::context::{RoleLink, role_link};
+use super::views::{RoleLink, role_link};
 use crate::chart::{self, Frame, Series};
 use crate::metrics::compute::{self, Change, Direction, Figure, Kpi, NotAvailable, Progress};
 use crate::metrics::{Better, Decimal, Metric, Status, Unit, format};
@@ -262,7 +262,7 @@ pub struct ReportSections {
     /// Off track first, then at risk.
     pub attention: Vec<KpiView>,
     /// Policies due for review or overdue, as of the build day.
-    pub policies: Vec<super::context::RegisterRow>,
+    pub policies: Vec<super::views::RegisterRow>,
 }
 
 /// Metrics by title, the order people look for them in.
@@ -315,7 +315,7 @@ pub fn report_sections(site: &Site, q: Quarter) -> ReportSections {
         kpis,
         goals,
         attention,
-        policies: super::context::register_rows(site, &due),
+        policies: super::views::register_rows(site, &due),
     }
 }
 

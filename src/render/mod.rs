@@ -4,6 +4,7 @@
 //! here touches the disk except reading content assets to copy. Template and
 //! component errors become diagnostics at the file that caused them.
 
+pub mod args;
 pub mod components;
 pub mod context;
 pub mod fingerprint;
@@ -12,6 +13,7 @@ pub mod metric_components;
 pub mod metric_pages;
 pub mod metric_views;
 pub mod theme;
+pub mod views;
 
 use std::path::PathBuf;
 
@@ -19,6 +21,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::history::Annotations;
 use crate::kind::Kind;
 use crate::model::{PageId, Site};
 use crate::parse::markdown::placeholder;
@@ -58,60 +61,53 @@ pub fn output_path(url: &str) -> String {
 
 pub const REGISTER_URL: &str = "register/";
 
-/// Renders every page, listing, redirect and static file of the site.
-pub fn site(
-    site: &Site,
-    theme: &mut Theme,
-    version: Option<String>,
+/// A resolved site and what a render needs to know around it.
+#[derive(Clone, Copy)]
+pub struct Render<'a> {
+    pub site: &'a Site,
+    /// Page history and the other published versions; `None` without git.
+    pub history: Option<&'a Annotations>,
+}
+
+/// Renders every page of the site, in parallel, in page order.
+pub fn pages(
+    r: Render<'_>,
+    theme: &Theme,
     progress: &indicatif::ProgressBar,
     diags: &mut Diagnostics,
 ) -> Vec<OutputFile> {
-    set_globals(site, theme, version);
-    let theme: &Theme = theme;
-
-    progress.set_length(site.pages.len() as u64);
-    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = (0..site.pages.len())
+    progress.set_length(r.site.pages.len() as u64);
+    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = (0..r.site.pages.len())
         .into_par_iter()
         .map(|id| {
-            let r = page(site, theme, id);
+            let out = page(r, theme, id);
             progress.inc(1);
-            r
+            out
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
-    for r in rendered {
-        match r {
+    let mut files = Vec::with_capacity(rendered.len());
+    for out in rendered {
+        match out {
             Ok(f) => files.push(f),
             Err(d) => diags.extend(d),
         }
     }
-    files.extend(site_files(site, theme, diags));
-    files.extend(search_index(site));
-    check_collisions(&mut files, diags);
     files
 }
 
-/// The search index. It reads every page's text and is the slowest output,
-/// so `serve` rebuilds it in the background once the pages are served.
-pub fn search_index(site: &Site) -> Vec<OutputFile> {
-    if site.pages.is_empty() {
-        return Vec::new();
-    }
-    crate::search::files(site)
-}
-
 /// Makes the site-wide view (`site`: title, navigation…) visible to every template.
-pub fn set_globals(site: &Site, theme: &mut Theme, version: Option<String>) {
-    theme.insert_global("site", &context::site_view(site, version));
-    theme.insert_global("versions", &history::versions_view(site));
+pub fn set_globals(r: Render<'_>, theme: &mut Theme, version: Option<String>) {
+    theme.insert_global("site", &context::site_view(r.site, version));
+    theme.insert_global("versions", &history::versions_view(r.history));
 }
 
 /// Every output that is not one page's own, search index aside: the
-/// register, the 404 page, redirects, the sitemap, metric pages, the search
-/// page, theme statics, content assets, and history pages and redlines.
+/// register, the 404 page, redirects, the sitemap, metric pages, theme
+/// statics, content assets, and history pages and redlines.
 /// `serve` renders these whole on every change and only pages selectively,
 /// so anything derived from more than one page belongs here.
-pub fn site_files(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+    let site = r.site;
     let mut files = Vec::with_capacity(site.assets.len() + theme.statics.len() + 8);
     if !site.register.is_empty() {
         if site.by_url.contains_key(REGISTER_URL) {
@@ -147,13 +143,7 @@ pub fn site_files(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Ou
         });
     }
     files.extend(metric_pages::files(site, theme, diags));
-    if !site.pages.is_empty() {
-        match crate::search::page(site, theme) {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
-        }
-    }
-    files.extend(history::files(site, theme, diags));
+    files.extend(history::files(site, r.history, theme, diags));
     files
 }
 
@@ -178,7 +168,8 @@ fn template_for(site: &Site, id: PageId, theme: &Theme) -> &'static str {
 
 /// Renders one page. Its output depends only on what reaches `theme`
 /// (contexts, globals, templates), which `serve` fingerprints.
-pub fn page(site: &Site, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
+pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
+    let site = r.site;
     let p = site.page(id);
     let root = context::root_for(p.url());
     let mut view = context::page_view(site, id);
@@ -186,7 +177,7 @@ pub fn page(site: &Site, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Di
     let mut ctx = theme.context();
     ctx.insert("page", &view);
     ctx.insert("root", &root);
-    ctx.insert("history", &history::page_view(site, id));
+    ctx.insert("history", &history::page_view(site, r.history, id));
     let html = theme
         .render(template_for(site, id, theme), &ctx, Some(&p.parsed.file))
         .map_err(|d| vec![d])?;
@@ -283,7 +274,7 @@ fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
         "page",
         &json!({ "title": "Policy register", "url": REGISTER_URL, "kind": "page", "toc": [], "breadcrumbs": [] }),
     );
-    ctx.insert("policies", &context::register_rows(site, &site.register));
+    ctx.insert("policies", &views::register_rows(site, &site.register));
     let html = theme.render("register.html", &ctx, None)?;
     Ok(OutputFile::text(output_path(REGISTER_URL), html))
 }

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
-use crate::parse::{self, ParsedPage};
+use crate::parse::{self, Parsed};
 use crate::source::{self, FileKind, SourceFile};
 
 pub(super) struct Inputs {
@@ -27,15 +27,15 @@ pub(super) struct Inputs {
     pub sources: Vec<SourceFile>,
     /// Problems listing or reading the content folder.
     pub load_diags: Vec<Diagnostic>,
-    /// Markdown parse results by content path.
-    parsed: HashMap<String, Parsed>,
+    /// Parse results of Markdown and metric files by content path.
+    parsed: HashMap<String, Cached>,
     /// Bytes of content assets by absolute path, or why they could not be read.
     pub assets: HashMap<PathBuf, Result<Arc<[u8]>, Diagnostic>>,
 }
 
-struct Parsed {
+struct Cached {
     hash: u64,
-    page: Option<ParsedPage>,
+    parsed: Parsed,
     diags: Vec<Diagnostic>,
 }
 
@@ -59,23 +59,27 @@ impl Inputs {
         inputs
     }
 
-    /// The parsed pages in walk order, copied for the model, with the
-    /// problems parsing found.
-    pub fn pages(&self, diags: &mut Diagnostics) -> Vec<ParsedPage> {
+    /// Every file parsed, in walk order, copied for the model, with the
+    /// problems parsing found: what [`parse::all`] gives for the same files.
+    pub fn parsed(&self, diags: &mut Diagnostics) -> Parsed {
         // The model takes the pages by value; copying ten thousand is worth two threads.
-        let copies: Vec<(Vec<Diagnostic>, Option<ParsedPage>)> = self
+        let copies: Vec<(Parsed, Vec<Diagnostic>)> = self
             .sources
             .par_iter()
-            .filter(|s| s.kind == FileKind::Markdown)
-            .filter_map(|s| self.parsed.get(&s.rel))
-            .map(|p| (p.diags.clone(), p.page.clone()))
+            .map(|s| match self.parsed.get(&s.rel) {
+                Some(c) => (c.parsed.clone(), c.diags.clone()),
+                // Assets: nothing to cache.
+                None => parse::one(s, &self.config),
+            })
             .collect();
-        let mut pages = Vec::with_capacity(copies.len());
-        for (d, page) in copies {
+        let mut out = Parsed::default();
+        for (p, d) in copies {
             diags.extend(d);
-            pages.extend(page);
+            out.pages.extend(p.pages);
+            out.metrics.extend(p.metrics);
+            out.assets.extend(p.assets);
         }
-        pages
+        out
     }
 
     /// Lists and reads the whole content folder again, parsing what changed.
@@ -93,7 +97,7 @@ impl Inputs {
         let todo: Vec<&SourceFile> = self
             .sources
             .iter()
-            .filter(|s| s.kind == FileKind::Markdown)
+            .filter(|s| s.kind != FileKind::Asset)
             .filter(|s| self.parsed.get(&s.rel).is_none_or(|p| p.hash != text_hash(&s.text)))
             .collect();
         let fresh = parse_all(&todo, &self.config);
@@ -148,11 +152,10 @@ impl Inputs {
                 }
             };
             match s.kind {
-                FileKind::Markdown => {
+                FileKind::Markdown | FileKind::Metric => {
                     changed |= !same;
                     todo.push(s);
                 }
-                FileKind::Metric => changed |= !same,
                 FileKind::Asset => {
                     let bytes = read_asset(&s);
                     let kept = matches!((self.assets.get(&s.abs), &bytes), (Some(Ok(a)), Ok(b)) if a == b);
@@ -208,20 +211,17 @@ impl Inputs {
 }
 
 /// Parses in parallel, keyed by content path.
-fn parse_all(sources: &[&SourceFile], config: &Config) -> Vec<(String, Parsed)> {
+fn parse_all(sources: &[&SourceFile], config: &Config) -> Vec<(String, Cached)> {
     sources
         .par_iter()
         .map(|s| {
-            let mut diags = Vec::new();
-            let page = parse::page(s, config, &mut diags);
-            (
-                s.rel.clone(),
-                Parsed {
-                    hash: text_hash(&s.text),
-                    page,
-                    diags,
-                },
-            )
+            let (parsed, diags) = parse::one(s, config);
+            let cached = Cached {
+                hash: text_hash(&s.text),
+                parsed,
+                diags,
+            };
+            (s.rel.clone(), cached)
         })
         .collect()
 }

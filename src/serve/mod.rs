@@ -185,7 +185,19 @@ fn rebuild_loop(
     mut warned: Diagnostics,
 ) {
     let mut indexing = start_index(state, outbox, false);
-    while let Ok(first) = inbox.recv() {
+    loop {
+        let first = match inbox.recv_timeout(CLOCK_CHECK) {
+            Ok(m) => m,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(result) = state.follow_clock() {
+                    eprintln!("a new day: policy statuses are computed again");
+                    publish(state, shared, result, &mut warned, Duration::ZERO);
+                    indexing = start_index(state, outbox, indexing);
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         let mut paths = Vec::new();
         // Folds what queued up during the last rebuild into one.
         for message in std::iter::once(first).chain(inbox.try_iter()) {
@@ -215,23 +227,37 @@ fn rebuild_loop(
         if !change.is_empty() {
             eprintln!("changed: {}", describe(&paths, state.root()));
             let started = Instant::now();
-            match state.apply_change(&change) {
-                Ok(update) => {
-                    let took = started.elapsed();
-                    shared.publish(state.files(), !update.changed.is_empty());
-                    report(&update, took, &mut warned);
-                }
-                Err(diags) => {
-                    eprint!("{}", diags.render());
-                    eprintln!("build failed; still serving the last good build");
-                    shared.publish_error(&diags);
-                }
-            }
+            let result = state.apply_change(&change);
+            publish(state, shared, result, &mut warned, started.elapsed());
             if let Err(e) = watcher.watch_site(state.root(), state.config()) {
                 eprintln!("warning: cannot watch a new folder: {e}");
             }
         }
         indexing = start_index(state, outbox, indexing);
+    }
+}
+
+/// How often the builder looks at the calendar when nothing else happens.
+const CLOCK_CHECK: Duration = Duration::from_secs(60);
+
+/// Serves the result of a rebuild, or shows its errors over the last good one.
+fn publish(
+    state: &State,
+    shared: &Shared,
+    result: Result<Update, Diagnostics>,
+    warned: &mut Diagnostics,
+    took: Duration,
+) {
+    match result {
+        Ok(update) => {
+            shared.publish(state.files(), !update.changed.is_empty());
+            report(&update, took, warned);
+        }
+        Err(diags) => {
+            eprint!("{}", diags.render());
+            eprintln!("build failed; still serving the last good build");
+            shared.publish_error(&diags);
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
-use super::watch::Batch;
+/// Debounced batches of changed paths, from either watcher.
+pub type Batch = Result<Vec<PathBuf>, String>;
 
 const INTERVAL: Duration = Duration::from_millis(500);
 

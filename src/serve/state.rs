@@ -57,9 +57,10 @@ use crate::BuildOptions;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::{Annotations, Notice};
-use crate::model::{self, Site};
+use crate::model::Site;
+use crate::pipeline::{self, Settings};
 use crate::render::theme::Theme;
-use crate::render::{self, Content, OutputFile};
+use crate::render::{self, Content, OutputFile, Render};
 
 /// Output path → bytes: a whole site in memory.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
@@ -68,11 +69,14 @@ pub type Files = BTreeMap<String, Arc<[u8]>>;
 pub struct State {
     opts: BuildOptions,
     inputs: Inputs,
+    /// What the build is for, resolved from the config; `None` while the
+    /// config has errors (they are in `inputs.config_diags`).
+    settings: Result<Settings, Vec<Diagnostic>>,
     version: Option<String>,
     theme: Option<Theme>,
     theme_diags: Vec<Diagnostic>,
     /// Git history and published versions, once read.
-    history: Option<History>,
+    history: Option<Published>,
     /// Of the last good build: each page's render by content path.
     pages: HashMap<String, PageOutput>,
     /// The last good build.
@@ -90,9 +94,10 @@ pub struct State {
     failed: bool,
 }
 
-/// What [`crate::versioned`] found, kept between rebuilds.
-struct History {
-    annotations: Option<Arc<Annotations>>,
+/// What the published versions add, read with the first good build.
+struct Published {
+    /// Latest's view of the versions.
+    annotations: Option<Annotations>,
     /// The `v/<tag>/` files.
     files: Vec<OutputFile>,
     diags: Vec<Diagnostic>,
@@ -137,7 +142,7 @@ pub struct IndexDone {
 impl IndexJob {
     pub fn run(self) -> IndexDone {
         IndexDone {
-            files: render::search_index(&self.site),
+            files: pipeline::search_index(&self.site),
             generation: self.generation,
         }
     }
@@ -151,6 +156,7 @@ impl State {
         let mut state = State {
             opts: opts.clone(),
             inputs: Inputs::load(root),
+            settings: Err(Vec::new()),
             version: None,
             theme: None,
             theme_diags: Vec::new(),
@@ -181,7 +187,7 @@ impl State {
     /// Like [`State::apply`], for an already classified change.
     pub fn apply_change(&mut self, change: &Change) -> Result<Update, Diagnostics> {
         let mut clock = Clock::start();
-        let mut touched = false;
+        let mut touched = self.new_day();
         if change.config {
             self.reload();
             touched = true;
@@ -273,6 +279,29 @@ impl State {
         }
     }
 
+    /// When the build day follows the clock (no `--today`) and the date has
+    /// changed since the last build, builds again for the new day: policy
+    /// statuses move with the calendar while serving. `None` when the day
+    /// is the same.
+    pub fn follow_clock(&mut self) -> Option<Result<Update, Diagnostics>> {
+        self.new_day().then(|| self.rebuild(Clock::start()))
+    }
+
+    /// Moves the settings to the clock's day; whether it changed.
+    fn new_day(&mut self) -> bool {
+        let Ok(settings) = self.settings.as_mut() else {
+            return false;
+        };
+        let today = crate::clock::today(&settings.config.timezone);
+        if self.opts.today.is_some() || today == settings.resolve.today {
+            return false;
+        }
+        settings.resolve.today = today;
+        // Versions are resolved for a day too.
+        self.history = None;
+        true
+    }
+
     /// The last good build: what to serve.
     pub fn files(&self) -> Arc<Files> {
         Arc::clone(&self.files)
@@ -302,14 +331,16 @@ impl State {
         self.prepare();
     }
 
-    /// The theme and version for freshly loaded inputs.
+    /// The settings, theme and version for freshly loaded inputs.
     fn prepare(&mut self) {
         self.theme = None;
         self.history = None;
         if self.inputs.config_diags.iter().any(Diagnostic::is_error) {
             return;
         }
-        self.version = crate::site_version(&self.inputs.root, &self.inputs.config);
+        let mut d = Diagnostics::default();
+        self.settings = Settings::resolve(self.inputs.config.clone(), &self.opts, &mut d).ok_or(d.items);
+        self.version = pipeline::site_version(&self.inputs.root, &self.inputs.config);
         self.load_theme();
     }
 
@@ -344,52 +375,49 @@ impl State {
             return Err(diags);
         }
         diags.extend(inputs.load_diags.iter().cloned());
-        let parsed = inputs.pages(&mut diags);
+        let parsed = inputs.parsed(&mut diags);
         clock.lap("copy");
-        let resolve_opts = match crate::resolve_options(&self.opts, &inputs.config) {
-            Ok(r) => r,
+        let settings = match &self.settings {
+            Ok(s) => s,
             Err(d) => {
-                diags.push(d);
+                diags.extend(d.iter().cloned());
                 return Err(diags);
             }
         };
-        let mut site = model::resolve(parsed, &inputs.sources, &inputs.config, &resolve_opts, &mut diags);
+        let mut site = pipeline::resolve(parsed, &inputs.config, settings, &mut diags);
         clock.lap("resolve");
         diags.extend(self.theme_diags.iter().cloned());
-        if self.theme.is_none() || diags.has_errors() {
-            return Err(diags);
-        }
-        match &self.history {
-            Some(h) => {
-                site.history = h.annotations.clone();
-                diags.extend(h.diags.iter().cloned());
-            }
-            None => {
-                let mut d = Diagnostics::default();
-                let prepared =
-                    crate::versioned::prepare(&inputs.root, &inputs.config, &resolve_opts, &mut site, &mut d);
-                let notices = prepared.notices.clone();
-                let files = crate::versioned::render(&inputs.root, &inputs.config, &self.opts, prepared, &mut d);
-                diags.extend(d.items.iter().cloned());
-                self.history = Some(History {
-                    annotations: site.history.clone(),
-                    files,
-                    diags: d.items,
-                    notices,
-                });
-                clock.lap("history");
-            }
-        }
         let Some(theme) = self.theme.as_mut() else {
             return Err(diags);
         };
-        crate::set_globals(theme, &self.opts);
-        render::set_globals(&site, theme, self.version.clone());
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if self.history.is_none() {
+            let mut d = Diagnostics::default();
+            let models = pipeline::models(&inputs.root, settings, site, &mut d);
+            let files = pipeline::render_tags(settings, &models, theme, &mut d);
+            self.history = Some(Published {
+                annotations: models.latest_history(),
+                files,
+                diags: d.items,
+                notices: models.notices,
+            });
+            site = models.latest;
+            clock.lap("history");
+        }
+        let published = self.history.as_ref().expect("read just above");
+        diags.extend(published.diags.iter().cloned());
+        let r = Render {
+            site: &site,
+            history: published.annotations.as_ref(),
+        };
+        pipeline::set_globals(r, theme, settings, self.version.clone());
         let theme: &Theme = theme;
         let twin = theme.fingerprinter();
         let fingerprints: Vec<Option<u64>> = (0..site.pages.len())
             .into_par_iter()
-            .map(|id| render::page(&site, &twin, id).ok().map(|f| content_hash(&f.content)))
+            .map(|id| render::page(r, &twin, id).ok().map(|f| content_hash(&f.content)))
             .collect();
         clock.lap("fingerprint");
         let paths: Vec<String> = site.pages.iter().map(|p| render::output_path(p.url())).collect();
@@ -401,10 +429,8 @@ impl State {
                 })
             })
             .collect();
-        let rendered: Vec<(usize, Result<OutputFile, Vec<Diagnostic>>)> = dirty
-            .par_iter()
-            .map(|&id| (id, render::page(&site, theme, id)))
-            .collect();
+        let rendered: Vec<(usize, Result<OutputFile, Vec<Diagnostic>>)> =
+            dirty.par_iter().map(|&id| (id, render::page(r, theme, id))).collect();
         clock.lap("render");
         let mut fresh: HashMap<usize, Arc<[u8]>> = HashMap::with_capacity(rendered.len());
         for (id, r) in rendered {
@@ -422,7 +448,7 @@ impl State {
                 content: Content::Bytes(Vec::new()),
             })
             .collect();
-        all.extend(render::site_files(&site, theme, &mut diags));
+        all.extend(pipeline::site_files(r, theme, &mut diags));
         // The search index of the last build stays until its successor is built.
         all.extend(self.index.iter().map(|p| OutputFile {
             path: p.clone(),

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
+
+pub use super::poll::Batch;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
@@ -83,9 +85,6 @@ fn normalise(path: &Path) -> PathBuf {
     }
     out
 }
-
-/// Debounced batches of changed paths.
-pub type Batch = Result<Vec<PathBuf>, String>;
 
 /// The file watcher: inotify (or its platform's kin), or polling.
 pub struct Watcher {

@@ -26,6 +26,15 @@ const NODE_BUDGET: usize = 200_000;
 /// Nesting deeper than this is not a configuration but an attack.
 const MAX_DEPTH: usize = 64;
 
+/// A reference to another thing by id (a role, a goal, a metric), with where
+/// it was written so an unknown id can be reported at its place.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ref {
+    pub id: String,
+    #[serde(skip)]
+    pub position: Position,
+}
+
 /// Where a document is, for positions in reports.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {

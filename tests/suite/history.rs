@@ -502,3 +502,30 @@ fn a_tag_that_does_not_build_is_reported_and_latest_still_publishes() {
     assert!(!t.path("public/v/v1").exists());
     t.build(&["--strict"]).assert_code(1);
 }
+
+#[test]
+fn commit_dates_are_shown_in_the_configured_time_zone() {
+    let t = SiteTest::with_files(&[
+        ("casebook.yaml", "title: Zones\ntimezone: Pacific/Auckland\n"),
+        ("content/_index.md", "# Home\n"),
+        ("content/p.md", "---\ntitle: P\n---\nText.\n"),
+    ]);
+    git(&t, &["init", "-q"]);
+    // 20:00 UTC on 30 June is already 1 July in Auckland (UTC+12).
+    commit(&t, "alice", "2026-06-30T20:00:00Z", "Add policy");
+    t.build_ok();
+    let page = t.main_of("p/");
+    assert!(
+        page.contains("Last updated <time datetime=\"2026-07-01\">1 July 2026</time>"),
+        "{page}"
+    );
+    t.create("casebook.yaml", "title: Zones\ntimezone: Pacific/Aukland\n");
+    let run = t.build(&[]);
+    run.assert_code(1);
+    run.assert_diagnostic(
+        "error: unknown time zone `Pacific/Aukland`",
+        "casebook.yaml:2:11",
+        "timezone: Pacific/Aukland",
+        "did you mean `Pacific/Auckland`?",
+    );
+}

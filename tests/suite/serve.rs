@@ -75,12 +75,8 @@ fn site() -> SiteTest {
 
 fn options() -> BuildOptions {
     BuildOptions {
-        today: TODAY.parse().expect("TODAY is a date"),
-        drafts: false,
-        out: None,
-        progress: false,
-        audience: None,
-        pdf: false,
+        today: Some(TODAY.parse().expect("TODAY is a date")),
+        ..BuildOptions::default()
     }
 }
 

@@ -1,0 +1,149 @@
+//! Which page is which across every published version of one build.
+//!
+//! A page's *identity* is its path in latest; a tag's page is found through
+//! the commit that last touched it, so a page renamed since the tag is still
+//! the same page. Each version's pages carry their trail of commits, their
+//! committed blob and flags for the render.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use std::path::PathBuf;
+
+use super::{History, Trail, Version, VersionEntry, VersionPage, VersionSet};
+use crate::config::Config;
+use crate::kind::Kind;
+use crate::model::Site;
+
+/// A published version: a git tag, resolved.
+pub struct Tag {
+    pub version: Version,
+    pub site: Site,
+    /// Stand-in asset paths (see [`super::versions::blob_path`]) → bytes.
+    pub assets: HashMap<PathBuf, Arc<[u8]>>,
+    /// Content-relative path → blob id, for every file of the tag.
+    pub blobs: HashMap<String, String>,
+}
+
+/// Which page is which in every version, with trails and flags.
+pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag]) -> VersionSet {
+    let log = &history.log;
+    let mut list = vec![VersionEntry {
+        name: "latest".into(),
+        path: String::new(),
+        slug: "latest".into(),
+        label: config.version.clone().unwrap_or_else(|| "Latest".into()),
+        commit: history.head,
+        latest: true,
+    }];
+    list.extend(tags.iter().map(|t| VersionEntry {
+        name: t.version.name.clone(),
+        path: format!("v/{}/", t.version.slug),
+        slug: t.version.slug.clone(),
+        label: t.version.name.clone(),
+        commit: t.version.commit,
+        latest: false,
+    }));
+    let reachable: Vec<Vec<bool>> = list.iter().map(|v| log.reachable(v.commit)).collect();
+
+    // Latest: identity is the path; each change a trail holds points back to it.
+    let latest_rels: Vec<&str> = latest
+        .pages
+        .iter()
+        .filter(|p| !p.implicit)
+        .map(|p| p.parsed.rel.as_str())
+        .collect();
+    let latest_trails = history.trace(history.head, latest_rels.iter().copied());
+    let mut owner: HashMap<(usize, &str), &str> = HashMap::new();
+    let mut sorted: Vec<(&String, &Trail)> = latest_trails.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (rel, trail) in sorted {
+        for &(c, n) in &trail.changes {
+            owner.insert((c, log.commits[c].changes[n].path.as_str()), rel.as_str());
+        }
+    }
+    let mut pages = Vec::with_capacity(list.len());
+    let mut by_rel = Vec::with_capacity(list.len());
+    let (p, r) = pages_of(history, latest, &latest_trails, &owner, None, true);
+    pages.push(p);
+    by_rel.push(r);
+    for t in tags {
+        let rels: Vec<&str> = t
+            .site
+            .pages
+            .iter()
+            .filter(|p| !p.implicit)
+            .map(|p| p.parsed.rel.as_str())
+            .collect();
+        let trails = history.trace(t.version.commit, rels.iter().copied());
+        let (p, r) = pages_of(history, &t.site, &trails, &owner, Some(&t.blobs), false);
+        pages.push(p);
+        by_rel.push(r);
+    }
+    VersionSet {
+        history: Arc::clone(history),
+        list,
+        pages,
+        by_rel,
+        reachable,
+        repo_url: config.repo_url.clone(),
+        timezone: config.timezone.clone(),
+    }
+}
+
+type Pages = (HashMap<String, VersionPage>, HashMap<String, String>);
+
+fn pages_of(
+    history: &History,
+    site: &Site,
+    trails: &HashMap<String, Trail>,
+    owner: &HashMap<(usize, &str), &str>,
+    blobs: Option<&HashMap<String, String>>,
+    latest: bool,
+) -> Pages {
+    let log = &history.log;
+    let mut pages = HashMap::with_capacity(site.pages.len());
+    let mut by_rel = HashMap::with_capacity(site.pages.len());
+    for p in &site.pages {
+        let rel = &p.parsed.rel;
+        let trail = trails.get(rel).cloned().unwrap_or_default();
+        let identity = if latest || p.implicit {
+            rel.clone()
+        } else {
+            trail
+                .changes
+                .first()
+                .and_then(|&(c, n)| owner.get(&(c, log.commits[c].changes[n].path.as_str())))
+                .map_or_else(|| rel.clone(), |s| s.to_string())
+        };
+        let redline = p.kind() == Kind::Policy
+            || p.front()
+                .extra
+                .get("redline")
+                .is_some_and(|v| v == &serde_json::Value::Bool(true));
+        let page = VersionPage {
+            rel: rel.clone(),
+            url: p.url().to_string(),
+            title: p.title.clone(),
+            kind: p.kind(),
+            redline: redline && !p.is_section(),
+            // Latest's committed text is its last change's blob, unless edited since.
+            blob: match blobs {
+                Some(b) => b.get(rel).cloned(),
+                None if history.uncommitted.contains(rel) => None,
+                None => trail
+                    .changes
+                    .first()
+                    .and_then(|&(c, n)| log.commits[c].changes[n].new_blob.clone()),
+            },
+            uncommitted: latest && !p.implicit && history.uncommitted.contains(rel),
+            truncated: history.is_truncated(&trail),
+            implicit: p.implicit,
+            trail,
+        };
+        by_rel.insert(rel.clone(), identity.clone());
+        // Two pages claiming one identity (a file split in two): the first keeps it.
+        pages.entry(identity).or_insert(page);
+    }
+    (pages, by_rel)
+}

@@ -1,0 +1,298 @@
+//! The stages composed, in one place, for `build`, every published version,
+//! `check` and `serve`.
+//!
+//! [`Settings`] resolves what a build is for once (configuration, audience,
+//! day); [`sources`] and [`resolve`] run the load, parse and resolve stages
+//! on the working tree or on a tag's tree read from git; [`models`] does that
+//! for latest and every published version and works out which page is which
+//! across them; [`render`] turns a model into files. Nothing else strings
+//! stages together.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::history::set::Tag;
+use crate::history::{self, Annotations, History, Notice, Version, VersionSet};
+use crate::model::{Audience, ResolveOptions, Site};
+use crate::parse::{self, Parsed};
+use crate::render::theme::Theme;
+use crate::render::{self, Content, OutputFile, Render};
+use crate::{BuildOptions, search, source};
+
+/// What one build is for, resolved once and the same for every version.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The working tree's configuration.
+    pub config: Config,
+    pub resolve: ResolveOptions,
+    /// Report pages link the `report.pdf` that `build --pdf` prints.
+    pub pdf: bool,
+}
+
+impl Settings {
+    /// Reads the configuration and resolves the rest.
+    pub fn load(root: &Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Settings> {
+        let config = Config::load(root, diags);
+        if diags.has_errors() {
+            return None;
+        }
+        Settings::resolve(config, opts, diags)
+    }
+
+    /// Checks the audience against `config`; the day is `--today` or the
+    /// clock's date in the configured time zone.
+    pub fn resolve(config: Config, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Settings> {
+        let audience = match &opts.audience {
+            Some(name) => match Audience::named(&config, name) {
+                Ok(a) => a,
+                Err(d) => {
+                    diags.push(d);
+                    return None;
+                }
+            },
+            None => Audience::default_of(&config),
+        };
+        let today = opts.today.unwrap_or_else(|| crate::clock::today(&config.timezone));
+        Some(Settings {
+            resolve: ResolveOptions {
+                today,
+                drafts: opts.drafts,
+                audience,
+            },
+            pdf: opts.pdf,
+            config,
+        })
+    }
+}
+
+/// Stages 1 and 2 on the working tree: every content file, parsed.
+pub fn sources(root: &Path, config: &Config, diags: &mut Diagnostics) -> Parsed {
+    let files = source::walk(root, &config.content_dir, diags);
+    parse::all(&files, config, diags)
+}
+
+/// Stage 3 for one version, with its own configuration.
+pub fn resolve(parsed: Parsed, config: &Config, settings: &Settings, diags: &mut Diagnostics) -> Site {
+    crate::model::resolve(parsed, config, &settings.resolve, diags)
+}
+
+/// Latest and every published version, resolved, with which page is which
+/// across them: everything a render needs.
+pub struct Models {
+    pub latest: Site,
+    pub history: Option<Arc<History>>,
+    /// The published versions that resolved, newest first.
+    pub tags: Vec<Tag>,
+    /// `None` without history.
+    pub set: Option<Arc<VersionSet>>,
+    /// Said once: no git, a shallow clone.
+    pub notices: Vec<Notice>,
+}
+
+impl Models {
+    /// Latest's view of the versions.
+    pub fn latest_history(&self) -> Option<Annotations> {
+        self.annotations(0)
+    }
+
+    /// The view of version `k` (0 is latest, then the tags in order).
+    pub fn annotations(&self, k: usize) -> Option<Annotations> {
+        self.set.as_ref().map(|set| Annotations {
+            set: Arc::clone(set),
+            current: k,
+        })
+    }
+}
+
+/// Opens the history around the resolved `latest` and resolves every
+/// published version. A tag that does not resolve is left out with
+/// warnings naming it.
+pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagnostics) -> Models {
+    let history = match history::open(root, &settings.config) {
+        Ok(h) => Arc::new(h),
+        Err(n) => {
+            return Models {
+                latest,
+                history: None,
+                tags: Vec::new(),
+                set: None,
+                notices: vec![n],
+            };
+        }
+    };
+    let mut notices = Vec::new();
+    if !history.repo.shallow.is_empty() {
+        notices.push(history::shallow_notice());
+    }
+    // Newest first, the order of the version list.
+    let tags: Vec<Tag> = history
+        .versions
+        .iter()
+        .rev()
+        .filter_map(|v| tag(&history, v, settings, diags))
+        .collect();
+    let set = history::set::build(&history, &settings.config, &latest, &tags);
+    Models {
+        latest,
+        history: Some(history),
+        tags,
+        set: Some(Arc::new(set)),
+        notices,
+    }
+}
+
+/// Stages 1–3 on a tag's tree, read from git with its own configuration.
+fn tag(history: &History, version: &Version, settings: &Settings, diags: &mut Diagnostics) -> Option<Tag> {
+    let mut d = Diagnostics::default();
+    let tree = history::versions::read(history, version, &settings.config, &mut d);
+    // The tag's own audiences must include this build's.
+    let mut tag_settings = settings.clone();
+    match Audience::named(&tree.config, settings.resolve.audience.name()) {
+        Ok(a) => tag_settings.resolve.audience = a,
+        Err(e) => d.push(e.in_file(crate::config::FILE_NAME)),
+    }
+    let parsed = parse::all(&tree.sources, &tree.config, &mut d);
+    let site = resolve(parsed, &tree.config, &tag_settings, &mut d);
+    if d.has_errors() {
+        report_failed(&version.name, d, diags);
+        return None;
+    }
+    Some(Tag {
+        version: version.clone(),
+        site,
+        assets: tree.assets,
+        blobs: tree.blobs,
+    })
+}
+
+/// A tag's errors, each as a warning naming the tag.
+fn report_failed(tag: &str, d: Diagnostics, diags: &mut Diagnostics) {
+    for e in d.items.into_iter().filter(Diagnostic::is_error) {
+        let help = e.help.clone().unwrap_or_default();
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            message: format!("version `{tag}` is left out: {}", e.message),
+            help: Some(format!(
+                "{}{}this is the file as tagged `{tag}`; fix it in a new tag, or narrow `versions.tags` in casebook.yaml",
+                help,
+                if help.is_empty() { "" } else { "; " }
+            )),
+            ..e
+        });
+    }
+}
+
+/// The site-wide template globals of one render.
+pub fn set_globals(r: Render<'_>, theme: &mut Theme, settings: &Settings, version: Option<String>) {
+    theme.insert_global("pdf_reports", &settings.pdf);
+    render::set_globals(r, theme, version);
+}
+
+/// Stage 4 for one version: pages, site files and the search index.
+pub fn render_site(
+    r: Render<'_>,
+    theme: &Theme,
+    progress: &indicatif::ProgressBar,
+    diags: &mut Diagnostics,
+) -> Vec<OutputFile> {
+    let mut files = render::pages(r, theme, progress, diags);
+    files.extend(site_files(r, theme, diags));
+    files.extend(search_index(r.site));
+    render::check_collisions(&mut files, diags);
+    files
+}
+
+/// Every output that is not one page's own, search index aside (see
+/// [`render::site_files`]), and the search page.
+pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+    let mut files = render::site_files(r, theme, diags);
+    if !r.site.pages.is_empty() {
+        match search::page(r.site, theme) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    files
+}
+
+/// The search index. It reads every page's text and is the slowest output,
+/// so `serve` builds it in the background once the pages are served.
+pub fn search_index(site: &Site) -> Vec<OutputFile> {
+    if site.pages.is_empty() {
+        return Vec::new();
+    }
+    search::files(site)
+}
+
+/// Stage 4 for latest and every version: `v/<slug>/` for the tags.
+pub fn render(
+    root: &Path,
+    settings: &Settings,
+    models: &Models,
+    theme: &mut Theme,
+    progress: &indicatif::ProgressBar,
+    diags: &mut Diagnostics,
+) -> Vec<OutputFile> {
+    let latest = models.latest_history();
+    let r = Render {
+        site: &models.latest,
+        history: latest.as_ref(),
+    };
+    set_globals(r, theme, settings, site_version(root, &settings.config));
+    let mut files = render_site(r, theme, progress, diags);
+    files.extend(render_tags(settings, models, theme, diags));
+    files
+}
+
+/// Stage 4 for the published versions, each into `v/<slug>/`; a tag whose
+/// render fails is left out with warnings naming it.
+pub fn render_tags(
+    settings: &Settings,
+    models: &Models,
+    theme: &mut Theme,
+    diags: &mut Diagnostics,
+) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let hidden = indicatif::ProgressBar::hidden();
+    for (k, t) in models.tags.iter().enumerate() {
+        let ann = models.annotations(k + 1);
+        let r = Render {
+            site: &t.site,
+            history: ann.as_ref(),
+        };
+        set_globals(r, theme, settings, Some(t.version.name.clone()));
+        let mut d = Diagnostics::default();
+        let tag_files = render_site(r, theme, &hidden, &mut d);
+        if d.has_errors() {
+            report_failed(&t.version.name, d, diags);
+            continue;
+        }
+        files.extend(in_version_folder(t, tag_files));
+    }
+    files
+}
+
+/// A tag's files under `v/<slug>/`, its assets read from git.
+pub fn in_version_folder(t: &Tag, files: Vec<OutputFile>) -> impl Iterator<Item = OutputFile> + '_ {
+    let prefix = format!("v/{}/", t.version.slug);
+    files
+        .into_iter()
+        // Only the site root has these.
+        .filter(|f| f.path != "sitemap.xml" && f.path != "404.html")
+        .map(move |mut f| {
+            if let Content::Copy(abs) = &f.content
+                && let Some(bytes) = t.assets.get(abs)
+            {
+                f.content = Content::Bytes(bytes.to_vec());
+            }
+            f.path = format!("{prefix}{}", f.path);
+            f
+        })
+}
+
+/// The version shown in the footer: `version` from the config, else `git describe`.
+pub fn site_version(root: &Path, config: &Config) -> Option<String> {
+    config.version.clone().or_else(|| history::git::describe(root))
+}
