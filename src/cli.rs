@@ -127,6 +127,10 @@ pub struct ServeArgs {
     /// Address to listen on; anything but a loopback address exposes the site to the network
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
+    /// Also answer requests that name the server this way, e.g. its machine name with
+    /// `--bind 0.0.0.0`; others are refused against DNS rebinding (repeatable)
+    #[arg(long = "allow-host", value_name = "NAME", value_parser = crate::serve::host::parse_allowed)]
+    pub allow_host: Vec<crate::serve::host::Host>,
     /// Include pages marked `draft: true`
     #[arg(long)]
     pub drafts: bool,

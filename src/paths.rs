@@ -126,24 +126,12 @@ pub fn root_of(url: &str) -> String {
     if depth == 0 { "./".into() } else { "../".repeat(depth) }
 }
 
-/// Decodes `%20`-style escapes in a link path; invalid escapes stay as written.
+/// Decodes `%20`-style escapes in a link path. Malformed escapes stay as
+/// written, and so does a link whose escapes do not decode to UTF-8.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_string(), |d| d.into_owned())
 }
 
 /// True for links that leave the site: `https:`, `mailto:`, `//host`, `/abs`.
@@ -252,5 +240,9 @@ mod tests {
         assert_eq!(percent_decode("Data%20Protection.md"), "Data Protection.md");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("%C3%BCber.md"), "über.md");
+        assert_eq!(percent_decode("caf%E9.md"), "caf%E9.md", "not UTF-8: kept as written");
+        assert_eq!(percent_decode("a%2Fb.md"), "a/b.md");
     }
 }

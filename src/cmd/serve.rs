@@ -9,6 +9,7 @@ pub fn run(args: &ServeArgs) -> Outcome {
         root: args.site.root.clone(),
         bind: args.bind,
         port: args.port,
+        allow_hosts: args.allow_host.clone(),
         poll: args.poll,
         build: BuildOptions::in_memory(args.today, args.drafts, args.audience.clone()),
     };

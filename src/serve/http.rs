@@ -3,9 +3,13 @@
 //!
 //! Requests are looked up in the in-memory files by a normalised path
 //! ([`lookup`]), so nothing outside the build can be reached: `..`, encoded
-//! slashes and empty segments are refused before any lookup.
+//! slashes and empty segments are refused before any lookup, and nothing
+//! here reads the disk. Who may ask at all is decided before a request gets
+//! here ([`super::listen`]).
 
+use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -14,6 +18,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use mime_guess::mime;
+use percent_encoding::percent_decode_str;
 use serde_json::json;
 use tokio::sync::broadcast;
 
@@ -24,6 +30,12 @@ use crate::diag::Diagnostics;
 pub const LIVERELOAD: &str = "/__casebook/livereload";
 
 const RELOAD_JS: &str = include_str!("reload.js");
+
+/// How often the live-reload socket pings its page.
+const PING_EVERY: Duration = Duration::from_secs(10);
+
+/// A live-reload socket that answered nothing for this long is gone.
+const SILENT_FOR: Duration = Duration::from_secs(30);
 
 const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Not built yet · casebook</title>\n</head>\n<body>\n<main>\n<h1>Not built yet</h1>\n<p>The site has errors, so there is nothing to show yet. They are listed in the terminal; this page reloads when a save fixes them.</p>\n</main>\n</body>\n</html>\n";
 
@@ -118,6 +130,10 @@ async fn talk(mut socket: WebSocket, shared: Arc<Shared>) {
     {
         return;
     }
+    // Pings find clients gone without closing (a laptop shut, a cable
+    // pulled): browsers answer them, and a socket silent for too long is dropped.
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
             event = events.recv() => {
@@ -134,9 +150,14 @@ async fn talk(mut socket: WebSocket, shared: Arc<Shared>) {
                     return;
                 }
             }
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENT_FOR || socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
-                Some(Ok(_)) => {}
+                Some(Ok(_)) => heard = tokio::time::Instant::now(),
             },
         }
     }
@@ -187,6 +208,7 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 
 fn respond(shared: &Shared, path: &str, bytes: &[u8], status: StatusCode) -> Response {
     let kind = content_type(path);
+    let kind_header = HeaderValue::from_str(&kind).unwrap_or(HeaderValue::from_static("application/octet-stream"));
     let body = if kind.starts_with("text/html") {
         Body::from(inject(bytes, &script(shared.error().as_deref())))
     } else {
@@ -194,7 +216,7 @@ fn respond(shared: &Shared, path: &str, bytes: &[u8], status: StatusCode) -> Res
     };
     let mut r = (status, body).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::CONTENT_TYPE, kind_header);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     r
@@ -244,25 +266,25 @@ pub enum Lookup {
 
 /// Finds the file for a raw request path (`/policies/x/`, percent-encoded).
 pub fn lookup(raw: &str, files: &Files) -> Lookup {
-    let Some(path) = decode(raw) else {
+    let Some(segments) = raw
+        .strip_prefix('/')
+        .and_then(|key| key.split('/').map(decode).collect::<Option<Vec<_>>>())
+    else {
         return Lookup::BadRequest;
     };
-    let Some(key) = path.strip_prefix('/') else {
-        return Lookup::BadRequest;
-    };
-    let segments: Vec<&str> = key.split('/').collect();
     let last = segments.len() - 1;
     if segments
         .iter()
         .enumerate()
-        .any(|(i, s)| matches!(*s, "." | "..") || (s.is_empty() && i != last))
+        .any(|(i, s)| matches!(s.as_ref(), "." | "..") || (s.is_empty() && i != last))
     {
         return Lookup::BadRequest;
     }
+    let key = segments.join("/");
     let wanted = if key.is_empty() || key.ends_with('/') {
         format!("{key}index.html")
     } else {
-        key.to_string()
+        key.clone()
     };
     if files.contains_key(&wanted) {
         Lookup::File(wanted)
@@ -273,65 +295,30 @@ pub fn lookup(raw: &str, files: &Files) -> Lookup {
     }
 }
 
-/// Percent-decodes a path strictly: `None` for bad escapes, non-UTF-8,
-/// and anything that could act as a separator once decoded.
-fn decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            let b = u8::from_str_radix(hex, 16).ok()?;
-            if matches!(b, b'/' | b'\\' | 0) {
-                return None;
-            }
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let s = String::from_utf8(out).ok()?;
-    (!s.contains(['\\', '\0'])).then_some(s)
+/// Percent-decodes one path segment strictly: `None` for a malformed
+/// escape (which the decoder would keep as written), non-UTF-8, and a
+/// decoded separator or NUL.
+fn decode(segment: &str) -> Option<Cow<'_, str>> {
+    let well_formed = segment.split('%').skip(1).all(|rest| {
+        rest.as_bytes()
+            .get(..2)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    let text = percent_decode_str(segment).decode_utf8().ok()?;
+    (well_formed && !text.contains(['/', '\\', '\0'])).then_some(text)
 }
 
-/// The `Content-Type` for an output path.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml",
-        "atom" => "application/atom+xml",
-        "svg" => "image/svg+xml",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "yaml" | "yml" => "application/yaml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "wasm" => "application/wasm",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "zip" => "application/zip",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
+/// The `Content-Type` for an output path; text in UTF-8, as casebook writes it.
+pub fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let texty = mime.type_() == mime::TEXT
+        || (mime.type_() == mime::APPLICATION
+            && (matches!(mime.subtype().as_str(), "javascript" | "json" | "xml")
+                || matches!(mime.suffix().map(|s| s.as_str()), Some("xml" | "json"))));
+    if texty {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -365,6 +352,8 @@ mod tests {
             ("/css/", Lookup::NotFound),
             ("/css", Lookup::NotFound),
             ("/nope/", Lookup::NotFound),
+            ("/%C3%BCber/", Lookup::NotFound),
+            ("/policies/%78/", Lookup::File("policies/x/index.html".into())),
         ];
         for (raw, expected) in cases {
             assert_eq!(lookup(raw, &f), expected, "{raw}");
@@ -389,6 +378,12 @@ mod tests {
             "/x%00.html",
             "/%zz",
             "/%c3",
+            "/css/site.css%",
+            "/css/site.css%2",
+            "/%%32%65%32%65/etc/passwd",
+            "/%+1",
+            "/css/%E9.css",
+            "/policies/%2e/x/",
             "/./index.html",
             "relative",
         ] {
@@ -414,8 +409,14 @@ mod tests {
     fn content_types_by_extension() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("css/x.CSS"), "text/css; charset=utf-8");
-        assert_eq!(content_type("sitemap.xml"), "application/xml");
+        assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
+        assert_eq!(content_type("policies.atom"), "application/atom+xml; charset=utf-8");
+        assert_eq!(content_type("metrics.json"), "application/json; charset=utf-8");
+        assert_eq!(content_type("js/search.js"), "text/javascript; charset=utf-8");
         assert_eq!(content_type("chart.svg"), "image/svg+xml");
+        assert_eq!(content_type("assets/org.PNG"), "image/png");
+        assert_eq!(content_type("fonts/a.woff2"), "font/woff2");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
+        assert_eq!(content_type("report.pdf"), "application/pdf");
     }
 }

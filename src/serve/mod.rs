@@ -2,13 +2,16 @@
 //! only what changed ([`state`]), and reload the browser.
 //!
 //! Threads of control: the HTTP server on a current-thread tokio runtime
-//! ([`http`]), the debounced watcher ([`watch`]), one builder thread that
+//! ([`listen`] for connections and who may connect, [`http`] for what they
+//! get), the debounced watcher ([`watch`]), one builder thread that
 //! owns the [`state::State`] and publishes each good build, or the
 //! diagnostics of a bad one, to the server, and a helper thread building
 //! the search index after the pages are served. Nothing is written to disk.
 
+pub mod host;
 pub mod http;
 mod inputs;
+pub mod listen;
 mod poll;
 pub mod state;
 pub mod watch;
@@ -32,6 +35,8 @@ pub struct Options {
     pub root: PathBuf,
     pub bind: IpAddr,
     pub port: u16,
+    /// Names besides loopback and `bind` that requests may address the server by.
+    pub allow_hosts: Vec<host::Host>,
     /// Poll the files instead of asking the OS to report changes.
     pub poll: bool,
     pub build: BuildOptions,
@@ -63,6 +68,9 @@ pub fn run(opts: Options) -> Result<(), Failed> {
     })?;
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener = std::net::TcpListener::bind(addr).map_err(|e| bind_error(addr, &e))?;
+    // With `--port 0` the system picks the port: requests must name that one.
+    let port = listener.local_addr().map_or(opts.port, |a| a.port());
+    let hosts = host::Hosts::new(opts.bind, port, opts.allow_hosts);
     if !opts.bind.is_loopback() {
         eprintln!(
             "warning: serving on {} makes the site readable from other machines, drafts and internal pages included\n  = help: leave out --bind to serve on 127.0.0.1 only",
@@ -120,7 +128,7 @@ pub fn run(opts: Options) -> Result<(), Failed> {
         .enable_all()
         .build()
         .map_err(|e| Failed::new(format!("cannot start the server: {e}"), "try again"))?;
-    runtime.block_on(serve(listener, addr, shared))
+    runtime.block_on(serve(listener, hosts, shared))
 }
 
 fn bind_error(addr: SocketAddr, e: &std::io::Error) -> Failed {
@@ -143,25 +151,30 @@ fn bind_error(addr: SocketAddr, e: &std::io::Error) -> Failed {
     }
 }
 
-async fn serve(listener: std::net::TcpListener, addr: SocketAddr, shared: Arc<Shared>) -> Result<(), Failed> {
-    let fail = |e: std::io::Error| Failed::new(format!("cannot serve on {addr}: {e}"), "try another --port");
+async fn serve(listener: std::net::TcpListener, hosts: host::Hosts, shared: Arc<Shared>) -> Result<(), Failed> {
+    let fail = |e: std::io::Error| Failed::new(format!("cannot serve on {}: {e}", hosts.url()), "try another --port");
     listener.set_nonblocking(true).map_err(fail)?;
     let listener = tokio::net::TcpListener::from_std(listener).map_err(fail)?;
-    eprintln!("serving on http://{addr}/ (Ctrl-C to stop)");
+    match hosts.every_address() {
+        Some(port) => eprintln!(
+            "serving on {} and port {port} of every address of this machine (Ctrl-C to stop)",
+            hosts.url()
+        ),
+        None => eprintln!("serving on {} (Ctrl-C to stop)", hosts.url()),
+    }
     let stop = Arc::clone(&shared);
-    axum::serve(listener, http::router(shared))
-        .with_graceful_shutdown(async move {
+    let stopped = async move {
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("\nstopping");
+        stop.shutdown();
+        // A second Ctrl-C stops at once.
+        tokio::spawn(async {
             let _ = tokio::signal::ctrl_c().await;
-            eprintln!("\nstopping");
-            stop.shutdown();
-            // A second Ctrl-C stops at once.
-            tokio::spawn(async {
-                let _ = tokio::signal::ctrl_c().await;
-                std::process::exit(130);
-            });
-        })
-        .await
-        .map_err(fail)
+            std::process::exit(130);
+        });
+    };
+    listen::serve(listener, http::router(shared), hosts, stopped).await;
+    Ok(())
 }
 
 /// What the builder thread hears about.

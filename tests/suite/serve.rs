@@ -2,6 +2,9 @@
 //! edit sequences, and the real server on a free port: pages from memory,
 //! edits, live reload over the WebSocket, the error overlay, path escapes,
 //! the 404 page, a taken port, Ctrl-C, and a headless Chromium reloading.
+//! What the server refuses is in [`guard`].
+
+mod guard;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -533,14 +536,14 @@ impl Server {
 
     /// A raw request for exactly `path`, the way curl --path-as-is sends it.
     fn get(&self, path: &str) -> Response {
+        self.get_as(&format!("127.0.0.1:{}", self.port), path)
+    }
+
+    /// A raw request for `path` with this `Host` header.
+    fn get_as(&self, host: &str, path: &str) -> Response {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the server");
         s.set_read_timeout(Some(DEADLINE)).expect("set a timeout");
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .expect("send");
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").expect("send");
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).expect("read the response");
         let raw = String::from_utf8_lossy(&raw).into_owned();
@@ -581,8 +584,11 @@ impl Server {
         }
     }
 
+    /// The live-reload socket, opened as a page of this server opens it.
     fn socket(&self) -> LiveReload {
-        let (mut ws, _) = tungstenite::connect(format!("ws://127.0.0.1:{}/__casebook/livereload", self.port))
+        let origin = format!("http://127.0.0.1:{}", self.port);
+        let (mut ws, _) = self
+            .open_socket(&format!("127.0.0.1:{}", self.port), Some(&origin))
             .expect("open the live-reload socket");
         if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_mut() {
             s.set_read_timeout(Some(Duration::from_millis(200)))
@@ -590,7 +596,45 @@ impl Server {
         }
         LiveReload(ws)
     }
+
+    /// Opens the live-reload socket naming the server as `host`, from a
+    /// page at `origin`; the server's answer when it refuses.
+    fn open_socket(
+        &self,
+        host: &str,
+        origin: Option<&str>,
+    ) -> Result<(Socket, tungstenite::handshake::client::Response), Response> {
+        use tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://127.0.0.1:{}/__casebook/livereload", self.port)
+            .into_client_request()
+            .expect("a socket request");
+        let headers = request.headers_mut();
+        headers.insert("host", host.parse().expect("a header value"));
+        if let Some(o) = origin {
+            headers.insert("origin", o.parse().expect("a header value"));
+        }
+        match tungstenite::connect(request) {
+            Ok(open) => Ok(open),
+            Err(tungstenite::Error::Http(r)) => Err(Response {
+                status: r.status().as_u16(),
+                headers: r
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_string(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect(),
+                body: String::from_utf8_lossy(r.body().as_deref().unwrap_or_default()).into_owned(),
+            }),
+            Err(e) => panic!("the socket handshake failed: {e}\n{}", self.log()),
+        }
+    }
 }
+
+type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -599,7 +643,7 @@ impl Drop for Server {
     }
 }
 
-struct LiveReload(tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>);
+struct LiveReload(Socket);
 
 impl LiveReload {
     /// The next message whose `type` is `kind`, as JSON.
@@ -653,7 +697,10 @@ fn serve_serves_the_site_from_memory() {
     assert!(!css.body.contains("livereload"), "scripts go into HTML only");
     let asset = server.get("/assets/note.txt");
     assert_eq!((asset.status, asset.body.as_str()), (200, "a note\n"));
-    assert_eq!(server.get("/sitemap.xml").headers["content-type"], "application/xml");
+    assert_eq!(
+        server.get("/sitemap.xml").headers["content-type"],
+        "text/xml; charset=utf-8"
+    );
     // No listing of folders without a page, and no sources.
     assert_eq!(server.get("/css/").status, 404);
     assert_eq!(server.get("/content/policies/alpha.md").status, 404);
