@@ -35,6 +35,8 @@ const KEYS: &[&str] = &[
     "language",
     "publish",
     "safe_html",
+    "edit_url",
+    "favicon",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -58,6 +60,8 @@ struct RawConfig {
     language: Option<String>,
     publish: Option<Vec<String>>,
     safe_html: Option<bool>,
+    edit_url: Option<String>,
+    favicon: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +105,10 @@ pub struct Config {
     pub publish: Vec<String>,
     /// Sanitise raw HTML in Markdown (scripts, event handlers, `javascript:` URLs).
     pub safe_html: bool,
+    /// "Edit this page" link; `{path}` is the source file's path in the repository.
+    pub edit_url: Option<String>,
+    /// The site icon: a file's path from the site root; the theme's own without it.
+    pub favicon: Option<String>,
 }
 
 impl Default for Config {
@@ -125,6 +133,8 @@ impl Default for Config {
             language: "en".into(),
             publish: Vec::new(),
             safe_html: false,
+            edit_url: None,
+            favicon: None,
         }
     }
 }
@@ -216,6 +226,8 @@ impl Config {
         field!(language);
         field!(publish);
         field!(safe_html);
+        field!(edit_url);
+        field!(favicon);
         validate(raw, &map, text, diags)
     }
 }
@@ -324,6 +336,8 @@ fn validate(mut raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut 
         language,
         publish: _,
         safe_html,
+        edit_url,
+        favicon,
     } = raw;
 
     let fiscal_year_start = match fiscal_year_start {
@@ -403,6 +417,14 @@ fn validate(mut raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut 
             "publish into a separate folder, e.g. `output_dir: public`",
         );
     }
+    let edit_url = non_empty(edit_url);
+    if edit_url.as_ref().is_some_and(|u| !u.contains("{path}")) {
+        err(
+            "edit_url",
+            "`edit_url` has no `{path}`".into(),
+            "put `{path}` where the file's path goes, e.g. `https://git.example/legal/handbook/edit/main/{path}`",
+        );
+    }
     Config {
         title: non_empty(title).unwrap_or(d.title),
         description: non_empty(description),
@@ -428,6 +450,8 @@ fn validate(mut raw: RawConfig, map: &yaml::LocatedMap, text: &str, diags: &mut 
         language: non_empty(language).unwrap_or(d.language),
         publish,
         safe_html: safe_html.unwrap_or(false),
+        edit_url,
+        favicon: non_empty(favicon),
     }
 }
 

@@ -147,7 +147,7 @@ pub fn pipeline(root: &Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Op
     let sources = source::walk(root, &config.content_dir, diags);
     let parsed = parse::pages(&sources, &config, diags);
     let mut site = model::resolve(parsed, &sources, &config, &resolve_opts, diags);
-    let mut theme = render::theme::Theme::load(root, &config.theme, diags)?;
+    let mut theme = render::theme::Theme::load(root, &config, diags)?;
     if diags.has_errors() {
         return None;
     }

@@ -257,7 +257,7 @@ pub fn render(
         return Vec::new();
     }
     let mut d = Diagnostics::default();
-    let Some(mut theme) = render::theme::Theme::load(root, &config.theme, &mut d) else {
+    let Some(mut theme) = render::theme::Theme::load(root, config, &mut d) else {
         return Vec::new();
     };
     crate::set_globals(&mut theme, opts);
