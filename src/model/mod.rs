@@ -265,7 +265,8 @@ pub fn title_from_path(rel: &str) -> String {
     }
 }
 
-fn truncate_words(s: &str, max: usize) -> String {
+/// `s` cut at a word boundary to at most `max` characters, with `…`.
+pub fn truncate_words(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }

@@ -414,11 +414,17 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         })
         .unwrap_or_default();
     let words = p.parsed.body.word_count;
-    let headings = p.parsed.body.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry {
-        level: h.level,
-        text: h.text.clone(),
-        id: h.id.clone(),
-    });
+    let headings = p
+        .parsed
+        .body
+        .headings
+        .iter()
+        .filter(|h| (2..=3).contains(&h.level))
+        .map(|h| TocEntry {
+            level: h.level,
+            text: h.text.clone(),
+            id: h.id.clone(),
+        });
     let children = if p.is_section() {
         items(site, &p.children)
     } else {

@@ -13,6 +13,7 @@ pub mod metric_pages;
 pub mod metric_views;
 pub mod navigation;
 pub mod theme;
+pub mod typography;
 
 use std::path::PathBuf;
 
@@ -183,10 +184,11 @@ pub fn page(site: &Site, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Di
     let p = site.page(id);
     let root = context::root_for(p.url());
     let mut view = context::page_view(site, id);
-    view.content = body_with_components(site, theme, id, &root)?;
+    view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root)?);
     let history = history::page_view(site, id);
     if history.as_ref().is_some_and(|h| h.updated.is_some() || h.uncommitted) {
-        view.toc.push(context::TocEntry::generated("page-history", "Page history"));
+        view.toc
+            .push(context::TocEntry::generated("page-history", "Page history"));
     }
     let mut ctx = theme.context();
     ctx.insert("page", &view);

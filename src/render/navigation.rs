@@ -162,12 +162,18 @@ fn encode_path(path: &str) -> String {
 /// description, else the start of its first paragraph, else the site's.
 pub fn meta_description(site: &Site, id: PageId) -> String {
     let p = site.page(id);
-    if let Some(d) = p.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        return d.trim().to_string();
+    if let Some(d) = p
+        .front()
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        return d.to_string();
     }
     let summary = p.parsed.body.summary.trim();
     if !summary.is_empty() {
-        return shorten(summary, DESCRIPTION_CHARS);
+        return crate::model::truncate_words(summary, DESCRIPTION_CHARS);
     }
     site.config
         .description
@@ -175,27 +181,9 @@ pub fn meta_description(site: &Site, id: PageId) -> String {
         .unwrap_or_else(|| format!("{} · {}", p.title, site.config.title))
 }
 
-/// `text` cut at a word boundary to at most `max` characters, with `…`.
-pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let end = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
-    format!("{}…", cut[..end].trim_end_matches([',', ';', ':', ' ']))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shortens_at_a_word_boundary() {
-        assert_eq!(shorten("short text", 160), "short text");
-        assert_eq!(shorten("alpha beta, gamma delta", 14), "alpha beta…");
-        // One long word is cut inside it rather than left whole.
-        assert_eq!(shorten("abcdefghijklmnop", 5), "abcde…");
-    }
 
     #[test]
     fn encodes_what_a_url_path_cannot_hold() {

@@ -51,7 +51,9 @@ fn favicon(root: &Path, path: &str) -> Result<Vec<u8>, String> {
     if !FAVICON_TYPES.contains(&ext.as_str()) {
         return Err(format!("use an icon file ending in .{}", FAVICON_TYPES.join(", .")));
     }
-    let not_found = || format!("no such file in the site folder; give its path from the site root, e.g. `content/assets/logo.{ext}`");
+    let not_found = || {
+        format!("no such file in the site folder; give its path from the site root, e.g. `content/assets/logo.{ext}`")
+    };
     let file = root.join(path).canonicalize().map_err(|_| not_found())?;
     let top = root.canonicalize().map_err(|_| not_found())?;
     if !file.starts_with(&top) || !file.is_file() {
@@ -70,7 +72,12 @@ fn config_error(root: &Path, key: &str, msg: String, help: String) -> Diagnostic
             let line = text.lines().nth(i).unwrap_or_default();
             let value = line[prefix.len()..].trim_start();
             let column = line.len() - value.len() + 1;
-            e.at(Position::at_line(&text, i + 1, column, value.trim_end().chars().count().max(1)))
+            e.at(Position::at_line(
+                &text,
+                i + 1,
+                column,
+                value.trim_end().chars().count().max(1),
+            ))
         }
         None => e,
     }
@@ -156,7 +163,12 @@ impl Theme {
                     statics.remove(DEFAULT_FAVICON);
                     statics.insert(favicon_name(config), bytes);
                 }
-                Err(help) => diags.push(config_error(root, "favicon", format!("cannot use favicon `{path}`"), help)),
+                Err(help) => diags.push(config_error(
+                    root,
+                    "favicon",
+                    format!("cannot use favicon `{path}`"),
+                    help,
+                )),
             }
         }
         let components = templates
