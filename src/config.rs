@@ -49,6 +49,10 @@ pub struct Config {
     pub safe_html: bool,
     /// The zone of "today" and of every date shown (commit dates included).
     pub timezone: jiff::tz::TimeZone,
+    /// "Edit this page" link; `{path}` is the source file's path in the repository.
+    pub edit_url: Option<String>,
+    /// The site icon: a file's path from the site root; the theme's own without it.
+    pub favicon: Option<String>,
 }
 
 impl Default for Config {
@@ -74,6 +78,8 @@ impl Default for Config {
             publish: Vec::new(),
             safe_html: false,
             timezone: jiff::tz::TimeZone::UTC,
+            edit_url: None,
+            favicon: None,
         }
     }
 }
@@ -183,6 +189,17 @@ fn read(f: &mut Fields<'_>) -> Config {
     let language = text(f, "language").unwrap_or(d.language);
     let safe_html = f.bool("safe_html").unwrap_or(false);
     let timezone = timezone(f);
+    let edit_url = text(f, "edit_url");
+    if edit_url.as_ref().is_some_and(|u| !u.contains("{path}"))
+        && let Some(n) = f.node("edit_url")
+    {
+        f.error(
+            n,
+            "`edit_url` has no `{path}`",
+            "put `{path}` where the file's path goes, e.g. `https://git.example/legal/handbook/edit/main/{path}`",
+        );
+    }
+    let favicon = text(f, "favicon");
     Config {
         title,
         description,
@@ -204,6 +221,8 @@ fn read(f: &mut Fields<'_>) -> Config {
         publish,
         safe_html,
         timezone,
+        edit_url,
+        favicon,
     }
 }
 

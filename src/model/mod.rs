@@ -222,7 +222,8 @@ fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
     }
 }
 
-fn truncate_words(s: &str, max: usize) -> String {
+/// `s` cut at a word boundary to at most `max` characters, with `…`.
+pub fn truncate_words(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }

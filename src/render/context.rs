@@ -29,6 +29,8 @@ pub struct SiteView {
     pub has_register: bool,
     /// The site has metric files, listed at `metrics/`.
     pub has_metrics: bool,
+    /// The site icon's path from the site root.
+    pub favicon: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +154,15 @@ pub struct PageView {
     pub section_pages: Vec<Link>,
     pub section_more: usize,
     pub section: Option<Link>,
+    /// The sidebar: the top-level section this page is in, as a tree.
+    pub tree: Option<super::navigation::TreeNode>,
+    /// The pages before and after this one in its section's reading order.
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    /// `edit_url` from the config, for this page's source file.
+    pub edit_url: Option<String>,
+    /// For `<meta name="description">` and link previews; never empty.
+    pub meta_description: String,
     /// Unknown front matter keys.
     pub extra: Value,
 }
@@ -201,6 +212,7 @@ pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
         nav,
         has_register: !site.register.is_empty(),
         has_metrics: !site.metrics.is_empty(),
+        favicon: super::theme::favicon_name(&site.config),
     }
 }
 
@@ -309,6 +321,33 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         })
         .unwrap_or_default();
     let words = p.parsed.body.word_count;
+    let headings = p
+        .parsed
+        .body
+        .headings
+        .iter()
+        .filter(|h| (2..=3).contains(&h.level))
+        .map(|h| TocEntry {
+            level: h.level,
+            text: h.text.clone(),
+            id: h.id.clone(),
+        });
+    let children = if p.is_section() {
+        items(site, &p.children)
+    } else {
+        Vec::new()
+    };
+    let toc = generated_before(role.as_ref(), goal.as_ref())
+        .into_iter()
+        .chain(headings)
+        .chain(generated_after(
+            role.as_ref(),
+            report.as_ref(),
+            // The home page shows its sections as cards instead.
+            if p.url().is_empty() { &[] } else { &children },
+        ))
+        .collect();
+    let (prev, next) = super::navigation::prev_next(site, id);
     PageView {
         title: p.title.clone(),
         description: p.description.clone(),
@@ -321,18 +360,7 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         tags: fm.tags.clone(),
         draft: fm.draft,
         content: String::new(),
-        toc: p
-            .parsed
-            .body
-            .headings
-            .iter()
-            .filter(|h| (2..=3).contains(&h.level))
-            .map(|h| TocEntry {
-                level: h.level,
-                text: h.text.clone(),
-                id: h.id.clone(),
-            })
-            .collect(),
+        toc,
         word_count: words,
         reading_minutes: words.div_ceil(230).max(1),
         breadcrumbs: site.ancestors(id).into_iter().map(|a| link(site, a)).collect(),
@@ -341,16 +369,74 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         role,
         goal,
         report,
-        children: if p.is_section() {
-            items(site, &p.children)
-        } else {
-            Vec::new()
-        },
+        children,
         section_pages,
         section_more,
         section: section_id.map(|s| link(site, s)),
+        tree: super::navigation::top_section(site, id).map(|top| super::navigation::tree(site, top, id)),
+        prev,
+        next,
+        // Set by `render::page`, which knows where the repository is.
+        edit_url: None,
+        meta_description: super::navigation::meta_description(site, id),
         extra: serde_json::to_value(&fm.extra).unwrap_or(Value::Null),
     }
+}
+
+impl TocEntry {
+    /// An entry for a section the theme renders from page data, not from the Markdown.
+    pub fn generated(id: &str, text: &str) -> TocEntry {
+        TocEntry {
+            level: 2,
+            text: text.to_string(),
+            id: id.to_string(),
+        }
+    }
+}
+
+/// "On this page" entries for the sections the default theme renders above
+/// the body; their ids are the ones in the templates.
+fn generated_before(role: Option<&RoleView>, goal: Option<&GoalView>) -> Vec<TocEntry> {
+    let mut out = Vec::new();
+    if role.is_some_and(|r| !r.responsibilities.is_empty()) {
+        out.push(TocEntry::generated("resp-title", "Responsibilities"));
+    }
+    if let Some(g) = goal {
+        let progress = g.progress.as_ref().is_some_and(|p| !p.key_results.is_empty());
+        if progress {
+            out.push(TocEntry::generated("progress-title", "Progress"));
+        } else if !g.key_results.is_empty() {
+            out.push(TocEntry::generated("kr-title", "Key results"));
+        }
+    }
+    out
+}
+
+/// The same for the sections below the body.
+fn generated_after(role: Option<&RoleView>, report: Option<&ReportView>, children: &[Item]) -> Vec<TocEntry> {
+    let mut out = Vec::new();
+    if let Some(r) = role {
+        out.push(TocEntry::generated("owns-title", "What this role owns"));
+        if !r.raci.is_empty() {
+            out.push(TocEntry::generated("raci-title", "Part in key activities"));
+        }
+        if r.metrics.is_some() {
+            out.push(TocEntry::generated("metrics-title", "Metrics this role owns"));
+        }
+    }
+    if let Some(c) = report.and_then(|r| r.computed.as_ref()) {
+        out.push(TocEntry::generated("kpi-summary", "KPI summary"));
+        if !c.goals.is_empty() {
+            out.push(TocEntry::generated("goal-summary", "Goals and their status"));
+        }
+        out.push(TocEntry::generated("attention", "Metrics off track or at risk"));
+        out.push(TocEntry::generated("policy-attention", "Policies due for review"));
+        out.push(TocEntry::generated("policies-changed", "Policies changed this quarter"));
+    }
+    if !children.is_empty() {
+        out.push(TocEntry::generated("in-section", "In this section"));
+    }
+    out
 }
 
 /// The relative prefix from a page URL back to the site root.

@@ -12,7 +12,9 @@ pub mod history;
 pub mod metric_components;
 pub mod metric_pages;
 pub mod metric_views;
+pub mod navigation;
 pub mod theme;
+pub mod typography;
 pub mod views;
 
 use std::path::PathBuf;
@@ -173,11 +175,17 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
     let p = site.page(id);
     let root = context::root_for(p.url());
     let mut view = context::page_view(site, id);
-    view.content = body_with_components(site, theme, id, &root)?;
+    view.edit_url = navigation::edit_url(site, r.history, id);
+    view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root)?);
+    let history = history::page_view(site, r.history, id);
+    if history.as_ref().is_some_and(|h| h.updated.is_some() || h.uncommitted) {
+        view.toc
+            .push(context::TocEntry::generated("page-history", "Page history"));
+    }
     let mut ctx = theme.context();
     ctx.insert("page", &view);
     ctx.insert("root", &root);
-    ctx.insert("history", &history::page_view(site, r.history, id));
+    ctx.insert("history", &history);
     let html = theme
         .render(template_for(site, id, theme), &ctx, Some(&p.parsed.file))
         .map_err(|d| vec![d])?;
@@ -280,10 +288,12 @@ fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
 }
 
 fn not_found(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
-    // Served for any missing path, so links cannot be relative to it.
-    let root = base_path(&site.config.base_url);
+    // Served for any missing path, so links are relative to a `<base>` that
+    // the template points at the site root: `base_url`'s path, or where a
+    // script finds the site (from disk, or under another prefix).
     let mut ctx = theme.context();
-    ctx.insert("root", &root);
+    ctx.insert("root", "");
+    ctx.insert("base_path", &base_path(&site.config.base_url));
     ctx.insert(
         "page",
         &json!({ "title": "Page not found", "url": "404.html", "kind": "page", "toc": [], "breadcrumbs": [] }),
@@ -314,10 +324,18 @@ fn redirect(site: &Site, alias: &str, target: PageId) -> OutputFile {
         format!("{base}/{}", site.page(target).url())
     };
     let canonical = crate::parse::markdown::escape_attr(&canonical);
-    let to = crate::parse::markdown::escape_attr(&to);
+    // With JavaScript the pretty URL over HTTP and `index.html` from disk,
+    // keeping the `#fragment`; without it, `index.html`, which works on both.
+    let js = |s: &str| serde_json::to_string(s).unwrap_or_default().replace("</", "<\\/");
+    let script = format!(
+        "location.replace((location.protocol === \"file:\" ? {} : {}) + location.hash)",
+        js(&output_path(&to)),
+        js(&to)
+    );
+    let file = crate::parse::markdown::escape_attr(&output_path(&to));
     let title = crate::parse::markdown::escape_attr(&site.page(target).title);
     let html = format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{title}</a>.</p>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<script>{script}</script>\n<noscript><meta http-equiv=\"refresh\" content=\"0; url={file}\"></noscript>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{file}\">{title}</a>.</p>\n</body>\n</html>\n",
         site.config.language
     );
     OutputFile::text(output_path(alias), html)

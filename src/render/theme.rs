@@ -21,10 +21,67 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use super::fingerprint;
+use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Position, display_path};
 use crate::source;
 
 static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The theme's own site icon, in `static/`.
+const DEFAULT_FAVICON: &str = "favicon.svg";
+
+/// Site icon formats browsers show, by file extension.
+const FAVICON_TYPES: [&str; 4] = ["svg", "png", "ico", "gif"];
+
+/// Where the site icon is written: `favicon.<its extension>`.
+pub fn favicon_name(config: &Config) -> String {
+    match config.favicon.as_deref().and_then(|f| Path::new(f).extension()) {
+        Some(ext) => format!("favicon.{}", ext.to_string_lossy().to_ascii_lowercase()),
+        None => DEFAULT_FAVICON.to_string(),
+    }
+}
+
+/// The bytes of the configured icon, which must be a file inside the site
+/// folder (resolved fully, so `..` and links cannot reach outside it).
+fn favicon(root: &Path, path: &str) -> Result<Vec<u8>, String> {
+    let ext = Path::new(path)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !FAVICON_TYPES.contains(&ext.as_str()) {
+        return Err(format!("use an icon file ending in .{}", FAVICON_TYPES.join(", .")));
+    }
+    let not_found = || {
+        format!("no such file in the site folder; give its path from the site root, e.g. `content/assets/logo.{ext}`")
+    };
+    let file = root.join(path).canonicalize().map_err(|_| not_found())?;
+    let top = root.canonicalize().map_err(|_| not_found())?;
+    if !file.starts_with(&top) || !file.is_file() {
+        return Err(not_found());
+    }
+    std::fs::read(&file).map_err(|e| format!("could not read it: {e}"))
+}
+
+/// An error about `key` in `casebook.yaml`, at its line when it can be found.
+fn config_error(root: &Path, key: &str, msg: String, help: String) -> Diagnostic {
+    let e = Diagnostic::error(msg).in_file(crate::config::FILE_NAME).help(help);
+    let text = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).unwrap_or_default();
+    let prefix = format!("{key}:");
+    match text.lines().position(|l| l.starts_with(&prefix)) {
+        Some(i) => {
+            let line = text.lines().nth(i).unwrap_or_default();
+            let value = line[prefix.len()..].trim_start();
+            let column = line.len() - value.len() + 1;
+            e.at(Position::at_line(
+                &text,
+                i + 1,
+                column,
+                value.trim_end().chars().count().max(1),
+            ))
+        }
+        None => e,
+    }
+}
 
 pub struct Theme {
     tera: tera::Tera,
@@ -62,8 +119,10 @@ impl Ctx {
 }
 
 impl Theme {
-    /// The embedded default theme overlaid with the site's theme folder.
-    pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
+    /// The embedded default theme overlaid with the site's theme folder,
+    /// with the site's `favicon` when it has one.
+    pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<Theme> {
+        let name = config.theme.as_str();
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for file in embedded_files(&DEFAULT) {
@@ -97,6 +156,20 @@ impl Theme {
                     )),
             );
             return None;
+        }
+        if let Some(path) = &config.favicon {
+            match favicon(root, path) {
+                Ok(bytes) => {
+                    statics.remove(DEFAULT_FAVICON);
+                    statics.insert(favicon_name(config), bytes);
+                }
+                Err(help) => diags.push(config_error(
+                    root,
+                    "favicon",
+                    format!("cannot use favicon `{path}`"),
+                    help,
+                )),
+            }
         }
         let components = templates
             .keys()

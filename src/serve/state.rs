@@ -348,7 +348,7 @@ impl State {
         // Versions render with the theme.
         self.history = None;
         let mut d = Diagnostics::default();
-        self.theme = Theme::load(&self.inputs.root, &self.inputs.config.theme, &mut d);
+        self.theme = Theme::load(&self.inputs.root, &self.inputs.config, &mut d);
         self.theme_diags = d.items;
     }
 

@@ -7,6 +7,7 @@
 mod harness;
 
 mod audience;
+mod browser;
 mod build;
 mod check;
 mod cli;
@@ -15,5 +16,6 @@ mod example;
 mod fuzz;
 mod history;
 mod metrics;
+mod navigation;
 mod search;
 mod serve;

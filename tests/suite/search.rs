@@ -3,14 +3,13 @@
 //! headless Chromium, from `file://` and over HTTP.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::browser::cdp::{Browser, chromium, chromium_args, serve};
 use crate::harness::{SiteTest, repo_root, tree};
 
 /// Every `casebookSearch.add(kind, n, data)` file under `search/`, as
@@ -263,37 +262,6 @@ fn the_reader_makes_the_same_terms_as_the_index() {
     );
 }
 
-/// Headless Chromium with the flags CI needs; `None` when not installed
-/// (`.ci/run` installs it, so CI always runs these).
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            let ok = Command::new(name)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success());
-            ok.then(|| PathBuf::from(name))
-        })
-}
-
-fn chromium_args(profile: &Path) -> Vec<String> {
-    [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .map(String::from)
-    .into_iter()
-    .chain([format!("--user-data-dir={}", profile.display())])
-    .collect()
-}
-
 /// The DOM of `url` after its scripts ran.
 fn dump_dom(url: &str) -> String {
     let browser = chromium().expect("chromium is installed (.ci/run installs it)");
@@ -305,51 +273,6 @@ fn dump_dom(url: &str) -> String {
         .output()
         .expect("run chromium");
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Serves `dir` on 127.0.0.1 until the test ends: just enough HTTP for a browser.
-fn serve(dir: PathBuf) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-    let addr = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(500) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let path = line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .split('?')
-                .next()
-                .unwrap_or("/")
-                .to_string();
-            let mut rel = path.trim_start_matches('/').to_string();
-            if rel.is_empty() || rel.ends_with('/') {
-                rel.push_str("index.html");
-            }
-            let (status, body) = match std::fs::read(dir.join(&rel)) {
-                Ok(b) if !rel.contains("..") => ("200 OK", b),
-                _ => ("404 Not Found", b"not found".to_vec()),
-            };
-            let kind = if rel.ends_with(".js") {
-                "text/javascript"
-            } else if rel.ends_with(".css") {
-                "text/css"
-            } else {
-                "text/html; charset=utf-8"
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
-        }
-    });
-    format!("http://{addr}/")
 }
 
 fn assert_results_page(dom: &str, how: &str) {
@@ -379,7 +302,7 @@ fn results_page_works_from_file_urls_and_over_http() {
     let public = site.path("public");
     let file_url = format!("file://{}/search/index.html?q=receive+hold+notice", public.display());
     assert_results_page(&dump_dom(&file_url), "file://");
-    let base = serve(public);
+    let base = serve(public, "/");
     assert_results_page(
         &dump_dom(&format!("{base}search/index.html?q=receive%20hold%20notice")),
         "http",
@@ -392,109 +315,16 @@ fn results_page_works_from_file_urls_and_over_http() {
     );
 }
 
-/// One Chrome DevTools Protocol session over WebSocket, flat mode.
-struct Devtools {
-    ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
-    next: u64,
-    session: Option<String>,
-}
-
-impl Devtools {
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next += 1;
-        let mut msg = serde_json::json!({ "id": self.next, "method": method, "params": params });
-        if let Some(s) = &self.session {
-            msg["sessionId"] = Value::String(s.clone());
-        }
-        self.ws
-            .send(tungstenite::Message::Text(msg.to_string().into()))
-            .expect("send to chromium");
-        loop {
-            let reply = self.ws.read().expect("read from chromium");
-            let Ok(text) = reply.into_text() else { continue };
-            let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
-            if v["id"] == self.next {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
-            }
-        }
-    }
-
-    fn eval(&mut self, js: &str) -> Value {
-        self.call(
-            "Runtime.evaluate",
-            serde_json::json!({ "expression": js, "returnByValue": true }),
-        )["result"]["value"]
-            .clone()
-    }
-
-    /// Polls `js` until it is truthy.
-    fn wait_for(&mut self, js: &str, what: &str) -> Value {
-        let start = Instant::now();
-        loop {
-            let v = self.eval(js);
-            if !(v.is_null() || v == false || v == "") {
-                return v;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn key(&mut self, key: &str, code: i64) {
-        for kind in ["rawKeyDown", "keyUp"] {
-            self.call(
-                "Input.dispatchKeyEvent",
-                serde_json::json!({ "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code }),
-            );
-        }
-    }
-}
-
 #[test]
 fn typing_in_the_search_box_lists_results_and_keys_open_one() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must have chromium");
-        eprintln!("skipped: no chromium on the PATH");
+    let Some(mut browser) = Browser::start(1366, 900) else {
         return;
     };
     let site = SiteTest::example();
     site.build_ok();
-    let profile = tempfile::tempdir().expect("profile folder");
-    let mut child = Command::new(browser)
-        .args(chromium_args(profile.path()))
-        .args(["--remote-debugging-port=0", "--window-size=1366,900", "about:blank"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start chromium");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut ws_url = String::new();
-    let mut line = String::new();
-    while ws_url.is_empty() && stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
-        if let Some(i) = line.find("ws://") {
-            ws_url = line[i..].trim().to_string();
-        }
-        line.clear();
-    }
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    assert!(!ws_url.is_empty(), "chromium printed no DevTools address");
-    let (ws, _) = tungstenite::connect(ws_url.as_str()).expect("connect to DevTools");
-    let mut dt = Devtools {
-        ws,
-        next: 0,
-        session: None,
-    };
     let page = format!("file://{}/index.html", site.path("public").display());
-    let target = dt.call("Target.createTarget", serde_json::json!({ "url": page }));
-    let attached = dt.call(
-        "Target.attachToTarget",
-        serde_json::json!({ "targetId": target["targetId"], "flatten": true }),
-    );
-    dt.session = attached["sessionId"].as_str().map(str::to_string);
+    browser.open(&page);
+    let dt = &mut browser.dt;
     dt.wait_for(
         "document.readyState === 'complete' && !!document.getElementById('site-search-q')",
         "the home page",
@@ -543,8 +373,6 @@ fn typing_in_the_search_box_lists_results_and_keys_open_one() {
     );
     dt.key("Escape", 27);
     assert_eq!(dt.eval("document.querySelector('.search-panel').hidden"), true);
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]
