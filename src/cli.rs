@@ -69,6 +69,9 @@ pub struct CheckArgs {
     /// Also check http(s) links over the network (cached for a day)
     #[arg(long)]
     pub external: bool,
+    /// List every place a summary warning stands for
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Check as the build for this audience does [default: each of `publish:`, else `default_audience`]
     #[arg(long, value_name = "NAME")]
     pub audience: Option<String>,
@@ -106,6 +109,9 @@ pub struct BuildArgs {
     /// Print nothing but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
+    /// List every place a summary warning stands for
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Publish only what this audience may see [default: each of `publish:` into its own folder, else `default_audience`]
     #[arg(long, value_name = "NAME")]
     pub audience: Option<String>,

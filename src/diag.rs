@@ -77,6 +77,9 @@ pub struct Diagnostic {
     #[serde(flatten)]
     pub position: Option<Position>,
     pub help: Option<String>,
+    /// The places a summary stands for (`content/a.md`, …), listed under it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -87,6 +90,7 @@ impl Diagnostic {
             file: None,
             position: None,
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -112,36 +116,65 @@ impl Diagnostic {
         self
     }
 
+    /// The places a summary diagnostic stands for.
+    pub fn notes(mut self, notes: Vec<String>) -> Diagnostic {
+        self.notes = notes;
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
     /// rustc-style text: message, `--> file:line:col`, the quoted line with a
-    /// caret under the offending text, and the help.
+    /// caret under the offending text, the help, and the first few notes.
     pub fn render(&self) -> String {
+        self.render_notes(NOTES_SHOWN)
+    }
+
+    /// Like [`Diagnostic::render`] with every note (`--verbose`).
+    pub fn render_verbose(&self) -> String {
+        self.render_notes(usize::MAX)
+    }
+
+    fn render_notes(&self, shown: usize) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let mut group = Group::with_title(level.primary_title(&self.message));
-        match (&self.file, &self.position) {
-            (Some(file), Some(pos)) => {
-                let start = byte_of_column(&pos.source_line, pos.column);
-                let end = byte_of_column(&pos.source_line, pos.column + pos.len).max(start);
+        let message = printable(&self.message);
+        let mut group = Group::with_title(level.primary_title(&message));
+        let file = self.file.as_deref().map(printable);
+        let source_line = self.position.as_ref().map(|p| printable(&p.source_line));
+        match (&file, &self.position, &source_line) {
+            (Some(file), Some(pos), Some(line)) => {
+                let start = byte_of_column(line, pos.column);
+                let end = byte_of_column(line, pos.column + pos.len).max(start);
                 group = group.element(
-                    Snippet::source(pos.source_line.as_str())
+                    Snippet::source(line.as_str())
                         .line_start(pos.line)
                         .path(file.as_str())
                         .annotation(AnnotationKind::Primary.span(start..end)),
                 );
             }
-            (Some(file), None) => {
+            (Some(file), _, _) => {
                 group = group.element(Snippet::<annotate_snippets::Annotation>::source("").path(file.as_str()));
             }
             _ => {}
         }
-        if let Some(help) = &self.help {
+        let help = self.help.as_deref().map(printable);
+        if let Some(help) = &help {
             group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let mut notes: Vec<String> = self.notes.iter().take(shown).map(|n| printable(n)).collect();
+        if self.notes.len() > notes.len() {
+            notes.push(format!(
+                "… and {} more (`--verbose` lists them all)",
+                self.notes.len() - notes.len()
+            ));
+        }
+        for n in &notes {
+            group = group.element(Level::NOTE.message(n.as_str()));
         }
         let report: [Group; 1] = [group];
         let text = Renderer::plain().render(&report).to_string();
@@ -153,15 +186,39 @@ impl Diagnostic {
     }
 }
 
+/// Notes shown under a summary unless `--verbose`.
+const NOTES_SHOWN: usize = 5;
+
+/// Text from content made safe for a terminal: control characters (an
+/// escape sequence in a file name or a title) become their visible symbols,
+/// one character each, so columns still line up.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            _ => c,
+        })
+        .collect()
+}
+
 fn byte_of_column(line: &str, column: usize) -> usize {
     line.char_indices()
         .nth(column.saturating_sub(1))
         .map_or(line.len(), |(i, _)| i)
 }
 
-/// A path as users see it in reports: relative, `/`-separated.
+/// A path as users see it in reports: relative, `/`-separated. On Unix a
+/// backslash is part of a file name (`a\\b.md`), not a separator.
 pub fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let s = path.to_string_lossy();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
 }
 
 /// Everything a run found, in a stable order once [`Diagnostics::sorted`].
@@ -210,9 +267,14 @@ impl Diagnostics {
     }
 
     pub fn render(&self) -> String {
+        self.render_all(false)
+    }
+
+    /// Every diagnostic and the counts; `verbose` lists every note.
+    pub fn render_all(&self, verbose: bool) -> String {
         let mut out = String::new();
         for d in &self.items {
-            out.push_str(&d.render());
+            out.push_str(&if verbose { d.render_verbose() } else { d.render() });
             out.push_str("\n\n");
         }
         let (errors, warnings) = (self.error_count(), self.warning_count());

@@ -71,13 +71,13 @@ impl Quarter {
 
     /// `Q3 2026`, the form used in running text.
     pub fn label(self) -> String {
-        format!("Q{} {}", self.q, self.year)
+        format!("Q{} {:04}", self.q, self.year)
     }
 }
 
 impl fmt::Display for Quarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-Q{}", self.year, self.q)
+        write!(f, "{:04}-Q{}", self.year, self.q)
     }
 }
 
@@ -97,6 +97,13 @@ impl FromStr for Quarter {
         }
         let year: i16 = year.parse().map_err(|_| err())?;
         let q: u8 = q.parse().map_err(|_| err())?;
+        let years = crate::yaml::YEARS;
+        if !years.contains(&year) {
+            let (lo, hi) = (years.start(), years.end());
+            return Err(QuarterError(format!(
+                "`{s}` is in the year {year:04}, outside {lo}–{hi}; check the year"
+            )));
+        }
         Quarter::new(year, q)
             .ok_or_else(|| QuarterError(format!("`{s}` has no quarter {q}; quarters run from Q1 to Q4")))
     }
@@ -130,6 +137,22 @@ mod tests {
             assert!(e.0.contains("Q"), "{bad}: {}", e.0);
         }
         assert!("2026-Q5".parse::<Quarter>().unwrap_err().0.contains("Q1 to Q4"));
+    }
+
+    #[test]
+    fn years_are_four_digits_that_mean_something() {
+        // `0000-Q1` used to print back as `0-Q1`, and `9999-Q4` overflowed the calendar.
+        for bad in ["0000-Q1", "9999-Q4", "1899-Q4", "3000-Q1"] {
+            let e = bad.parse::<Quarter>().unwrap_err();
+            assert!(e.0.contains("outside 1900–2999"), "{bad}: {}", e.0);
+        }
+        for edge in ["1900-Q1", "2999-Q4"] {
+            let quarter = q(edge);
+            assert_eq!(quarter.to_string(), edge);
+            for start in 1..=12 {
+                assert!(quarter.first_day(start) <= quarter.last_day(start));
+            }
+        }
     }
 
     #[test]

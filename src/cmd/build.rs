@@ -27,7 +27,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
     let built = match crate::publish::build(root, &opts).and_then(|b| crate::publish::strict(b, args.strict)) {
         Ok(b) => b,
         Err(diags) => {
-            eprint!("{}", diags.render());
+            eprint!("{}", diags.render_all(args.verbose));
             eprintln!("build failed; the previous output was left as it was");
             return Outcome::ContentErrors;
         }
@@ -36,7 +36,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
         built.notices.iter().for_each(|n| eprintln!("{}", n.render()));
     }
     if !built.diagnostics.items.is_empty() {
-        eprint!("{}", built.diagnostics.render());
+        eprint!("{}", built.diagnostics.render_all(args.verbose));
     }
     let out = match &opts.out {
         Some(o) => o.clone(),

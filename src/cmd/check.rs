@@ -20,11 +20,16 @@ struct Report<'a> {
 
 pub fn run(args: &CheckArgs) -> Outcome {
     let opts = BuildOptions::in_memory(args.today, args.drafts, args.audience.clone());
-    let mut diags = Diagnostics::default();
-    // Each audience published is checked as its build sees it.
-    for (audience, _) in crate::publish::plan(&args.site.root, args.audience.as_deref()) {
+    // Every audience is checked as its own build sees it, so a clean check
+    // means every build succeeds.
+    let audiences = match &args.audience {
+        Some(a) => vec![Some(a.clone())],
+        None => every_audience(&args.site.root),
+    };
+    let mut runs: Vec<(String, Diagnostics)> = Vec::new();
+    for audience in audiences {
         let opts = BuildOptions {
-            audience,
+            audience: audience.clone(),
             ..opts.clone()
         };
         let mut these = Diagnostics::default();
@@ -34,9 +39,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 external::check(&site, &mut these);
             }
         }
-        crate::publish::merge_unique(&mut diags, these);
+        runs.push((audience.unwrap_or_default(), these));
     }
-    let mut diags = diags.sorted();
+    let mut diags = merge_audiences(runs).sorted();
     if args.strict {
         for d in &mut diags.items {
             d.severity = Severity::Error;
@@ -47,7 +52,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
             if diags.items.is_empty() {
                 println!("no problems found");
             } else {
-                print!("{}", diags.render());
+                print!("{}", diags.render_all(args.verbose));
                 let files: std::collections::BTreeSet<_> =
                     diags.items.iter().filter_map(|d| d.file.as_deref()).collect();
                 println!("in {} file{}", files.len(), if files.len() == 1 { "" } else { "s" });
@@ -71,6 +76,42 @@ pub fn run(args: &CheckArgs) -> Outcome {
     } else {
         Outcome::Ok
     }
+}
+
+/// The configured audiences, or the default one when the config cannot be
+/// read (its errors are reported by the check itself).
+fn every_audience(root: &std::path::Path) -> Vec<Option<String>> {
+    let mut d = Diagnostics::default();
+    let config = crate::config::Config::load(root, &mut d);
+    if d.has_errors() {
+        return vec![None];
+    }
+    config.audiences.into_iter().map(Some).collect()
+}
+
+/// The problems of every audience's run, each once; one found in some
+/// builds only says in which.
+fn merge_audiences(runs: Vec<(String, Diagnostics)>) -> Diagnostics {
+    let names: Vec<String> = runs.iter().map(|(a, _)| a.clone()).collect();
+    let mut seen: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for (audience, diags) in runs {
+        for d in diags.items {
+            match seen.iter_mut().find(|(s, _)| *s == d) {
+                Some((_, list)) if !list.contains(&audience) => list.push(audience.clone()),
+                Some(_) => {}
+                None => seen.push((d, vec![audience.clone()])),
+            }
+        }
+    }
+    let mut out = Diagnostics::default();
+    for (mut d, list) in seen {
+        if list.len() < names.len() && list.iter().all(|a| !a.is_empty()) {
+            let builds: Vec<String> = list.iter().map(|a| format!("`{a}`")).collect();
+            d.notes.push(format!("in the build for {}", builds.join(", ")));
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Everything a build checks short of writing, for one audience: the

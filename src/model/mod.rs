@@ -5,6 +5,7 @@
 //! day, and every reference and link checked. Nothing here renders HTML.
 
 pub mod audience;
+mod cycles;
 pub mod policy;
 mod resolve;
 
@@ -180,6 +181,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     site.metrics = metrics;
     site.hidden = hidden;
     resolve::references(&mut site, diags);
+    cycles::check(&mut site, diags);
     audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
     resolve::links(&site, diags);
     resolve::aliases(&mut site, diags);

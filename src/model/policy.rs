@@ -11,6 +11,9 @@ pub enum PolicyStatus {
     // Declared in this order so sorting puts what needs attention first.
     Overdue,
     ReviewDue,
+    /// Neither an `effective` date nor a `next_review`: in force, but since
+    /// when and until when nobody can tell.
+    Undated,
     Scheduled,
     Effective,
     Draft,
@@ -25,6 +28,7 @@ impl PolicyStatus {
             PolicyStatus::Effective => "Effective",
             PolicyStatus::ReviewDue => "Review due",
             PolicyStatus::Overdue => "Overdue",
+            PolicyStatus::Undated => "No effective date",
             PolicyStatus::Retired => "Retired",
         }
     }
@@ -37,16 +41,18 @@ impl PolicyStatus {
             PolicyStatus::Effective => "effective",
             PolicyStatus::ReviewDue => "review-due",
             PolicyStatus::Overdue => "overdue",
+            PolicyStatus::Undated => "undated",
             PolicyStatus::Retired => "retired",
         }
     }
 
-    pub const ALL: [PolicyStatus; 6] = [
+    pub const ALL: [PolicyStatus; 7] = [
         PolicyStatus::Draft,
         PolicyStatus::Scheduled,
         PolicyStatus::Effective,
         PolicyStatus::ReviewDue,
         PolicyStatus::Overdue,
+        PolicyStatus::Undated,
         PolicyStatus::Retired,
     ];
 
@@ -82,6 +88,7 @@ pub fn lifecycle(front: &FrontMatter, today: Date, due_days: i64) -> Lifecycle {
             (Some(e), _) if e > today => PolicyStatus::Scheduled,
             (_, Some(d)) if d < 0 => PolicyStatus::Overdue,
             (_, Some(d)) if d <= due_days => PolicyStatus::ReviewDue,
+            (None, None) => PolicyStatus::Undated,
             _ => PolicyStatus::Effective,
         },
     };

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::{Page, PageId, Site};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, suggest};
 use crate::kind::Kind;
+use crate::model::policy::PolicyStatus;
 use crate::parse::markdown::LinkTarget;
 use crate::paths;
 use crate::yaml::Ref;
@@ -77,6 +78,7 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
         .collect();
     let mut owned: Vec<(String, PageId, Slot)> = Vec::new();
     let mut superseded: Vec<(PageId, PageId)> = Vec::new();
+    let mut undated: Vec<String> = Vec::new();
     for (id, p) in site.pages.iter().enumerate() {
         let fm = p.front();
         let file = p.parsed.file.as_str();
@@ -154,18 +156,12 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
                     .help("goals are shared: add `owners: [legal-ops, general-counsel]`"),
             );
         }
-        if p.kind() == Kind::Policy
-            && !p.is_section()
-            && fm.effective.is_none()
-            && fm.status.is_none()
-            && !fm.has_errors
-        {
-            diags.push(
-                Diagnostic::warning("policy has no `effective` date")
-                    .in_file(file)
-                    .help("add `effective: YYYY-MM-DD` so its status and review date can be computed"),
-            );
+        if p.lifecycle.as_ref().is_some_and(|l| l.status == PolicyStatus::Undated) && !fm.has_errors {
+            undated.push(file.to_string());
         }
+    }
+    if let Some(d) = undated_summary(undated) {
+        diags.push(d);
     }
     for (role, id, slot) in owned {
         let o = site.ownership.entry(role).or_default();
@@ -206,6 +202,25 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
     for (old, new) in superseded {
         site.superseded_by.entry(old).or_default().push(new);
         site.pages[new].supersedes = Some(old);
+    }
+}
+
+/// One warning for every policy without an `effective` date: an adopted
+/// repository may have dozens, and one line each would bury the rest.
+fn undated_summary(files: Vec<String>) -> Option<Diagnostic> {
+    let help = "add `effective: YYYY-MM-DD` (and `review_every`) so status and review dates can be computed; until then the register shows them as \"No effective date\"";
+    match files.as_slice() {
+        [] => None,
+        [one] => Some(
+            Diagnostic::warning("policy has no `effective` date")
+                .in_file(one)
+                .help(help),
+        ),
+        _ => Some(
+            Diagnostic::warning(format!("{} policies have no `effective` date", files.len()))
+                .help(help)
+                .notes(files),
+        ),
     }
 }
 

@@ -318,7 +318,7 @@ impl Reader<'_> {
             Some("draft") => Some(DeclaredStatus::Draft),
             Some("retired") => Some(DeclaredStatus::Retired),
             Some(other) => {
-                let computed = ["effective", "scheduled", "review-due", "overdue", "active"];
+                let computed = ["effective", "scheduled", "review-due", "overdue", "undated", "active"];
                 let help = if computed.contains(&other) {
                     format!(
                         "`{other}` is computed from the dates and cannot be declared; write `status: draft` or `status: retired`, or remove the line"

@@ -332,3 +332,38 @@ fn each_diagnostic_class_is_reported_with_its_location() {
         );
     }
 }
+
+#[test]
+fn check_without_an_audience_checks_every_audience_and_keeps_warnings_beside_errors() {
+    let t = SiteTest::with_files(&[
+        (
+            "content/roles/gc.md",
+            "---\ntitle: GC\ndescription: The general counsel.\n---\n",
+        ),
+        (
+            "content/privileged/memo.md",
+            "---\ntitle: Memo\ndescription: Privileged.\naudience: legal-only\nowner: legal-opps\n---\nText.\n",
+        ),
+        ("content/open.md", "---\ntitle: Open\n---\nNo description here.\n"),
+    ]);
+    // The default audience (`internal`) does not see the memo; its build passes.
+    t.build_ok();
+    let run = t.run(&["check", "--today", crate::harness::TODAY]);
+    run.assert_code(1);
+    let d = run
+        .stdout
+        .split("\n\n")
+        .find(|d| d.starts_with("error: unknown role `legal-opps`"))
+        .unwrap_or_else(|| panic!("no unknown role in:\n{}", run.stdout));
+    assert!(d.contains("note: in the build for `legal-only`"), "{d}");
+    // Warnings are not hidden by the error.
+    assert!(
+        run.stdout.contains("warning: page has no description"),
+        "{}",
+        run.stdout
+    );
+    let json = t.run(&["check", "--format", "json", "--today", crate::harness::TODAY]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(v["errors"], 1);
+    assert!(v["warnings"].as_u64().unwrap() >= 1);
+}

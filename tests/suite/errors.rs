@@ -379,3 +379,181 @@ fn deeply_nested_component_arguments_are_an_error_not_a_crash() {
     run.assert_code(1);
     assert!(run.stderr.contains("content/deep.md:1:"), "{}", run.stderr);
 }
+
+#[test]
+fn reference_cycles_are_errors_naming_the_circle() {
+    let t = SiteTest::with_files(&[
+        ("content/roles/a.md", "---\ntitle: A\nreports_to: b\n---\n"),
+        ("content/roles/b.md", "---\ntitle: B\nreports_to: a\n---\n"),
+        ("content/roles/solo.md", "---\ntitle: Solo\nreports_to: solo\n---\n"),
+        (
+            "content/policies/old.md",
+            "---\ntitle: Old\nowner: a\neffective: 2026-01-01\nsupersedes: new\n---\n",
+        ),
+        (
+            "content/policies/new.md",
+            "---\ntitle: New\nowner: a\neffective: 2026-02-01\nsupersedes: old\n---\n",
+        ),
+        (
+            "content/policies/self.md",
+            "---\ntitle: Self\nowner: a\neffective: 2026-01-01\nsupersedes: self\n---\n",
+        ),
+    ]);
+    let run = t.build(&[]);
+    run.assert_code(1);
+    run.assert_diagnostic(
+        "error: roles report to each other in a circle: a → b → a",
+        "content/roles/a.md:3:13",
+        "reports_to: b",
+        "fix the `reports_to` of one of them",
+    );
+    run.assert_diagnostic(
+        "error: role `solo` reports to itself",
+        "content/roles/solo.md:3:13",
+        "reports_to: solo",
+        "remove `reports_to`",
+    );
+    run.assert_diagnostic(
+        "error: policies supersede each other in a circle: new → old → new",
+        "content/policies/new.md:5:13",
+        "supersedes: old",
+        "remove `supersedes` from the older",
+    );
+    run.assert_diagnostic(
+        "error: policy `self` supersedes itself",
+        "content/policies/self.md:5:13",
+        "supersedes: self",
+        "name the older policy",
+    );
+}
+
+#[test]
+fn values_that_would_be_accepted_silently_are_errors_at_their_line() {
+    let t = SiteTest::with_files(&[
+        ("content/roles/gc.md", "---\ntitle: GC\n---\n"),
+        (
+            "content/policies/a.md",
+            "---\ntitle: A\nowner: gc\neffective: 2026-01-01\nreview_every: 99999999999 months\n---\n",
+        ),
+        (
+            "content/policies/b.md",
+            "---\ntitle: B\nowner: gc\neffective: 0000-01-01\n---\n",
+        ),
+        (
+            "content/policies/c.md",
+            "---\ntitle: C\nowner: gc\neffective: 2026-01-01\nstatus: effective\n---\n",
+        ),
+        (
+            "content/policies/d.md",
+            "---\ntitle: D\nowner: gc\neffective: 2026-01-01\nstatus: Draft\n---\n",
+        ),
+        ("content/reports/r.md", "---\ntitle: R\nquarter: 0000-Q1\n---\n"),
+        ("content/reports/s.md", "---\ntitle: S\nquarter: 9999-Q4\n---\n"),
+    ]);
+    let run = t.build(&[]);
+    run.assert_code(1);
+    run.assert_diagnostic(
+        "error: `review_every` of 99999999999 months is longer than 10 years",
+        "content/policies/a.md:5:15",
+        "review_every: 99999999999 months",
+        "from 1 day to 120 months",
+    );
+    run.assert_diagnostic(
+        "error: `effective` is in the year 0000, outside 1900–2999",
+        "content/policies/b.md:4:12",
+        "effective: 0000-01-01",
+        "check the year",
+    );
+    run.assert_diagnostic(
+        "error: unknown policy status `effective`",
+        "content/policies/c.md:5:9",
+        "status: effective",
+        "computed from the dates",
+    );
+    run.assert_diagnostic(
+        "error: unknown policy status `Draft`",
+        "content/policies/d.md:5:9",
+        "status: Draft",
+        "did you mean `draft`?",
+    );
+    assert_eq!(run.stderr.matches("error: `quarter` is not a valid quarter").count(), 2);
+    for (file, text) in [("r", "0000-Q1"), ("s", "9999-Q4")] {
+        assert!(
+            run.stderr.contains(&format!("content/reports/{file}.md:3:10")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(&format!("quarter: {text}")), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("`{text}` is in the year")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn undated_policies_have_their_own_status_and_one_summary_warning() {
+    let mut files: Vec<(String, String)> = vec![("content/roles/gc.md".into(), "---\ntitle: GC\n---\n".into())];
+    for i in 0..8 {
+        files.push((
+            format!("content/policies/p{i}.md"),
+            format!("---\ntitle: Policy {i}\nowner: gc\n---\nText.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let t = SiteTest::with_files(&refs);
+    let run = t.build_ok();
+    assert_eq!(
+        run.stderr.matches("have no `effective` date").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("warning: 8 policies have no `effective` date"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("… and 3 more (`--verbose` lists them all)"),
+        "{}",
+        run.stderr
+    );
+    let verbose = t.build(&["--verbose"]);
+    for i in 0..8 {
+        assert!(
+            verbose.stderr.contains(&format!("note: content/policies/p{i}.md")),
+            "{}",
+            verbose.stderr
+        );
+    }
+    let register = t.main_of("register/");
+    assert_eq!(register.matches("No effective date").count(), 8, "{register}");
+    assert!(!register.contains("status-effective"), "{register}");
+    assert!(
+        t.main_of("policies/p0/")
+            .contains("<strong>No effective date.</strong>")
+    );
+}
+
+#[test]
+fn reports_keep_backslashes_in_names_and_never_print_control_characters() {
+    let t = SiteTest::with_files(&[
+        ("content/a\\b.md", "---\ntitle: A\nowner: nobody\n---\n"),
+        ("content/c.md", "---\ntitle: C\nowner: \"evil\\e[2J\\a\"\n---\n"),
+    ]);
+    let run = t.build(&[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("--> content/a\\b.md:3:8"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'),
+        "{:?}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("unknown role `evil\u{241b}[2J\u{2407}`"),
+        "{}",
+        run.stderr
+    );
+}
