@@ -24,6 +24,7 @@ pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod external;
+pub mod fspath;
 pub mod history;
 pub mod kind;
 pub mod metrics;
@@ -144,7 +145,7 @@ pub fn pipeline(root: &Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Op
             return None;
         }
     };
-    let sources = source::walk(root, &config.content_dir, diags);
+    let sources = source::walk(root, &config, diags);
     let parsed = parse::pages(&sources, &config, diags);
     let mut site = model::resolve(parsed, &sources, &config, &resolve_opts, diags);
     let mut theme = render::theme::Theme::load(root, &config.theme, diags)?;

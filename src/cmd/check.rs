@@ -36,6 +36,13 @@ pub fn run(args: &CheckArgs) -> Outcome {
         }
         crate::publish::merge_unique(&mut diags, these);
     }
+    let mut config_diags = Diagnostics::default();
+    let config = crate::config::Config::load(&args.site.root, &mut config_diags);
+    if !config_diags.has_errors()
+        && let Err(d) = crate::output::target::check_location(&args.site.root, &config)
+    {
+        diags.push(d);
+    }
     let mut diags = diags.sorted();
     if args.strict {
         for d in &mut diags.items {

@@ -15,6 +15,9 @@ pub enum Outcome {
     ContentErrors,
     /// The command could not run at all (output not writable, file exists…).
     Failed,
+    /// The command was asked for something it refuses (exit code 2), such
+    /// as an output folder that holds the sources.
+    Usage,
 }
 
 impl Outcome {
@@ -22,6 +25,7 @@ impl Outcome {
         match self {
             Outcome::Ok => 0,
             Outcome::ContentErrors | Outcome::Failed => 1,
+            Outcome::Usage => 2,
         }
     }
 }

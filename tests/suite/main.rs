@@ -15,5 +15,7 @@ mod example;
 mod fuzz;
 mod history;
 mod metrics;
+mod output;
 mod search;
 mod serve;
+mod symlinks;
