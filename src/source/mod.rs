@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Position, display_path, io_error};
-pub use scope::{OUTPUT_STAMP, Scope, is_ignored, is_reserved};
+pub use scope::{OUTPUT_STAMP, Reserved, Scope, is_ignored, is_reserved};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -61,7 +61,7 @@ pub fn walk(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Source
     let base = scope.content().to_path_buf();
     let mut walk = Walk {
         scope: &scope,
-        config,
+        reserved: Reserved::new(config),
         content_dir,
         open: vec![base.clone()],
         found: Vec::new(),
@@ -83,7 +83,7 @@ pub fn walk(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Source
 /// One walk of the content folder, depth first in file-name order.
 struct Walk<'a> {
     scope: &'a Scope,
-    config: &'a Config,
+    reserved: Reserved,
     content_dir: &'a Path,
     /// The resolved folders being listed, outermost first.
     open: Vec<PathBuf>,
@@ -117,7 +117,7 @@ impl Walk<'_> {
                 format!("{rel}/{name_text}")
             };
             // By path first, so a `themes` link at the top is not reported.
-            if is_reserved(self.config, &rel) {
+            if self.reserved.contains(&rel) {
                 continue;
             }
             let mut real = dir.join(&name);

@@ -42,14 +42,37 @@ pub fn is_ignored(name: &str) -> bool {
 /// Whether the content path `rel` (`/`-separated) is never a source, judged
 /// by its path alone: for files read from git, and for changed paths.
 pub fn is_reserved(config: &Config, rel: &str) -> bool {
-    if rel.split('/').any(is_ignored) {
-        return true;
+    Reserved::new(config).contains(rel)
+}
+
+/// The rules of [`is_reserved`], worked out once for a walk.
+pub struct Reserved {
+    /// The reserved paths that lie inside the content folder, relative to
+    /// it and `/`-separated: with `content_dir: .`, `themes`, `public`…
+    inside: Vec<String>,
+}
+
+impl Reserved {
+    pub fn new(config: &Config) -> Reserved {
+        let content = fspath::normalise(&config.content_dir);
+        let inside = reserved_at_root(config)
+            .iter()
+            .filter_map(|r| r.strip_prefix(&content).ok())
+            // `content_dir: themes` is odd, not a reason to publish nothing.
+            .filter(|rest| !rest.as_os_str().is_empty())
+            .map(display_path)
+            .collect();
+        Reserved { inside }
     }
-    let content = fspath::normalise(&config.content_dir);
-    let at_root = fspath::normalise(&content.join(rel));
-    reserved_at_root(config)
-        .iter()
-        .any(|r| at_root.starts_with(r) && !content.starts_with(r))
+
+    /// For a clean content path (no `.` or `..`), as walks and git give.
+    pub fn contains(&self, rel: &str) -> bool {
+        rel.split('/').any(is_ignored)
+            || self.inside.iter().any(|r| {
+                rel.strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+    }
 }
 
 /// The root-relative paths that are never sources, lexically normalised.
@@ -92,7 +115,6 @@ impl Scope {
         let mut reserved = Vec::new();
         for r in reserved_at_root(config) {
             let r = fspath::resolve(&root.join(r))?;
-            // `content_dir: themes/x` is odd, not a reason to publish nothing.
             if !content.starts_with(&r) {
                 reserved.push(r);
             }
@@ -134,8 +156,9 @@ impl Scope {
     /// Whether the resolved path `real` may be a source: inside the site,
     /// present, and neither reserved, hidden nor inside an output folder.
     pub fn admits(&self, real: &Path) -> Result<(), Refused> {
-        // Judged from the content folder when it lies elsewhere, so a site
-        // kept in `~/.sites/` is not "hidden".
+        // Names count from the content folder first (so `content_dir: .docs`
+        // is not hidden), then from the site folder; what lies above them
+        // does not (a site kept in `~/.sites/`).
         let bound = [&self.content, &self.root].into_iter().find(|b| real.starts_with(b));
         let Some(bound) = bound else {
             return Err(Refused::Outside(real.to_path_buf()));
