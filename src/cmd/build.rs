@@ -18,17 +18,9 @@ pub fn run(args: &BuildArgs) -> Outcome {
     } else {
         Replace::OnlyOurs
     };
-    // Checked before building, so a refused folder costs no build. A config
-    // with errors is the build's to report; the check then runs after it.
-    let mut config_diags = Diagnostics::default();
-    let config = Config::load(root, &mut config_diags);
-    let early = if config_diags.has_errors() {
-        None
-    } else {
-        match checked_target(root, &config, args, replace) {
-            Ok(t) => Some(t),
-            Err(outcome) => return outcome,
-        }
+    let early = match early_target(root, args, replace) {
+        Ok(t) => t,
+        Err(outcome) => return outcome,
     };
     let browser = if args.pdf { super::pdf::find_browser() } else { None };
     if args.pdf && browser.is_none() {
@@ -89,6 +81,18 @@ pub fn run(args: &BuildArgs) -> Outcome {
         );
     }
     Outcome::Ok
+}
+
+/// The output folder checked before building, so a refused folder costs no
+/// build; `None` when the config has errors, which the build reports (the
+/// folder is then checked after it).
+fn early_target(root: &Path, args: &BuildArgs, replace: Replace) -> Result<Option<Target>, Outcome> {
+    let mut diags = Diagnostics::default();
+    let config = Config::load(root, &mut diags);
+    if diags.has_errors() {
+        return Ok(None);
+    }
+    checked_target(root, &config, args, replace).map(Some)
 }
 
 /// The output folder, checked; a refusal is printed and is a usage error.

@@ -300,6 +300,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn removing_an_old_output_never_follows_its_links() {
         let tmp = tempfile::tempdir().unwrap();
