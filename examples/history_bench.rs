@@ -14,7 +14,7 @@ fn main() {
     let root = PathBuf::from(std::env::args().nth(1).expect("usage: history_bench SITE_DIR"));
     let mut d = Diagnostics::default();
     let config = Config::load(&root, &mut d);
-    let sources = casebook::source::walk(&root, &config.content_dir, &mut d);
+    let sources = casebook::source::walk(&root, &config, &mut d);
     let rels: Vec<&str> = sources.iter().map(|s| s.rel.as_str()).collect();
 
     let t = Instant::now();

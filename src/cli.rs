@@ -121,6 +121,9 @@ pub struct BuildArgs {
     /// Also print each board report to report.pdf with a headless Chromium found on the PATH
     #[arg(long)]
     pub pdf: bool,
+    /// Replace the output folder even when it is not empty and casebook did not write it
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,7 @@ pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod external;
+pub mod fspath;
 pub mod history;
 pub mod kind;
 pub mod metrics;

@@ -69,7 +69,7 @@ impl Settings {
 
 /// Stages 1 and 2 on the working tree: every content file, parsed.
 pub fn sources(root: &Path, config: &Config, diags: &mut Diagnostics) -> Parsed {
-    let files = source::walk(root, &config.content_dir, diags);
+    let files = source::walk(root, config, diags);
     parse::all(&files, config, diags)
 }
 

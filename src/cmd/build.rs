@@ -1,14 +1,30 @@
 //! `casebook build`: build into memory, then write atomically.
 
+use std::path::Path;
 use std::time::Instant;
 
+use crate::BuildOptions;
 use crate::cli::BuildArgs;
 use crate::cmd::Outcome;
-use crate::{BuildOptions, output};
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::output::{self, Replace, Target, target};
 
 pub fn run(args: &BuildArgs) -> Outcome {
     let started = Instant::now();
     let root = &args.site.root;
+    if let Err(outcome) = super::check_arguments(root, args.audience.as_deref()) {
+        return outcome;
+    }
+    let replace = if args.force {
+        Replace::Anything
+    } else {
+        Replace::OnlyOurs
+    };
+    let early = match early_target(root, args, replace) {
+        Ok(t) => t,
+        Err(outcome) => return outcome,
+    };
     let browser = if args.pdf { super::pdf::find_browser() } else { None };
     if args.pdf && browser.is_none() {
         eprintln!(
@@ -38,20 +54,18 @@ pub fn run(args: &BuildArgs) -> Outcome {
     if !built.diagnostics.items.is_empty() {
         eprint!("{}", built.diagnostics.render_all(args.verbose));
     }
-    let out = match &opts.out {
-        Some(o) => o.clone(),
-        None => root.join(&built.config.output_dir),
+    let target = match early {
+        Some(t) => t,
+        None => match checked_target(root, &built.config, args, replace) {
+            Ok(t) => t,
+            Err(outcome) => return outcome,
+        },
     };
-    if let Err(msg) = check_output_dir(root, &built.config.content_dir, &out) {
-        eprintln!("error: {msg}");
-        return Outcome::Failed;
-    }
-    if let Err(e) = output::write_atomically(&out, &built.files) {
-        eprintln!("error: {e}\n  = help: check that the folder is writable; the previous output was left as it was");
-        return Outcome::Failed;
+    if let Err(outcome) = write(&target, &built.files) {
+        return outcome;
     }
     if let Some(browser) = &browser {
-        for w in super::pdf::print_reports(browser, &out, &built.reports, args.quiet) {
+        for w in super::pdf::print_reports(browser, &target.path, &built.reports, args.quiet) {
             eprintln!(
                 "warning: {w}\n  = help: the site was built; open the report page and print it from a browser instead"
             );
@@ -62,22 +76,53 @@ pub fn run(args: &BuildArgs) -> Outcome {
             "built {} pages ({} files) into {} in {:.2?}",
             built.page_count,
             built.files.len(),
-            out.display(),
+            args.out
+                .clone()
+                .unwrap_or_else(|| root.join(&built.config.output_dir))
+                .display(),
             started.elapsed()
         );
     }
     Outcome::Ok
 }
 
-/// The output folder is replaced whole: refuse folders that hold the site.
-fn check_output_dir(root: &std::path::Path, content: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
-    let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, out, content) = (abs(root), abs(out), abs(&root.join(content)));
-    if out == root || root.starts_with(&out) || content.starts_with(&out) || out.starts_with(&content) {
-        return Err(format!(
-            "refusing to write into `{}`: it holds or is inside the site's sources, and the output folder is replaced on every build",
-            out.display()
-        ));
+/// The output folder checked before building, so a refused folder costs no
+/// build; `None` when the config has errors, which the build reports (the
+/// folder is then checked after it).
+fn early_target(root: &Path, args: &BuildArgs, replace: Replace) -> Result<Option<Target>, Outcome> {
+    let mut diags = Diagnostics::default();
+    let config = Config::load(root, &mut diags);
+    if diags.has_errors() {
+        return Ok(None);
     }
-    Ok(())
+    checked_target(root, &config, args, replace).map(Some)
+}
+
+/// The output folder, checked; a refusal is printed and is a usage error.
+fn checked_target(root: &Path, config: &Config, args: &BuildArgs, replace: Replace) -> Result<Target, Outcome> {
+    target::check(root, config, args.out.as_deref(), replace).map_err(|d| {
+        eprintln!("{}", d.render());
+        Outcome::Usage
+    })
+}
+
+/// Writes the site, reporting what the write left behind or why it failed.
+fn write(target: &Target, files: &[crate::render::OutputFile]) -> Result<(), Outcome> {
+    match output::write_atomically(target, files) {
+        Ok(written) => {
+            for kept in written.kept {
+                eprintln!(
+                    "warning: `{}` looks left over from an interrupted build but has no casebook stamp, so it was kept\n  = help: look inside and remove it if it holds nothing of yours",
+                    kept.display()
+                );
+            }
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!(
+                "error: {e}\n  = help: check that the folder is writable; the previous output was left as it was"
+            );
+            Err(Outcome::Failed)
+        }
+    }
 }

@@ -19,6 +19,9 @@ struct Report<'a> {
 }
 
 pub fn run(args: &CheckArgs) -> Outcome {
+    if let Err(outcome) = super::check_arguments(&args.site.root, args.audience.as_deref()) {
+        return outcome;
+    }
     let opts = BuildOptions::in_memory(args.today, args.drafts, args.audience.clone());
     // Every audience is checked as its own build sees it, so a clean check
     // means every build succeeds.
@@ -41,7 +44,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
         }
         runs.push((audience.unwrap_or_default(), these));
     }
-    let mut diags = merge_audiences(runs).sorted();
+    let mut diags = merge_audiences(runs);
+    let mut config_diags = Diagnostics::default();
+    let config = crate::config::Config::load(&args.site.root, &mut config_diags);
+    if !config_diags.has_errors()
+        && let Err(d) = crate::output::target::check_location(&args.site.root, &config)
+    {
+        diags.push(d);
+    }
+    let mut diags = diags.sorted();
     if args.strict {
         for d in &mut diags.items {
             d.severity = Severity::Error;

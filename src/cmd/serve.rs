@@ -5,6 +5,9 @@ use crate::cmd::Outcome;
 use crate::{BuildOptions, serve};
 
 pub fn run(args: &ServeArgs) -> Outcome {
+    if let Err(outcome) = super::check_arguments(&args.site.root, args.audience.as_deref()) {
+        return outcome;
+    }
     let opts = serve::Options {
         root: args.site.root.clone(),
         bind: args.bind,

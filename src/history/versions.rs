@@ -66,7 +66,9 @@ pub fn read(history: &History, version: &Version, current: &Config, diags: &mut 
         .into_iter()
         .filter_map(|e| {
             let rel = e.path.strip_prefix(&content_path)?.to_string();
-            (!rel.is_empty() && !rel.split('/').any(source::is_ignored)).then_some((rel, e.oid))
+            // A link is stored as the text of its target: not the file it names.
+            let is_link = e.mode == "120000";
+            (!rel.is_empty() && !is_link && !source::is_reserved(&config, &rel)).then_some((rel, e.oid))
         })
         .collect();
     listed.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));

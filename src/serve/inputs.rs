@@ -85,7 +85,7 @@ impl Inputs {
     /// Lists and reads the whole content folder again, parsing what changed.
     pub fn rescan(&mut self) -> bool {
         let mut d = Diagnostics::default();
-        self.sources = source::walk(&self.root, &self.config.content_dir, &mut d);
+        self.sources = source::walk(&self.root, &self.config, &mut d);
         self.load_diags = d.items;
         let mut assets = HashMap::new();
         for s in self.sources.iter().filter(|s| s.kind == FileKind::Asset) {
@@ -132,8 +132,12 @@ impl Inputs {
         for rel in read {
             let file = display_path(&self.config.content_dir.join(rel));
             self.load_diags.retain(|d| d.file.as_deref() != Some(file.as_str()));
-            let s = match source::read(&self.root, &self.config.content_dir, rel) {
-                Ok(s) => s,
+            let s = match source::read(&self.root, &self.config, rel) {
+                Ok(Some(s)) => s,
+                Ok(None) => {
+                    changed |= self.remove(rel);
+                    continue;
+                }
                 Err(d) => {
                     changed |= self.remove(rel);
                     self.load_diags.push(d);

@@ -4,8 +4,9 @@
 //!
 //! Watched: the site root itself (for `casebook.yaml` and folders appearing),
 //! the content folder and `themes/`, recursively. The output folder, `.git/`,
-//! hidden files and editor leftovers ([`source::is_ignored`]) never trigger a
-//! build, and neither do reads (`Access` events).
+//! and what is never a source ([`source::is_reserved`]: hidden files, editor
+//! leftovers, `node_modules/`…) never trigger a build, and neither do reads
+//! (`Access` events).
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -56,7 +57,7 @@ pub fn classify(paths: &[PathBuf], root: &Path, config: &Config) -> Change {
         } else if let Ok(rel) = path.strip_prefix(&theme) {
             change.theme |= !has_ignored(rel);
         } else if let Ok(rel) = path.strip_prefix(&content)
-            && !has_ignored(rel)
+            && !source::is_reserved(config, &display_path(rel))
         {
             change.content.insert(display_path(rel));
         }
@@ -246,6 +247,24 @@ mod tests {
         ] {
             assert!(change(&[p], &c).is_empty(), "{p} should be ignored");
         }
+    }
+
+    #[test]
+    fn a_whole_repository_as_content_ignores_what_is_never_a_source() {
+        let c = Config {
+            content_dir: ".".into(),
+            ..Config::default()
+        };
+        for p in [
+            "public/index.html",
+            "node_modules/x/y.md",
+            "target/debug/x",
+            ".github/ci.yml",
+        ] {
+            assert!(change(&[p], &c).is_empty(), "{p} should be ignored");
+        }
+        assert_eq!(change(&["README.md"], &c), content(&["README.md"]));
+        assert!(change(&["casebook.yaml"], &c).config);
     }
 
     #[test]

@@ -250,8 +250,8 @@ fn out_folder_holding_the_sources_is_refused() {
     let site = SiteTest::with_files(&[ABOUT]);
     for out in ["content", "."] {
         let run = site.build(&["--out", out]);
-        run.assert_code(1);
-        assert!(run.stderr.contains("refusing to write"), "{}", run.stderr);
+        run.assert_code(2);
+        assert!(run.stderr.contains("refusing to build into"), "{}", run.stderr);
         assert_eq!(site.read("content/about.md"), ABOUT.1, "--out {out} kept the sources");
     }
 }

@@ -173,3 +173,22 @@ fn usage_errors_exit_2() {
     }
     assert!(!t.path("public").exists(), "a usage error builds nothing");
 }
+
+#[test]
+fn unknown_audience_and_missing_site_folder_are_usage_errors() {
+    let t = SiteTest::with_files(&[("content/_index.md", "# Home\n")]);
+    for cmd in ["build", "check"] {
+        let run = t.run(&[cmd, "--audience", "bord"]);
+        run.assert_code(2);
+        assert!(run.stderr.contains("unknown audience `bord`"), "{}", run.stderr);
+        assert!(run.stderr.contains("did you mean `board`?"), "{}", run.stderr);
+        let run = t.run(&[cmd, "--root", "no-such-site"]);
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains("the site folder `no-such-site` does not exist"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!t.path("public").exists());
+}

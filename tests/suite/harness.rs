@@ -93,7 +93,18 @@ impl SiteTest {
 
     /// Runs `casebook ARGS` as given.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = self.command(args).output().expect("run the casebook binary");
+        Self::finish(self.command(args), args)
+    }
+
+    /// Runs `casebook ARGS` in the folder `dir` (relative to the root).
+    pub fn run_in(&self, dir: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.current_dir(self.path(dir));
+        Self::finish(cmd, args)
+    }
+
+    fn finish(mut cmd: Command, args: &[&str]) -> Run {
+        let out = cmd.output().expect("run the casebook binary");
         let run = Run {
             code: out
                 .status

@@ -17,5 +17,7 @@ mod fuzz;
 mod history;
 mod metrics;
 mod navigation;
+mod output;
 mod search;
 mod serve;
+mod symlinks;
