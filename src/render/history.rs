@@ -21,7 +21,7 @@ use super::context::{self, DateView};
 use super::theme::Theme;
 use super::{OutputFile, output_path};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::history::redline::{self, FieldChange, Redline};
+use crate::history::redline::{self, FieldChange, Redline, Section};
 use crate::history::{Annotations, VersionPage, VersionSet};
 use crate::kind::Kind;
 use crate::model::{PageId, Site};
@@ -499,6 +499,10 @@ struct RedlineView<'a> {
     blocks_removed: usize,
     blocks_changed: usize,
     blocks_moved: usize,
+    /// Changes are `#change-1` … `#change-{changes}` in `html`.
+    changes: usize,
+    sections: &'a [Section],
+    foldable: bool,
     front: &'a [FieldChange],
 }
 
@@ -559,6 +563,9 @@ fn redline_page(
         blocks_removed: r.blocks_removed,
         blocks_changed: r.blocks_changed,
         blocks_moved: r.blocks_moved,
+        changes: r.changes,
+        sections: &r.sections,
+        foldable: r.foldable,
         front: &r.front,
     };
     let mut ctx = theme.context();

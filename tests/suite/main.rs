@@ -15,5 +15,6 @@ mod example;
 mod fuzz;
 mod history;
 mod metrics;
+mod redline;
 mod search;
 mod serve;
