@@ -218,7 +218,7 @@ fn total(main: &str, label: &str) -> usize {
 
 /// `(href, title)` of each section the summary lists.
 fn summary_sections(main: &str) -> Vec<(String, String)> {
-    let list = between(main, "<ol class=\"rl-sections\">", "</ol>").expect("sections list");
+    let list = between(main, "<ul class=\"rl-sections\">", "</ul>").expect("sections list");
     list.split("<li")
         .skip(1)
         .map(|li| {

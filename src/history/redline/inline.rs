@@ -39,7 +39,7 @@ fn is_note(t: &str) -> bool {
     t.starts_with(NOTE_OPEN)
 }
 
-pub fn is_tag(t: &str) -> bool {
+fn is_tag(t: &str) -> bool {
     t.starts_with('<') && !is_note(t)
 }
 

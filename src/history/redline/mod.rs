@@ -1,6 +1,6 @@
 //! Redlines: two texts of a page compared the way lawyers read changes.
 //!
-//! The bodies are split into [`blocks`](super::blocks) and aligned first
+//! The bodies are split into [`blocks`] and aligned first
 //! (Patience diff on whitespace-normalised blocks, so re-wrapping is no
 //! change); a block that left one place and turned up unchanged in another
 //! is *moved*; the blocks left over in a changed region are paired with
@@ -11,8 +11,8 @@
 //! every change has an id (`change-1`, …), with a summary by section.
 //!
 //! No step looks at a clock: each is bounded by the size of its input
-//! ([`Limits`]) and settles for a coarser, still deterministic result
-//! beyond it ([`bounded`]), so a redline is the same on any machine.
+//! (`Limits`) and settles for a coarser, still deterministic result beyond
+//! it (`bounded`), so a redline is the same on any machine.
 
 mod align;
 mod bounded;
@@ -22,20 +22,20 @@ mod render;
 use serde::Serialize;
 
 use super::blocks;
-pub use align::align;
+use align::align;
 
 /// How much exact work one redline may do, in cells (old × new).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+struct Limits {
     /// Exact alignment of blocks (2,000 × 2,000 blocks).
-    pub blocks: usize,
+    blocks: usize,
     /// Exact similarity pairing of the blocks of one changed region.
-    pub pairs: usize,
+    pairs: usize,
     /// Exact word diff of one pair of blocks (about 500 × 500 words).
-    pub words: usize,
+    words: usize,
 }
 
-pub const LIMITS: Limits = Limits {
+const LIMITS: Limits = Limits {
     blocks: 4_000_000,
     pairs: 250_000,
     words: 1_000_000,
@@ -99,13 +99,9 @@ impl Redline {
 
 /// Compares two whole page files (front matter and body).
 pub fn compare(old: &str, new: &str) -> Redline {
-    compare_with(old, new, &LIMITS)
-}
-
-pub fn compare_with(old: &str, new: &str, limits: &Limits) -> Redline {
     let (old_yaml, old_body) = split(old);
     let (new_yaml, new_body) = split(new);
-    let mut r = compare_bodies(old_body, new_body, limits);
+    let mut r = compare_bodies(old_body, new_body, &LIMITS);
     r.front = front_changes(old_yaml, new_yaml);
     r
 }
@@ -119,7 +115,7 @@ fn split(text: &str) -> (&str, &str) {
 
 /// One block of the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entry {
+enum Entry {
     Same(usize),
     Changed(usize, usize),
     Added(usize),
@@ -131,14 +127,14 @@ pub enum Entry {
 }
 
 /// Compares two Markdown bodies.
-pub fn compare_bodies(old: &str, new: &str, limits: &Limits) -> Redline {
+fn compare_bodies(old: &str, new: &str, limits: &Limits) -> Redline {
     let (od, nd) = (blocks::parse(old), blocks::parse(new));
     let entries = align(&od.blocks, &nd.blocks, limits);
     render::render(&od, &nd, &entries, limits)
 }
 
 /// Front matter keys whose values differ.
-pub fn front_changes(old: &str, new: &str) -> Vec<FieldChange> {
+fn front_changes(old: &str, new: &str) -> Vec<FieldChange> {
     let parse = |y: &str| -> Option<std::collections::BTreeMap<String, String>> {
         let map = crate::yaml::parse_map(y, "", y, 0).ok()?;
         Some(map.into_iter().map(|(k, v)| (k, show(&v.value))).collect())
