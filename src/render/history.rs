@@ -22,7 +22,7 @@ use super::theme::Theme;
 use super::views::{self, DateView};
 use super::{OutputFile, output_path};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::history::redline::{self, FieldChange, Redline};
+use crate::history::redline::{self, FieldChange, Redline, Section};
 use crate::history::{Annotations, VersionPage, VersionSet};
 use crate::kind::Kind;
 use crate::model::{PageId, Site};
@@ -501,6 +501,10 @@ struct RedlineView<'a> {
     blocks_removed: usize,
     blocks_changed: usize,
     blocks_moved: usize,
+    /// Changes are `#change-1` … `#change-{changes}` in `html`.
+    changes: usize,
+    sections: &'a [Section],
+    foldable: bool,
     front: &'a [FieldChange],
 }
 
@@ -561,6 +565,9 @@ fn redline_page(
         blocks_removed: r.blocks_removed,
         blocks_changed: r.blocks_changed,
         blocks_moved: r.blocks_moved,
+        changes: r.changes,
+        sections: &r.sections,
+        foldable: r.foldable,
         front: &r.front,
     };
     let mut ctx = theme.context();

@@ -228,8 +228,9 @@ fn the_default_build_is_for_the_default_audience_and_names_are_checked() {
         "board page in the default (internal) build"
     );
 
+    // A name on the command line that the config does not know is a usage error.
     let run = site.build(&["--audience", "bord"]);
-    run.assert_code(1);
+    run.assert_code(2);
     let d = run.diagnostic("error: unknown audience `bord`");
     assert!(d.contains("did you mean `board`?"), "{d}");
 

@@ -352,9 +352,10 @@ fn redline_marks_exactly_the_changed_words_and_ignores_rewrapping() {
     t.build_ok();
     let shorten = hash_of(&t, "Shorten notice period");
     let main = t.main_of(&format!("policies/retention/history/{shorten}/"));
+    assert!(main.contains("<p class=\"rl-changed\" id=\"change-1\">"), "{main}");
     assert!(
         main.contains(
-            "<p class=\"rl-changed\">The Supplier <del>shall</del><ins>must</ins> notify the Company within <del>30</del><ins>10 business</ins> days.</p>"
+            "The Supplier <del>shall</del><ins>must</ins> notify the Company within <del>30</del><ins>10 business</ins> days.</p>"
         ),
         "{main}"
     );

@@ -18,6 +18,7 @@ mod history;
 mod metrics;
 mod navigation;
 mod output;
+mod redline;
 mod search;
 mod serve;
 mod symlinks;
