@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -27,37 +27,100 @@ pub struct Position {
     pub column: usize,
     #[serde(skip)]
     pub len: usize,
-    /// The whole offending line, quoted in the report.
+    /// The offending line, quoted in the report; a very long line is cut
+    /// to a window around the column (with `…` where it was cut).
     #[serde(skip)]
     pub source_line: String,
+    /// The column `source_line` starts at: 1 unless the line was cut.
+    #[serde(skip)]
+    pub first_column: usize,
 }
 
+/// Characters of a line quoted around the offending text: a report must
+/// stay readable, and a position must not copy a megabyte-long line.
+const QUOTE_BEFORE: usize = 60;
+const QUOTE_WIDTH: usize = 160;
+
 impl Position {
-    /// The position of the byte offset `start` in `text`, underlining `len` bytes.
+    /// The position of the byte offset `start` in `text`, underlining `len`
+    /// bytes. Counts lines from the start: for many positions in one text,
+    /// use a [`LineIndex`].
     pub fn at_byte(text: &str, start: usize, len: usize) -> Position {
         let start = floor_char_boundary(text, start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[..start].matches('\n').count() + 1;
-        let column = text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(text, (start + len).min(line_end));
-        Position {
-            line,
-            column,
-            len: text[start..end].chars().count().max(1),
-            source_line: text[line_start..line_end].trim_end_matches('\r').to_string(),
-        }
+        let line = text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+        Position::on_line(text, start, line, len)
     }
 
     /// The position of a 1-based line and column in `text`, underlining `len` characters.
     pub fn at_line(text: &str, line: usize, column: usize, len: usize) -> Position {
-        let source_line = text.lines().nth(line.saturating_sub(1)).unwrap_or_default().to_string();
+        let line = line.max(1);
+        let line_start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+        let start = text[line_start..]
+            .char_indices()
+            .nth(column.max(1) - 1)
+            .map_or(text.len(), |(i, _)| line_start + i);
+        let mut p = Position::on_line(text, start, line, 0);
+        p.len = len.max(1);
+        p
+    }
+
+    /// The position of byte `start`, known to be on `line`: reads only that line.
+    pub fn on_line(text: &str, start: usize, line: usize, len: usize) -> Position {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, (start + len).min(line_end));
+        let (source_line, first_column) = quote(text[line_start..line_end].trim_end_matches('\r'), column);
         Position {
-            line: line.max(1),
-            column: column.max(1),
-            len: len.max(1),
+            line,
+            column,
+            len: text[start..end].chars().count().max(1),
             source_line,
+            first_column,
         }
+    }
+}
+
+/// The part of `line` worth quoting for a report at `column`, and the
+/// column it starts at.
+fn quote(line: &str, column: usize) -> (String, usize) {
+    if line.chars().count() <= QUOTE_WIDTH {
+        return (line.to_string(), 1);
+    }
+    let first = column.saturating_sub(QUOTE_BEFORE).max(1);
+    let mut window: String = line.chars().skip(first - 1).take(QUOTE_WIDTH).collect();
+    if first > 1 {
+        window.insert(0, '…');
+    }
+    if line.chars().count() > first - 1 + QUOTE_WIDTH {
+        window.push('…');
+    }
+    // The `…` stands in the column before the window.
+    (window, if first > 1 { first - 1 } else { 1 })
+}
+
+/// Where each line of a text starts, for many positions in one text.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// Like [`Position::at_byte`], in time proportional to the line.
+    pub fn position(&self, text: &str, start: usize, len: usize) -> Position {
+        let line = self.starts.partition_point(|&s| s <= start);
+        Position::on_line(text, start, line.max(1), len)
     }
 }
 
@@ -148,14 +211,17 @@ impl Diagnostic {
         let source_line = self.position.as_ref().map(|p| printable(&p.source_line));
         match (&file, &self.position, &source_line) {
             (Some(file), Some(pos), Some(line)) => {
-                let start = byte_of_column(line, pos.column);
-                let end = byte_of_column(line, pos.column + pos.len).max(start);
-                group = group.element(
-                    Snippet::source(line.as_str())
-                        .line_start(pos.line)
-                        .path(file.as_str())
-                        .annotation(AnnotationKind::Primary.span(start..end)),
-                );
+                let shown = pos.column + 1 - pos.first_column.min(pos.column);
+                let start = byte_of_column(line, shown);
+                let end = byte_of_column(line, shown + pos.len).max(start);
+                // The origin names the real column, whatever part of the line is quoted.
+                group = group
+                    .element(Origin::path(file.as_str()).line(pos.line).char_column(pos.column))
+                    .element(
+                        Snippet::source(line.as_str())
+                            .line_start(pos.line)
+                            .annotation(AnnotationKind::Primary.span(start..end)),
+                    );
             }
             (Some(file), _, _) => {
                 group = group.element(Snippet::<annotate_snippets::Annotation>::source("").path(file.as_str()));
@@ -178,11 +244,10 @@ impl Diagnostic {
         }
         let report: [Group; 1] = [group];
         let text = Renderer::plain().render(&report).to_string();
-        if self.position.is_some() {
-            return text;
-        }
-        // Without a quoted line the snippet frame is empty; keep only the `-->`.
-        text.lines().filter(|l| l.trim() != "|").collect::<Vec<_>>().join("\n")
+        // The snippet after an origin opens with an empty `:::` line; without
+        // a quoted line the frame is empty too: keep only the `-->`.
+        let empty = |l: &str| l.trim() == ":::" || (self.position.is_none() && l.trim() == "|");
+        text.lines().filter(|l| !empty(l)).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -335,6 +400,29 @@ mod tests {
         let pos = Position::at_byte(text, start, "légal-ops".len());
         assert_eq!((pos.line, pos.column, pos.len), (2, 9, 9));
         assert_eq!(pos.source_line, "owner: «légal-ops»");
+    }
+
+    #[test]
+    fn long_lines_are_quoted_around_the_column_and_indexed_lines_agree() {
+        let line = format!("{}[x](y.md){}", "a".repeat(5_000), "b".repeat(5_000));
+        let text = format!("first\n{line}\nlast\n");
+        let start = text.find("[x]").unwrap();
+        let direct = Position::at_byte(&text, start, 9);
+        let index = LineIndex::new(&text);
+        assert_eq!(index.position(&text, start, 9), direct);
+        assert_eq!((direct.line, direct.column, direct.len), (2, 5_001, 9));
+        assert!(direct.source_line.chars().count() <= QUOTE_WIDTH + 2);
+        assert!(direct.source_line.starts_with('…') && direct.source_line.ends_with('…'));
+        let out = Diagnostic::error("x").in_file("a.md").at(direct).render();
+        // The caret sits under the link in the quoted window.
+        assert!(out.contains("--> a.md:2:5001"), "{out}");
+        let quoted = out.lines().find(|l| l.contains("[x](y.md)")).unwrap();
+        let caret = out.lines().find(|l| l.contains("^^^^^^^^^")).unwrap();
+        let column = |l: &str, c: char| l.chars().position(|x| x == c);
+        assert_eq!(column(caret, '^'), column(quoted, '['), "{out}");
+        for n in [0, 5, 6, text.len()] {
+            assert_eq!(index.position(&text, n, 1), Position::at_byte(&text, n, 1), "byte {n}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::components::{self, Call, Scan};
-use crate::diag::{Diagnostic, Position};
+use crate::diag::{Diagnostic, LineIndex, Position};
 use crate::paths;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,9 +67,12 @@ pub struct Rendered {
     pub word_count: usize,
 }
 
+/// How the marker left in the HTML for a component call starts.
+pub const PLACEHOLDER_OPEN: &str = "<!--casebook:component:";
+
 /// The marker left in the HTML for component call `n`.
 pub fn placeholder(n: usize) -> String {
-    format!("<!--casebook:component:{n}-->")
+    format!("{PLACEHOLDER_OPEN}{n}-->")
 }
 
 pub fn options() -> Options {
@@ -115,6 +118,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         paragraph_text: None,
         nesting: 0,
         skip_until: 0,
+        lines: LineIndex::new(page.full),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
@@ -152,11 +156,13 @@ struct Renderer<'a, 'b> {
     nesting: usize,
     /// Component calls consume source up to here; events before it are dropped.
     skip_until: usize,
+    /// Line starts of the whole file, for the position of every link and call.
+    lines: LineIndex,
 }
 
 impl<'a> Renderer<'a, '_> {
     fn position(&self, start: usize, len: usize) -> Position {
-        Position::at_byte(self.page.full, self.page.body_offset + start, len)
+        self.lines.position(self.page.full, self.page.body_offset + start, len)
     }
 
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {

@@ -26,7 +26,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::Annotations;
 use crate::kind::Kind;
 use crate::model::{PageId, Site};
-use crate::parse::markdown::placeholder;
+use crate::parse::markdown::{PLACEHOLDER_OPEN, PlacedCall};
 use theme::Theme;
 
 #[derive(Debug, Clone)]
@@ -196,46 +196,78 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
 fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
-    let mut html = resolve_links(site, id, &body.html);
+    let html = resolve_links(site, id, &body.html);
     if body.calls.is_empty() {
         return Ok(html);
     }
-    let file = p.parsed.file.as_str();
     let mut errors = Vec::new();
-    for (n, call) in body.calls.iter().enumerate() {
-        let name = &call.call.name;
-        if crate::model::audience::hidden_in_call(&site.hidden, call).is_some() {
-            // Names something this audience may not see (reported by the model).
-            html = html.replacen(&placeholder(n), "", 1);
-            continue;
-        }
-        if !theme.components.contains(name) {
-            errors.push(components::unknown(call, file, &theme.components));
-            continue;
-        }
-        let data = match components::data(site, id, call) {
-            Ok(d) => d,
-            Err(msg) => {
-                errors.push(
-                    Diagnostic::error(format!("bad call to `{name}`"))
-                        .in_file(file)
-                        .at(call.position.clone())
-                        .help(msg),
-                );
-                continue;
+    let mut rendered: Vec<String> = Vec::with_capacity(body.calls.len());
+    for call in &body.calls {
+        match component(site, theme, id, call, root) {
+            Ok(out) => rendered.push(out),
+            Err(d) => {
+                errors.push(d);
+                rendered.push(String::new());
             }
-        };
-        let mut ctx = theme.context();
-        ctx.insert("args", &call.call.args);
-        ctx.insert("data", &data);
-        ctx.insert("root", root);
-        ctx.insert("block", &call.block);
-        match theme.render(&format!("components/{name}.html"), &ctx, Some(file)) {
-            Ok(out) => html = html.replacen(&placeholder(n), out.trim_end(), 1),
-            Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() { Ok(html) } else { Err(errors) }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(fill_placeholders(&html, &rendered))
+}
+
+/// One component call rendered with its template; empty when it names
+/// something this audience may not see (the model reported it).
+fn component(site: &Site, theme: &Theme, id: PageId, call: &PlacedCall, root: &str) -> Result<String, Diagnostic> {
+    let file = site.page(id).parsed.file.as_str();
+    let name = &call.call.name;
+    if crate::model::audience::hidden_in_call(&site.hidden, call).is_some() {
+        return Ok(String::new());
+    }
+    if !theme.components.contains(name) {
+        return Err(components::unknown(call, file, &theme.components));
+    }
+    let data = components::data(site, id, call).map_err(|msg| {
+        Diagnostic::error(format!("bad call to `{name}`"))
+            .in_file(file)
+            .at(call.position.clone())
+            .help(msg)
+    })?;
+    let mut ctx = theme.context();
+    ctx.insert("args", &call.call.args);
+    ctx.insert("data", &data);
+    ctx.insert("root", root);
+    ctx.insert("block", &call.block);
+    let out = theme.render(&format!("components/{name}.html"), &ctx, Some(file))?;
+    Ok(out.trim_end().to_string())
+}
+
+/// Puts each call's output where its placeholder is, in one pass over
+/// the page (a page may hold thousands of calls).
+fn fill_placeholders(html: &str, rendered: &[String]) -> String {
+    const OPEN: &str = PLACEHOLDER_OPEN;
+    let mut out = String::with_capacity(html.len() + rendered.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len()..];
+        let end = after.find("-->");
+        let n = end.and_then(|e| after[..e].parse::<usize>().ok());
+        match (n.and_then(|n| rendered.get(n)), end) {
+            (Some(r), Some(e)) => {
+                out.push_str(r);
+                rest = &after[e + 3..];
+            }
+            // Not ours: raw HTML that looks like it, kept as written.
+            _ => {
+                out.push_str(OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Puts the URLs of links to other pages back into the HTML; a link to a

@@ -16,9 +16,7 @@ pub fn keep_dates_whole(html: &str) -> String {
             let end = match raw {
                 Some(t) => {
                     let close = format!("</{}", &t[1..]);
-                    rest.to_ascii_lowercase()
-                        .find(&close)
-                        .map_or(rest.len(), |e| e + close.len())
+                    find_ignoring_case(rest, &close).map_or(rest.len(), |e| e + close.len())
                 }
                 None => rest.find('>').map_or(rest.len(), |e| e + 1),
             };
@@ -39,6 +37,15 @@ pub fn keep_dates_whole(html: &str) -> String {
     }
     out.push_str(&html[from..]);
     out
+}
+
+/// Where `needle` (ASCII) first occurs in `hay`, in any case, without
+/// copying `hay`: a page can hold thousands of charts.
+fn find_ignoring_case(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..h.len().saturating_sub(n.len()) + 1)
+        .filter(|&i| h[i] == n[0])
+        .find(|&i| h.len() >= i + n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// `NNNN-NN-NN` not followed by another digit, letter or hyphen.
@@ -74,5 +81,9 @@ mod tests {
         ] {
             assert_eq!(keep_dates_whole(same), same);
         }
+        assert_eq!(
+            keep_dates_whole("<SVG>2025-09-01</Svg> 2025-09-02"),
+            "<SVG>2025-09-01</Svg> <span class=\"nowrap\">2025-09-02</span>"
+        );
     }
 }

@@ -54,6 +54,8 @@ pub struct Node {
     pub column: usize,
     /// Characters underlined in reports (the scalar as written, else 1).
     pub len: usize,
+    /// Byte offset in the whole file, so a report reads only its own line.
+    pub byte: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +74,9 @@ pub enum Value {
 impl Node {
     /// Where this node was written.
     pub fn position(&self, src: Source<'_>) -> Position {
-        Position::at_line(src.full, self.line, self.column, self.len)
+        let mut p = Position::on_line(src.full, self.byte, self.line, 0);
+        p.len = self.len;
+        p
     }
 
     /// The scalar's text, for keys and plain values.
@@ -200,9 +204,15 @@ pub fn parse(yaml: &str, src: Source<'_>, line_offset: usize) -> Result<Option<N
     if yaml.trim().is_empty() {
         return Ok(None);
     }
+    // The YAML is a slice of the file (front matter) or the file itself.
+    let base = (yaml.as_ptr() as usize)
+        .checked_sub(src.full.as_ptr() as usize)
+        .filter(|b| b + yaml.len() <= src.full.len())
+        .unwrap_or(0);
     let mut b = Builder {
         src,
         yaml,
+        base,
         line_offset,
         anchors: HashMap::new(),
         nodes: 0,
@@ -236,13 +246,16 @@ pub fn parse_map(yaml: &str, src: Source<'_>, line_offset: usize) -> Result<Opti
 
 enum Open {
     List(Node, usize),
-    /// A mapping and, once its key is read, the key waiting for a value.
-    Map(Node, usize, Option<Node>),
+    /// A mapping, its keys so far with their lines, and the key waiting for
+    /// its value.
+    Map(Node, usize, HashMap<String, usize>, Option<Node>),
 }
 
 struct Builder<'a> {
     src: Source<'a>,
     yaml: &'a str,
+    /// Where `yaml` starts in the whole file.
+    base: usize,
     line_offset: usize,
     anchors: HashMap<usize, Node>,
     nodes: usize,
@@ -284,13 +297,11 @@ impl Builder<'_> {
             }
             Event::MappingStart(_, anchor, _) => {
                 let node = self.node(&span, Value::Map(Vec::new()), 1);
-                self.open(Open::Map(node, anchor, None), &span)?;
+                self.open(Open::Map(node, anchor, HashMap::new(), None), &span)?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
-                    Some(Open::List(n, a)) | Some(Open::Map(n, a, None)) => (n, a),
-                    // The parser never ends a mapping between key and value.
-                    Some(Open::Map(n, a, Some(_))) => (n, a),
+                    Some(Open::List(n, a) | Open::Map(n, a, _, _)) => (n, a),
                     None => return Ok(()),
                 };
                 self.push(node, anchor)?;
@@ -308,6 +319,7 @@ impl Builder<'_> {
                 let node = Node {
                     line: self.line(&span),
                     column: span.start.col() + 1,
+                    byte: self.byte(&span),
                     ..target
                 };
                 self.push(node, 0)?;
@@ -331,7 +343,12 @@ impl Builder<'_> {
             line: self.line(span),
             column: span.start.col() + 1,
             len: len.max(1),
+            byte: self.byte(span),
         }
+    }
+
+    fn byte(&self, span: &Span) -> usize {
+        self.base + span.start.byte_offset().unwrap_or(0)
     }
 
     fn open(&mut self, open: Open, span: &Span) -> Result<(), Diagnostic> {
@@ -363,7 +380,7 @@ impl Builder<'_> {
                     items.push(node);
                 }
             }
-            Some(Open::Map(_, _, pending @ None)) => {
+            Some(Open::Map(_, _, _, pending @ None)) => {
                 if node.text().is_none() {
                     return Err(
                         Diagnostic::error(format!("a key must be text, not {}", describe(&node)))
@@ -374,21 +391,21 @@ impl Builder<'_> {
                 }
                 *pending = Some(node);
             }
-            Some(Open::Map(map, _, pending @ Some(_))) => {
+            Some(Open::Map(map, _, keys, pending @ Some(_))) => {
                 let key = pending.take().expect("matched Some");
                 let Value::Map(entries) = &mut map.value else {
                     unreachable!("an open mapping holds a map")
                 };
-                if let Some((first, _)) = entries.iter().find(|(k, _)| k.text() == key.text()) {
-                    return Err(Diagnostic::error(format!(
-                        "key `{}` appears twice; first at line {}",
-                        key.text().unwrap_or_default(),
-                        first.line
-                    ))
-                    .in_file(src.file)
-                    .at(key.position(src))
-                    .help("keep one of them; a key is written once per mapping"));
+                let name = key.text().unwrap_or_default().to_string();
+                if let Some(first) = keys.get(&name) {
+                    return Err(
+                        Diagnostic::error(format!("key `{name}` appears twice; first at line {first}"))
+                            .in_file(src.file)
+                            .at(key.position(src))
+                            .help("keep one of them; a key is written once per mapping"),
+                    );
                 }
+                keys.insert(name, key.line);
                 entries.push((key, node));
             }
         }
@@ -396,12 +413,9 @@ impl Builder<'_> {
     }
 
     fn error_at(&self, span: &Span, len: usize, message: String) -> Diagnostic {
-        Diagnostic::error(message).in_file(self.src.file).at(Position::at_line(
-            self.src.full,
-            self.line(span),
-            span.start.col() + 1,
-            len,
-        ))
+        let mut p = Position::on_line(self.src.full, self.byte(span), self.line(span), 0);
+        p.len = len.max(1);
+        Diagnostic::error(message).in_file(self.src.file).at(p)
     }
 
     fn syntax_error(&self, e: &ScanError) -> Diagnostic {
