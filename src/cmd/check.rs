@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format};
 use crate::cmd::Outcome;
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Notice, Severity};
 use crate::{BuildOptions, check, external, pipeline};
 
 /// The JSON document `--format json` prints. Field names are stable.
@@ -16,11 +16,15 @@ struct Report<'a> {
     errors: usize,
     warnings: usize,
     diagnostics: &'a [Diagnostic],
+    /// Said once about the content, not problems: template text and keys
+    /// of other tools, site-absolute links without `base_url`.
+    notes: &'a [Notice],
 }
 
 pub fn run(args: &CheckArgs) -> Outcome {
     let opts = BuildOptions::in_memory(args.today, args.drafts, args.audience.clone());
     let mut diags = Diagnostics::default();
+    let mut notes: Vec<Notice> = Vec::new();
     // Each audience published is checked as its build sees it.
     for (audience, _) in crate::publish::plan(&args.site.root, args.audience.as_deref()) {
         let opts = BuildOptions {
@@ -29,6 +33,11 @@ pub fn run(args: &CheckArgs) -> Outcome {
         };
         let mut these = Diagnostics::default();
         if let Some(site) = check_site(&args.site.root, &opts, &mut these) {
+            for n in &site.notes {
+                if !notes.contains(n) {
+                    notes.push(n.clone());
+                }
+            }
             check::editorial(&site, &mut these);
             if args.external {
                 external::check(&site, &mut these);
@@ -44,6 +53,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
     match args.format {
         Format::Human => {
+            notes.iter().for_each(|n| println!("{}", n.render()));
             if diags.items.is_empty() {
                 println!("no problems found");
             } else {
@@ -59,6 +69,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 errors: diags.error_count(),
                 warnings: diags.warning_count(),
                 diagnostics: &diags.items,
+                notes: &notes,
             };
             println!(
                 "{}",

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
 use crate::diag::{Diagnostic, Position};
-pub use read::{Fields, describe};
+pub use read::{Fields, YEARS, describe};
 
 /// Nodes an alias may expand into, in one document: far above any real
 /// file, far below what exhausts memory ("billion laughs").
