@@ -232,12 +232,21 @@ enum Slot {
     Other,
 }
 
-/// `aliases:` make redirect pages; they must not collide with pages or each other.
+/// `aliases:` (and `redirect_from:`) make redirect pages; they must not
+/// collide with pages or each other.
 pub(super) fn aliases(site: &mut Site, diags: &mut Diagnostics) {
     let mut redirects = BTreeMap::new();
+    let base = crate::paths::base_path(&site.config.base_url);
+    let base = base.trim_matches('/');
     for (id, p) in site.pages.iter().enumerate() {
         for alias in &p.front().aliases {
-            let url = normalise_alias(&alias.id);
+            // An old URL written with `base_url`'s path is inside the site.
+            let path = alias.id.trim_start_matches('/');
+            let within = path
+                .strip_prefix(base)
+                .filter(|rest| !base.is_empty() && (rest.is_empty() || rest.starts_with('/')))
+                .unwrap_or(path);
+            let url = normalise_alias(within);
             let taken = if site.by_url.contains_key(&url) {
                 Some("a page already has this URL".to_string())
             } else {

@@ -16,6 +16,8 @@ use crate::kind::Kind;
 use crate::quarter::Quarter;
 use crate::yaml::{self, Fields, Node, Ref, Source, describe};
 
+mod other_tools;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyResult {
     pub metric: Ref,
@@ -271,49 +273,6 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
 struct Reader<'a>(Fields<'a>);
 
 impl Reader<'_> {
-    /// The first of `permalink`, `url` and `slug`; the others are reported.
-    fn url(&mut self) -> Option<UrlKey> {
-        let mut found: Option<UrlKey> = None;
-        for key in ["permalink", "url", "slug"] {
-            let Some(value) = self.reference(key) else { continue };
-            match &found {
-                Some(first) => {
-                    let n = self.0.key_node(key).expect("read just above");
-                    let first_key = first.key;
-                    self.0.warning(
-                        n,
-                        format!("`{key}` is ignored: `{first_key}` sets this page's URL"),
-                        format!("remove `{key}` or `{first_key}`"),
-                    );
-                }
-                None => found = Some(UrlKey { key, value }),
-            }
-        }
-        found
-    }
-
-    /// A day, also when written with a time (`2017-08-07 10:00:00 -0500`,
-    /// as Jekyll writes dates): the calendar day as written is kept.
-    fn day(&mut self, key: &'static str) -> Option<Date> {
-        let n = self.0.node(key)?;
-        let text = n.text().map(str::trim).unwrap_or_default();
-        let day = text
-            .get(..10)
-            .filter(|_| text.len() == 10 || text[10..].starts_with([' ', 'T', 't']));
-        match day.and_then(|d| d.parse::<Date>().ok()) {
-            Some(d) if yaml::YEARS.contains(&d.year()) => Some(d),
-            _ => {
-                self.0.wrong(
-                    key,
-                    n,
-                    "a date",
-                    format!("write dates as YYYY-MM-DD, e.g. `{key}: 2026-01-31`"),
-                );
-                None
-            }
-        }
-    }
-
     fn reference(&mut self, key: &'static str) -> Option<Ref> {
         self.0.id(key, "legal-ops").map(|(id, position)| Ref { id, position })
     }
@@ -519,7 +478,7 @@ fn display(n: &Node) -> String {
 mod tests {
     use super::*;
 
-    fn parse_text(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
+    pub(super) fn parse_text(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
         let s = split(text, "x.md").unwrap();
         let mut errors = Vec::new();
         let fm = parse(&s, "x.md", text, &mut errors);
