@@ -255,7 +255,9 @@ fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
         let num_end = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
         let link = after[..num_end].parse::<usize>().ok().and_then(|n| links.get(n));
         let in_a = rest[..i].ends_with(OPEN_A);
-        match (link, after.find('>'), after.find("</a>")) {
+        // Only an attribute value is a placeholder; prose may quote the word.
+        let in_attr = rest[..i].ends_with("href=\"") || rest[..i].ends_with("src=\"");
+        match (link.filter(|_| in_attr), after.find('>'), after.find("</a>")) {
             (Some(l), _, _) if published(l) => {
                 out.push_str(&rest[..i]);
                 out.push_str(&crate::parse::markdown::escape_attr(&l.href));
