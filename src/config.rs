@@ -11,6 +11,9 @@ use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::kind::Kind;
 use crate::yaml::{self, Fields, Source};
 
+pub mod links;
+pub mod variables;
+
 pub const FILE_NAME: &str = "casebook.yaml";
 
 #[derive(Debug, Clone)]
@@ -53,6 +56,10 @@ pub struct Config {
     pub edit_url: Option<String>,
     /// The site icon: a file's path from the site root; the theme's own without it.
     pub favicon: Option<String>,
+    /// How loud each class of link problem is.
+    pub links: links::LinkPolicy,
+    /// `{{ variables.x }}` in prose; `None` when not configured.
+    pub variables: Option<variables::Variables>,
 }
 
 impl Default for Config {
@@ -80,6 +87,8 @@ impl Default for Config {
             timezone: jiff::tz::TimeZone::UTC,
             edit_url: None,
             favicon: None,
+            links: links::LinkPolicy::default(),
+            variables: None,
         }
     }
 }
@@ -200,6 +209,8 @@ fn read(f: &mut Fields<'_>) -> Config {
         );
     }
     let favicon = text(f, "favicon");
+    let links = links::read(f);
+    let variables = variables::read(f);
     Config {
         title,
         description,
@@ -223,6 +234,8 @@ fn read(f: &mut Fields<'_>) -> Config {
         timezone,
         edit_url,
         favicon,
+        links,
+        variables,
     }
 }
 

@@ -275,6 +275,19 @@ fn byte_of_column(line: &str, column: usize) -> usize {
         .map_or(line.len(), |(i, _)| i)
 }
 
+/// Said once per build, not a problem of the site: printed as `note:`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub message: String,
+    pub help: String,
+}
+
+impl Notice {
+    pub fn render(&self) -> String {
+        format!("note: {}\n  = help: {}\n", self.message, self.help)
+    }
+}
+
 /// A path as users see it in reports: relative, `/`-separated. On Unix a
 /// backslash is part of a file name (`a\\b.md`), not a separator.
 pub fn display_path(path: &Path) -> String {

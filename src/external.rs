@@ -11,9 +11,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::config::links::Level;
+use crate::diag::Diagnostics;
 use crate::model::Site;
-use crate::parse::markdown::LinkTarget;
+use crate::parse::links::LinkTarget;
 
 const CACHE_FOR: u64 = 24 * 60 * 60;
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -87,18 +88,23 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
         let Some((_, outcome)) = cache.entries.get(*url) else {
             continue;
         };
-        let (message, is_error) = match outcome {
+        // `links.external` sets the level of a dead link; other failures
+        // may be temporary, so they warn (unless the class is ignored).
+        let level = site.config.links.external;
+        let (message, level) = match outcome {
             Outcome::Ok => continue,
-            Outcome::Status(s @ (404 | 410)) => (format!("external link is broken: `{url}` answers {s}"), true),
-            Outcome::Status(s) => (format!("external link may be broken: `{url}` answers {s}"), false),
-            Outcome::Failed(why) => (format!("external link could not be checked: `{url}`: {why}"), false),
+            Outcome::Status(s @ (404 | 410)) => (format!("external link is broken: `{url}` answers {s}"), level),
+            Outcome::Status(s) => (
+                format!("external link may be broken: `{url}` answers {s}"),
+                level.max(Level::Warn),
+            ),
+            Outcome::Failed(why) => (
+                format!("external link could not be checked: `{url}`: {why}"),
+                level.max(Level::Warn),
+            ),
         };
         for (file, pos) in places {
-            let d = if is_error {
-                Diagnostic::error(&message)
-            } else {
-                Diagnostic::warning(&message)
-            };
+            let Some(d) = level.diagnostic(&message) else { continue };
             diags.push(
                 d.in_file(*file)
                     .at((*pos).clone())

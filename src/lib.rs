@@ -91,7 +91,8 @@ pub struct Built {
     pub diagnostics: Diagnostics,
     /// URLs of the board report pages, for `build --pdf`.
     pub reports: Vec<String>,
-    /// Said once, not problems: no git history, a shallow clone.
+    /// Said once, not problems: no git history, a shallow clone, template
+    /// text and keys of other tools.
     pub notices: Vec<history::Notice>,
 }
 
@@ -124,7 +125,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
             .filter(|p| p.kind() == kind::Kind::Report && !p.is_section())
             .map(|p| p.url().to_string())
             .collect(),
-        notices: models.notices,
+        notices: models.notices.iter().chain(&site.notes).cloned().collect(),
         files,
         config: settings.config,
         diagnostics: diags.sorted(),

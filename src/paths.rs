@@ -134,9 +134,9 @@ pub fn percent_decode(s: &str) -> String {
         .map_or_else(|_| s.to_string(), |d| d.into_owned())
 }
 
-/// True for links that leave the site: `https:`, `mailto:`, `//host`, `/abs`.
+/// True for links that leave the site: `https:`, `mailto:`, `//host`.
 pub fn is_external(link: &str) -> bool {
-    if link.starts_with('/') {
+    if link.starts_with("//") {
         return true;
     }
     let scheme_end = link.find(':');
@@ -153,6 +153,114 @@ pub fn is_external(link: &str) -> bool {
             .all(|ch| ch.is_ascii_alphanumeric() || "+-.".contains(ch)),
         _ => false,
     }
+}
+
+/// True for links written from the site root: `/area/page`, not `//host`.
+pub fn is_site_absolute(link: &str) -> bool {
+    link.starts_with('/') && !link.starts_with("//")
+}
+
+/// The path part of `base_url` with a trailing slash: `https://x/legal` → `/legal/`.
+pub fn base_path(base_url: &str) -> String {
+    let without_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let path = without_scheme.find('/').map_or("", |i| &without_scheme[i..]);
+    format!("{}/", path.trim_end_matches('/'))
+}
+
+/// `scheme://host[:port]` of `base_url`: `https://x.example/legal` → `https://x.example`.
+pub fn origin(base_url: &str) -> Option<&str> {
+    let (_, rest) = base_url.split_once("://")?;
+    let host_len = rest.find('/').unwrap_or(rest.len());
+    (host_len > 0).then(|| &base_url[..base_url.len() - rest.len() + host_len])
+}
+
+/// A page URL set in front matter (`permalink: /area/page/`), from the site root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permalink {
+    /// The URL, in this module's form: `area/page/`, `` for the home page.
+    pub url: String,
+    /// A `.html` address as written (`area/page.html`): it redirects to `url`.
+    pub html: Option<String>,
+}
+
+/// Reads a URL override. Pages live in folders, so `/area/page.html` becomes
+/// `area/page/` and the `.html` address a redirect; the error says why the
+/// text is not a URL inside the site.
+pub fn permalink(raw: &str) -> Result<Permalink, String> {
+    let raw = raw.trim();
+    if is_external(raw) {
+        return Err("it leaves the site; a permalink is a path from the site root, e.g. `/area/page/`".into());
+    }
+    if raw.contains(['?', '#', '\\']) {
+        return Err("a permalink is a path only, without `?`, `#` or `\\`".into());
+    }
+    if raw.contains(':') {
+        return Err(
+            "placeholders such as `:title` are not supported; write the page's own URL, e.g. `/area/page/`".into(),
+        );
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in raw.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("it climbs above the site root".into());
+                }
+            }
+            s if s.chars().all(|c| c.is_alphanumeric() || "-_.~".contains(c)) => parts.push(s),
+            s => {
+                return Err(format!(
+                    "`{s}` has characters a URL path cannot hold as they are; use letters, digits, `-`, `_` and `.`"
+                ));
+            }
+        }
+    }
+    let last = parts.last().copied().unwrap_or_default();
+    let mut html = None;
+    if matches!(last, "index.html" | "index.htm") {
+        parts.pop();
+    } else if let Some(stem) = last.strip_suffix(".html").or_else(|| last.strip_suffix(".htm")) {
+        html = Some(parts.join("/"));
+        let n = parts.len();
+        parts[n - 1] = stem;
+    }
+    let mut url = parts.join("/");
+    if !url.is_empty() {
+        url.push('/');
+    }
+    Ok(Permalink { url, html })
+}
+
+/// Output paths casebook writes itself, with what writes them. A page URL set
+/// in front matter must not take one.
+pub const GENERATED: &[(&str, &str)] = &[
+    ("register/", "the policy register"),
+    ("metrics/", "the metric pages"),
+    ("metrics.json", "the metrics export"),
+    ("search/", "the search page and index"),
+    ("changes/", "the pages of what changed between versions"),
+    ("v/", "the published versions"),
+    ("versions.json", "the version list"),
+    ("policies.atom", "the policy feed"),
+    ("sitemap.xml", "the sitemap"),
+    ("404.html", "the page-not-found page"),
+    ("css/", "the theme's stylesheets"),
+    ("js/", "the theme's scripts"),
+];
+
+/// What casebook itself writes at or under `url`, if anything.
+pub fn generated(url: &str) -> Option<&'static str> {
+    GENERATED
+        .iter()
+        .find(|(path, _)| {
+            if path.ends_with('/') {
+                url.starts_with(path)
+            } else {
+                url == *path
+            }
+        })
+        .map(|(_, what)| *what)
 }
 
 #[cfg(test)]
@@ -221,18 +329,78 @@ mod tests {
 
     #[test]
     fn external_links() {
-        for l in [
-            "https://x.example",
-            "mailto:a@b.c",
-            "/abs/path",
-            "//cdn.example/x",
-            "tel:+1",
-        ] {
+        for l in ["https://x.example", "mailto:a@b.c", "//cdn.example/x", "tel:+1"] {
             assert!(is_external(l), "{l}");
         }
-        for l in ["x.md", "../x.md#a", "a/b:c.md", "#top"] {
+        for l in ["x.md", "../x.md#a", "a/b:c.md", "#top", "/abs/path"] {
             assert!(!is_external(l), "{l}");
         }
+        assert!(is_site_absolute("/policy-site/a/b#x"));
+        assert!(!is_site_absolute("//cdn.example/x"));
+        assert!(!is_site_absolute("a/b.md"));
+    }
+
+    #[test]
+    fn base_paths_and_origins() {
+        assert_eq!(base_path(""), "/");
+        assert_eq!(base_path("https://legal.acme.example"), "/");
+        assert_eq!(base_path("https://intranet.example/legal/"), "/legal/");
+        assert_eq!(base_path("https://docs.example.com/policy-site"), "/policy-site/");
+        assert_eq!(
+            origin("https://docs.example.com/policy-site"),
+            Some("https://docs.example.com")
+        );
+        assert_eq!(origin("http://localhost:8080"), Some("http://localhost:8080"));
+        assert_eq!(origin(""), None);
+        assert_eq!(origin("docs.example.com/x"), None);
+    }
+
+    #[test]
+    fn permalinks_are_folder_urls_inside_the_site() {
+        let ok = |raw: &str| permalink(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+        assert_eq!(ok("/area/page/").url, "area/page/");
+        assert_eq!(ok("area/page").url, "area/page/");
+        assert_eq!(ok("/").url, "");
+        assert_eq!(
+            ok("/Area/Acceptable_Use/").url,
+            "Area/Acceptable_Use/",
+            "kept as written"
+        );
+        assert_eq!(ok("/a/./b/../c").url, "a/c/");
+        assert_eq!(
+            ok("/area/index.html"),
+            Permalink {
+                url: "area/".into(),
+                html: None
+            }
+        );
+        assert_eq!(
+            ok("/area/page.html"),
+            Permalink {
+                url: "area/page/".into(),
+                html: Some("area/page.html".into())
+            }
+        );
+        for bad in [
+            "https://evil.example/x",
+            "//evil.example/x",
+            "/../../etc/passwd",
+            "/a b/",
+            "/:title/",
+            "/x?y",
+            "/x#y",
+        ] {
+            assert!(permalink(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn generated_urls() {
+        assert_eq!(generated("register/"), Some("the policy register"));
+        assert_eq!(generated("v/2026/x/"), Some("the published versions"));
+        assert_eq!(generated("sitemap.xml"), Some("the sitemap"));
+        assert_eq!(generated("registers/"), None);
+        assert_eq!(generated("policies/x/"), None);
     }
 
     #[test]

@@ -146,7 +146,14 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
 /// Stages 1–3 on a tag's tree, read from git with its own configuration.
 fn tag(history: &History, version: &Version, settings: &Settings, diags: &mut Diagnostics) -> Option<Tag> {
     let mut d = Diagnostics::default();
-    let tree = history::versions::read(history, version, &settings.config, &mut d);
+    let mut tree = history::versions::read(history, version, &settings.config, &mut d);
+    // The working tree's link levels apply to every version, so a class
+    // downgraded today does not drop an old tag; so do its variables when
+    // the tag defines none.
+    tree.config.links = settings.config.links;
+    if tree.config.variables.is_none() {
+        tree.config.variables.clone_from(&settings.config.variables);
+    }
     // The tag's own audiences must include this build's.
     let mut tag_settings = settings.clone();
     match Audience::named(&tree.config, settings.resolve.audience.name()) {

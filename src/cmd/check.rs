@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format};
 use crate::cmd::Outcome;
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Notice, Severity};
 use crate::{BuildOptions, check, external, pipeline};
 
 /// The JSON document `--format json` prints. Field names are stable.
@@ -16,6 +16,9 @@ struct Report<'a> {
     errors: usize,
     warnings: usize,
     diagnostics: &'a [Diagnostic],
+    /// Said once, not problems: template text of other tools, site-absolute
+    /// links without `base_url`.
+    notes: &'a [Notice],
 }
 
 pub fn run(args: &CheckArgs) -> Outcome {
@@ -30,6 +33,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
         None => every_audience(&args.site.root),
     };
     let mut runs: Vec<(String, Diagnostics)> = Vec::new();
+    let mut notes: Vec<Notice> = Vec::new();
     for audience in audiences {
         let opts = BuildOptions {
             audience: audience.clone(),
@@ -37,6 +41,11 @@ pub fn run(args: &CheckArgs) -> Outcome {
         };
         let mut these = Diagnostics::default();
         if let Some(site) = check_site(&args.site.root, &opts, &mut these) {
+            for n in &site.notes {
+                if !notes.contains(n) {
+                    notes.push(n.clone());
+                }
+            }
             check::editorial(&site, &mut these);
             if args.external {
                 external::check(&site, &mut these);
@@ -60,6 +69,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
     match args.format {
         Format::Human => {
+            notes.iter().for_each(|n| println!("{}", n.render()));
             if diags.items.is_empty() {
                 println!("no problems found");
             } else {
@@ -75,6 +85,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 errors: diags.error_count(),
                 warnings: diags.warning_count(),
                 diagnostics: &diags.items,
+                notes: &notes,
             };
             println!(
                 "{}",

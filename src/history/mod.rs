@@ -26,18 +26,7 @@ use crate::config::Config;
 use git::{Repo, Unavailable};
 use log::Log;
 
-/// Said once per build, not a problem of the site: printed as `note:`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub message: String,
-    pub help: String,
-}
-
-impl Notice {
-    pub fn render(&self) -> String {
-        format!("note: {}\n  = help: {}\n", self.message, self.help)
-    }
-}
+pub use crate::diag::Notice;
 
 /// A published version: a tag, built to `v/<slug>/`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,6 +34,8 @@ pub enum Reason {
 pub struct Hidden {
     /// Content-relative source path → why.
     pub pages: BTreeMap<String, Reason>,
+    /// URL → source path of the pages left out, to report site-absolute links to them.
+    pub urls: BTreeMap<String, String>,
     /// Ids of roles, goals and metrics left out, and file stems of policies.
     pub roles: BTreeSet<String>,
     pub goals: BTreeSet<String>,
@@ -164,6 +166,7 @@ pub fn partition(
             None => published.push(p),
             Some(reason) => {
                 note_ids(&p, &mut hidden);
+                hidden.urls.insert(p.url.clone(), p.rel.clone());
                 hidden.pages.insert(p.rel, reason);
             }
         }

@@ -6,15 +6,18 @@
 
 pub mod audience;
 mod cycles;
+mod foreign;
+mod links;
 pub mod policy;
 mod resolve;
+mod targets;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Notice};
 use crate::kind::Kind;
 use crate::metrics::Metric;
 use crate::parse::front_matter::FrontMatter;
@@ -103,6 +106,9 @@ pub struct Site {
     pub metric_ids: BTreeSet<String>,
     /// The checked metrics by id.
     pub metrics: BTreeMap<String, crate::metrics::Metric>,
+    /// Said once per build about the content: ignored keys of other
+    /// tools, template text, links nothing is known about.
+    pub notes: Vec<Notice>,
 }
 
 /// What a site is resolved for: the same for every version of one build.
@@ -165,6 +171,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         redirects: BTreeMap::new(),
         metric_ids,
         metrics: BTreeMap::new(),
+        notes: Vec::new(),
     };
     link_sections(&mut site);
     resolve::ids(&mut site, diags);
@@ -183,8 +190,10 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     resolve::references(&mut site, diags);
     cycles::check(&mut site, diags);
     audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
-    resolve::links(&site, diags);
     resolve::aliases(&mut site, diags);
+    resolve::permalinks(&site, diags);
+    links::links(&mut site, diags);
+    site.notes.extend(foreign::notes(&site));
     build_register(&mut site);
     site
 }
@@ -356,18 +365,40 @@ fn build_register(site: &mut Site) {
     site.register = register;
 }
 
-fn duplicate_url(p: &Page, other: &Page) -> Diagnostic {
+fn duplicate_url<'p>(mut p: &'p Page, mut other: &'p Page) -> Diagnostic {
+    // Report the file whose front matter set the URL, at that line.
+    if p.front().url.is_none() && other.front().url.is_some() {
+        std::mem::swap(&mut p, &mut other);
+    }
     let url = if p.parsed.url.is_empty() {
         "/".to_string()
     } else {
         format!("/{}", p.parsed.url)
     };
-    Diagnostic::error(format!("two files make the page `{url}`"))
-        .in_file(&p.parsed.file)
-        .help(format!(
-            "`{}` makes the same page; rename or remove one of them",
+    let help = if other.implicit {
+        format!(
+            "`{}` is a folder, and its section page has this URL; choose another URL, or make this file the folder's `_index.md`",
             other.parsed.file
-        ))
+        )
+    } else {
+        let how = other
+            .front()
+            .url
+            .as_ref()
+            .map(|u| format!(" through its `{}`", u.key))
+            .unwrap_or_default();
+        format!(
+            "`{}` makes the same page{how}; rename or remove one of them, or give one another URL",
+            other.parsed.file
+        )
+    };
+    let mut d = Diagnostic::error(format!("two files make the page `{url}`"))
+        .in_file(&p.parsed.file)
+        .help(help);
+    if let Some(u) = &p.front().url {
+        d = d.at(u.value.position.clone());
+    }
+    d
 }
 
 impl Site {

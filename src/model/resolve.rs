@@ -1,14 +1,13 @@
-//! Cross-file checks: ids, references between pages, links and aliases.
+//! Cross-file checks: ids, references between pages and aliases (links are
+//! [`super::links`]).
 //! Lookups go through hash maps so checking stays linear in the site size.
 
 use std::collections::BTreeMap;
 
-use super::{Page, PageId, Site};
-use crate::diag::{Diagnostic, Diagnostics, did_you_mean, suggest};
+use super::{PageId, Site};
+use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::kind::Kind;
 use crate::model::policy::PolicyStatus;
-use crate::parse::markdown::LinkTarget;
-use crate::paths;
 use crate::yaml::Ref;
 
 /// Role and goal ids: the `id` key or the file stem, unique per kind.
@@ -248,138 +247,21 @@ enum Slot {
     Other,
 }
 
-/// Every internal link and anchor must lead somewhere.
-pub(super) fn links(site: &Site, diags: &mut Diagnostics) {
-    let assets: std::collections::HashSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
-    for p in &site.pages {
-        for link in &p.parsed.body.links {
-            let file = p.parsed.file.as_str();
-            match &link.target {
-                LinkTarget::Anchor(anchor) => check_anchor(p, p, anchor, link, file, diags),
-                LinkTarget::Page { source, anchor } => match site.by_rel.get(source) {
-                    Some(&target) => {
-                        if let Some(a) = anchor {
-                            check_anchor(p, &site.pages[target], a, link, file, diags);
-                        }
-                    }
-                    None if site.hidden.pages.contains_key(source) => diags.push(
-                        Diagnostic::warning(format!(
-                            "link to unpublished page `{}` is shown as plain text",
-                            link.written
-                        ))
-                        .in_file(file)
-                        .at(link.position.clone())
-                        .help(site.hidden.why(source)),
-                    ),
-                    None => diags.push(broken_page_link(
-                        site,
-                        &p.parsed.rel,
-                        source,
-                        &link.written,
-                        file,
-                        link.position.clone(),
-                    )),
-                },
-                LinkTarget::External(_) => {}
-                LinkTarget::File(rel) => {
-                    if !assets.contains(rel.as_str()) {
-                        let folder_page = format!("{}/_index.md", rel.trim_end_matches('/'));
-                        let help = if site.by_rel.contains_key(&folder_page) {
-                            format!(
-                                "to link to the section, link to its page: `{}`",
-                                link.written.trim_end_matches('/').to_string() + "/_index.md"
-                            )
-                        } else {
-                            "check the path; it is relative to this page's folder".to_string()
-                        };
-                        diags.push(
-                            Diagnostic::error(format!("link to a missing file `{}`", link.written))
-                                .in_file(file)
-                                .at(link.position.clone())
-                                .help(help),
-                        );
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn broken_page_link(
-    site: &Site,
-    from: &str,
-    source: &str,
-    written: &str,
-    file: &str,
-    position: crate::diag::Position,
-) -> Diagnostic {
-    // Suggest among pages in the same folder first, the cheap and likely case.
-    let folder = paths::parent(source);
-    let others = |k: &&String| k.as_str() != from;
-    let siblings: Vec<&str> = site
-        .by_rel
-        .keys()
-        .filter(others)
-        .filter(|k| paths::parent(k) == folder)
-        .map(String::as_str)
-        .collect();
-    let close = did_you_mean(source, siblings.iter().copied())
-        .or_else(|| did_you_mean(source, site.by_rel.keys().filter(others).map(String::as_str)));
-    let help = match close {
-        Some(s) => format!(
-            "did you mean `{}`? Links are relative to this page's folder",
-            paths::relative_file(paths::parent(from), s)
-        ),
-        None => "no such page; links to pages are relative paths to their `.md` files".to_string(),
-    };
-    Diagnostic::error(format!("link to a missing page `{written}`"))
-        .in_file(file)
-        .at(position)
-        .help(help)
-}
-
-fn check_anchor(
-    from: &Page,
-    target: &Page,
-    anchor: &str,
-    link: &crate::parse::markdown::Link,
-    file: &str,
-    diags: &mut Diagnostics,
-) {
-    let headings = &target.parsed.body.headings;
-    if anchor.is_empty() || headings.iter().any(|h| h.id == anchor) || is_generated_anchor(anchor) {
-        return;
-    }
-    let where_ = if std::ptr::eq(from, target) {
-        "this page".to_string()
-    } else {
-        format!("`{}`", target.parsed.file)
-    };
-    let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
-    let list = if ids.is_empty() {
-        format!("{where_} has no headings")
-    } else {
-        format!("anchors on {where_}: {}", ids.join(", "))
-    };
-    diags.push(
-        Diagnostic::error(format!("link to a missing anchor `#{anchor}` on {where_}"))
-            .in_file(file)
-            .at(link.position.clone())
-            .help(suggest(anchor, ids.iter().copied(), &list)),
-    );
-}
-
-/// Anchors the renderer or theme makes: footnotes and the page skeleton.
-fn is_generated_anchor(anchor: &str) -> bool {
-    anchor.starts_with("fn") || matches!(anchor, "top" | "main" | "content" | "toc")
-}
-
-/// `aliases:` make redirect pages; they must not collide with pages or each other.
+/// `aliases:` (and `redirect_from:`) make redirect pages; they must not
+/// collide with pages or each other.
 pub(super) fn aliases(site: &mut Site, diags: &mut Diagnostics) {
     let mut redirects = BTreeMap::new();
+    let base = crate::paths::base_path(&site.config.base_url);
+    let base = base.trim_matches('/');
     for (id, p) in site.pages.iter().enumerate() {
         for alias in &p.front().aliases {
-            let url = normalise_alias(&alias.id);
+            // An old URL written with `base_url`'s path is inside the site.
+            let path = alias.id.trim_start_matches('/');
+            let within = path
+                .strip_prefix(base)
+                .filter(|rest| !base.is_empty() && (rest.is_empty() || rest.starts_with('/')))
+                .unwrap_or(path);
+            let url = normalise_alias(within);
             let taken = if site.by_url.contains_key(&url) {
                 Some("a page already has this URL".to_string())
             } else {
@@ -407,6 +289,41 @@ pub(super) fn aliases(site: &mut Site, diags: &mut Diagnostics) {
         }
     }
     site.redirects = redirects;
+}
+
+/// A URL set in front matter must not take one casebook writes itself: a
+/// generated page, another page's history, a content file.
+pub(super) fn permalinks(site: &Site, diags: &mut Diagnostics) {
+    let assets: std::collections::HashSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
+    for p in &site.pages {
+        let Some(set) = &p.front().url else { continue };
+        let url = p.url();
+        let history_of = url
+            .match_indices("history/")
+            .filter(|(i, _)| *i == 0 || url[..*i].ends_with('/'))
+            .find_map(|(i, _)| site.by_url.get(&url[..i]))
+            .map(|&id| format!("the page history of `{}`", site.pages[id].parsed.file));
+        let file = format!("{url}index.html");
+        let taken = crate::paths::generated(url)
+            .map(str::to_string)
+            .or(history_of)
+            .or_else(|| {
+                assets
+                    .contains(file.as_str())
+                    .then(|| format!("the content file `{file}`"))
+            });
+        if let Some(what) = taken {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{}` gives this page the URL `/{url}`, which is {what}'s",
+                    set.key
+                ))
+                .in_file(&p.parsed.file)
+                .at(set.value.position.clone())
+                .help("choose another URL; casebook writes that one itself"),
+            );
+        }
+    }
 }
 
 /// `/legal/nda.html` → `legal/nda.html`; `/legal/nda` → `legal/nda/`.

@@ -78,6 +78,35 @@ pub fn scan(src: &str, start: usize) -> Scan {
     }
 }
 
+/// The id of the element a call renders, which links can point at: its
+/// `id="…"` argument, else for a chart one made from the call and its place
+/// (`chart-spend-trend-l12c1`), the id the render stage gives the chart.
+pub fn element_id(call: &Call, line: usize, column: usize) -> Option<String> {
+    if let Some(Value::String(id)) = call.args.get("id") {
+        return Some(id.clone());
+    }
+    if call.name != "chart" {
+        return None;
+    }
+    let text = |key: &str| call.args.get(key).and_then(Value::as_str);
+    let compare = text("kind").map_or(call.args.contains_key("metrics"), |k| k == "compare");
+    let mut parts: Vec<&str> = if compare {
+        match call.args.get("metrics")? {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<_>>()?,
+            _ => return None,
+        }
+    } else {
+        vec![text("metric")?, text("kind").unwrap_or("trend")]
+    };
+    if compare {
+        parts.push("compare");
+    }
+    let at = format!("l{line}c{column}");
+    parts.push(&at);
+    Some(crate::chart::id_from(&parts))
+}
+
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
@@ -338,6 +367,33 @@ mod tests {
             Scan::Malformed { message, .. } => assert!(message.contains("nested"), "{message}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn element_ids_of_calls() {
+        let id = |src: &str| element_id(&call(src), 12, 1);
+        assert_eq!(
+            id("{{ chart(metric=\"spend\") }}").as_deref(),
+            Some("chart-spend-trend-l12c1")
+        );
+        assert_eq!(
+            id("{{ chart(metric=\"spend\", kind=\"bar\") }}").as_deref(),
+            Some("chart-spend-bar-l12c1")
+        );
+        assert_eq!(
+            id("{{ chart(metrics=[\"a\", \"b\"]) }}").as_deref(),
+            Some("chart-a-b-compare-l12c1")
+        );
+        assert_eq!(
+            id("{{ kpi_table(metrics=[\"a\"], id=\"kpis\") }}").as_deref(),
+            Some("kpis")
+        );
+        assert_eq!(
+            id("{{ chart(metric=\"spend\", id=\"spend\") }}").as_deref(),
+            Some("spend")
+        );
+        assert_eq!(id("{{ kpi(metric=\"spend\") }}"), None);
+        assert_eq!(id("{{ chart(metric=3) }}"), None);
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::kind::Kind;
 use crate::quarter::Quarter;
 use crate::yaml::{self, Fields, Node, Ref, Source, describe};
 
+mod other_tools;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyResult {
     pub metric: Ref,
@@ -104,7 +106,17 @@ pub struct FrontMatter {
     pub reports_to: Option<Ref>,
     pub author: Option<Ref>,
     pub tags: Vec<String>,
+    /// `aliases`, and Jekyll's `redirect_from`: old URLs that redirect here.
     pub aliases: Vec<Ref>,
+    /// The page's URL when front matter sets it: `permalink`, `url` or `slug`.
+    pub url: Option<UrlKey>,
+    /// `date` (Jekyll, Hugo): when the page was written.
+    pub date: Option<Date>,
+    /// `last_modified_at` (Jekyll) or `lastmod` (Hugo): shown as "last
+    /// updated" when there is no git history.
+    pub last_modified: Option<Date>,
+    /// A `layout:` of another tool was given; casebook ignores it.
+    pub layout: bool,
     // policy
     pub effective: Option<Date>,
     pub review_every: Option<Interval>,
@@ -127,6 +139,14 @@ pub struct FrontMatter {
     /// Some key could not be read; its errors are reported, so later stages
     /// stay quiet about what looks missing.
     pub has_errors: bool,
+}
+
+/// The key that sets a page's URL and its value.
+#[derive(Debug, Clone)]
+pub struct UrlKey {
+    /// `permalink`, `url` or `slug`.
+    pub key: &'static str,
+    pub value: Ref,
 }
 
 /// The parts of a page file: front matter YAML and Markdown body.
@@ -201,14 +221,23 @@ pub fn parse(split: &Split<'_>, file: &str, full: &str, errors: &mut Vec<Diagnos
 fn read(r: &mut Reader<'_>) -> FrontMatter {
     let f = &mut r.0;
     let weight_help = "e.g. `weight: 10`; lower numbers come first";
-    let weight = f.int("weight", i64::MIN..=i64::MAX, weight_help);
-    let order = f.int("order", i64::MIN..=i64::MAX, weight_help);
+    // `nav_order` is just-the-docs' (Jekyll), `sidebar_position` Docusaurus'.
+    let weight = ["weight", "order", "nav_order", "sidebar_position"]
+        .map(|key| f.int(key, i64::MIN..=i64::MAX, weight_help))
+        .into_iter()
+        .flatten()
+        .next();
+    // `published: false` is Jekyll's draft.
+    let unpublished = f.bool("published") == Some(false);
+    let mut aliases = r.references("aliases");
+    aliases.extend(r.references("redirect_from"));
+    let layout = r.0.node("layout").is_some();
     FrontMatter {
-        title: f.text("title"),
-        description: f.text("description"),
+        title: r.0.text("title"),
+        description: r.0.text("description"),
         kind: r.kind(),
-        weight: weight.or(order),
-        draft: r.0.bool("draft").unwrap_or(false),
+        weight,
+        draft: r.0.bool("draft").unwrap_or(false) || unpublished,
         audience: r.reference("audience"),
         id: r.reference("id"),
         owner: r.reference("owner"),
@@ -217,7 +246,11 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         reports_to: r.reference("reports_to"),
         author: r.reference("author"),
         tags: r.strings("tags"),
-        aliases: r.references("aliases"),
+        aliases,
+        url: r.url(),
+        date: r.day("date"),
+        last_modified: r.day("last_modified_at").or_else(|| r.day("lastmod")),
+        layout,
         effective: r.0.date("effective"),
         review_every: r.interval("review_every"),
         next_review: r.0.date("next_review"),
@@ -445,7 +478,7 @@ fn display(n: &Node) -> String {
 mod tests {
     use super::*;
 
-    fn parse_text(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
+    pub(super) fn parse_text(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
         let s = split(text, "x.md").unwrap();
         let mut errors = Vec::new();
         let fm = parse(&s, "x.md", text, &mut errors);

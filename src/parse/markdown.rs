@@ -1,50 +1,28 @@
 //! Markdown to HTML for one page, with what the later stages need to know:
-//! headings (for anchors and the table of contents), links (to check), and
-//! component calls (to render once the whole site is known).
+//! headings (for the table of contents), the ids links can point at
+//! ([`anchors`](super::anchors)), links ([`links`](super::links)), component
+//! calls (to render once the whole site is known) and template text of other
+//! tools ([`templates`](super::templates)).
 //!
-//! Pure and per file: links are rewritten from `.md` paths to relative URLs
-//! here, because a page's URL follows from its path alone; whether the target
-//! exists is the model's question.
+//! Pure and per file: whether a link's target exists is the model's question.
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::components::{self, Call, Scan};
+use super::anchors::{self, Anchor, AnchorKind};
+use super::components::Call;
+use super::links::{self, Classified, Link};
+use super::templates::TemplateText;
+use crate::config::variables::Variables;
 use crate::diag::{Diagnostic, LineIndex, Position};
 use crate::paths;
+
+mod text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
     pub id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget {
-    /// Another page, by its content-relative source path.
-    Page { source: String, anchor: Option<String> },
-    /// A heading on the same page.
-    Anchor(String),
-    /// A file in the content folder (image, PDF), by its content-relative path.
-    File(String),
-    /// An `http(s)://` address, checked only by `casebook check --external`.
-    External(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct Link {
-    pub target: LinkTarget,
-    /// The link as written, for messages.
-    pub written: String,
-    pub position: Position,
-    /// The relative URL it becomes.
-    pub href: String,
-}
-
-/// The `href` left in the HTML for a link to another page; the render stage
-/// puts the URL back, or drops the link when its target is not published.
-pub fn link_placeholder(n: usize) -> String {
-    format!("casebook-link:{n}")
 }
 
 #[derive(Debug, Clone)]
@@ -57,11 +35,16 @@ pub struct PlacedCall {
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// HTML with [`placeholder`]s where component calls go.
+    /// HTML with [`placeholder`]s where component calls go and
+    /// [`links::placeholder`]s where the model's link URLs go.
     pub html: String,
     pub headings: Vec<Heading>,
+    /// Every id in the body a link can point at, in order.
+    pub anchors: Vec<Anchor>,
     pub links: Vec<Link>,
     pub calls: Vec<PlacedCall>,
+    /// Template text of other tools, left as written.
+    pub templates: Vec<TemplateText>,
     /// The text of the first paragraph, for listings and descriptions.
     pub summary: String,
     pub word_count: usize,
@@ -99,6 +82,8 @@ pub struct PageContext<'a> {
     /// The page has no `title:`, so a leading `# Heading` is its title and is
     /// left out of the body.
     pub title_from_heading: bool,
+    /// `variables:` from the config; without it variable references stay as written.
+    pub variables: Option<&'a Variables>,
 }
 
 pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) -> Rendered {
@@ -107,8 +92,10 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         page,
         out: Vec::new(),
         headings: Vec::new(),
+        anchors: Vec::new(),
         links: Vec::new(),
         calls: Vec::new(),
+        templates: Vec::new(),
         errors,
         summary: None,
         words: 0,
@@ -119,18 +106,23 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         nesting: 0,
         skip_until: 0,
         lines: LineIndex::new(page.full),
+        templates_until: 0,
+        html_block: None,
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
     }
+    r.report_duplicate_ids();
     let events = unwrap_block_calls(r.out, &mut r.calls);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
         html,
         headings: r.headings,
+        anchors: r.anchors,
         links: r.links,
         calls: r.calls,
+        templates: r.templates,
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
     }
@@ -141,28 +133,40 @@ struct Renderer<'a, 'b> {
     page: &'b PageContext<'b>,
     out: Vec<Event<'a>>,
     headings: Vec<Heading>,
+    anchors: Vec<Anchor>,
     links: Vec<Link>,
     calls: Vec<PlacedCall>,
+    templates: Vec<TemplateText>,
     errors: &'b mut Vec<Diagnostic>,
     summary: Option<String>,
     words: usize,
-    /// The open heading: index of its placeholder event, level, text so far, custom id.
-    heading: Option<(usize, u8, String, Option<String>)>,
+    /// The open heading: index of its placeholder event, level, text so far,
+    /// custom id, where it starts.
+    heading: Option<(usize, u8, String, Option<String>, usize)>,
     code_depth: usize,
     quote_kinds: Vec<Option<BlockQuoteKind>>,
     /// Text of the first top-level paragraph while it is being read.
     paragraph_text: Option<String>,
     /// Depth of blocks that contain paragraphs (lists, quotes…), to find top-level ones.
     nesting: usize,
-    /// Component calls consume source up to here; events before it are dropped.
+    /// Component calls and variables consume source up to here; events before it are dropped.
     skip_until: usize,
     /// Line starts of the whole file, for the position of every link and call.
     lines: LineIndex,
+    /// Template text up to here is recorded already.
+    templates_until: usize,
+    /// The HTML block being read: where it starts and its text so far.
+    html_block: Option<(usize, String)>,
 }
 
 impl<'a> Renderer<'a, '_> {
     fn position(&self, start: usize, len: usize) -> Position {
         self.lines.position(self.page.full, self.page.body_offset + start, len)
+    }
+
+    fn anchor(&mut self, id: String, kind: AnchorKind, start: usize, len: usize) {
+        let position = self.position(start, len);
+        self.anchors.push(Anchor { id, kind, position });
     }
 
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
@@ -176,6 +180,7 @@ impl<'a> Renderer<'a, '_> {
                     heading_level(level),
                     String::new(),
                     id.map(|s| s.to_string()),
+                    range.start,
                 ));
                 self.out.push(Event::Html(CowStr::Borrowed("")));
             }
@@ -187,6 +192,31 @@ impl<'a> Renderer<'a, '_> {
             Event::End(TagEnd::CodeBlock) => {
                 self.code_depth = self.code_depth.saturating_sub(1);
                 self.out.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some((range.start, String::new()));
+                self.out.push(Event::Start(Tag::HtmlBlock));
+            }
+            Event::Html(html) => {
+                if let Some((_, text)) = &mut self.html_block {
+                    text.push_str(&html);
+                }
+                self.out.push(Event::Html(html));
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((start, text)) = self.html_block.take() {
+                    for id in anchors::html_ids(&text) {
+                        let len = text.find('\n').unwrap_or(text.len());
+                        self.anchor(id, AnchorKind::Html, start, len);
+                    }
+                }
+                self.out.push(Event::End(TagEnd::HtmlBlock));
+            }
+            Event::InlineHtml(html) => {
+                for id in anchors::html_ids(&html) {
+                    self.anchor(id, AnchorKind::Html, range.start, range.len());
+                }
+                self.out.push(Event::InlineHtml(html));
             }
             Event::Start(Tag::BlockQuote(kind)) => {
                 self.nesting += 1;
@@ -217,7 +247,14 @@ impl<'a> Renderer<'a, '_> {
                 self.out.push(Event::End(TagEnd::Table));
                 self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
-            Event::Start(tag @ (Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_))) => {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                // pulldown-cmark gives the definition the label as its id.
+                let len = self.body[range.clone()].find('\n').unwrap_or(range.len());
+                self.anchor(label.to_string(), AnchorKind::Footnote, range.start, len);
+                self.nesting += 1;
+                self.out.push(Event::Start(Tag::FootnoteDefinition(label)));
+            }
+            Event::Start(tag @ (Tag::List(_) | Tag::Item)) => {
                 self.nesting += 1;
                 self.out.push(Event::Start(tag));
             }
@@ -291,7 +328,7 @@ impl<'a> Renderer<'a, '_> {
 
     fn note_text(&mut self, text: &str) {
         self.words += text.split_whitespace().count();
-        if let Some((_, _, t, _)) = &mut self.heading {
+        if let Some((_, _, t, _, _)) = &mut self.heading {
             t.push_str(text);
         }
         if let Some(p) = &mut self.paragraph_text {
@@ -299,90 +336,8 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Plain text: finds component calls and escapes, passes the rest on.
-    fn text(&mut self, text: CowStr<'a>, range: std::ops::Range<usize>) {
-        let start = range.start.max(self.skip_until);
-        let source = &self.body[start..range.end];
-        // Only text that is the source as written can hold a call; entities
-        // and escapes are never part of one.
-        let Some(found) = source.find("{{") else {
-            if start == range.start {
-                self.note_text(&text);
-                self.out.push(Event::Text(text));
-            } else {
-                self.plain(&self.body[start..range.end]);
-            }
-            return;
-        };
-        let mut cursor = start;
-        let mut at = start + found;
-        loop {
-            match components::scan(self.body, at) {
-                Scan::NotACall => {
-                    let next = self.body[at + 2..range.end].find("{{").map(|i| at + 2 + i);
-                    match next {
-                        Some(n) => {
-                            at = n;
-                            continue;
-                        }
-                        None => {
-                            self.plain(&self.body[cursor..range.end]);
-                            return;
-                        }
-                    }
-                }
-                Scan::Escaped { literal, end } => {
-                    self.plain(&self.body[cursor..at]);
-                    self.note_text(&literal);
-                    self.out.push(Event::Text(CowStr::from(literal)));
-                    cursor = end;
-                }
-                Scan::Call { call, end } => {
-                    self.plain(&self.body[cursor..at]);
-                    let n = self.calls.len();
-                    self.calls.push(PlacedCall {
-                        call,
-                        position: self.position(at, end - at),
-                        block: false,
-                    });
-                    self.out.push(Event::Html(CowStr::from(placeholder(n))));
-                    cursor = end;
-                }
-                Scan::Malformed { message, at: bad, end } => {
-                    self.plain(&self.body[cursor..at]);
-                    self.errors.push(
-                        Diagnostic::error(format!("malformed component call: {message}"))
-                            .in_file(self.page.file)
-                            .at(self.position(bad, 1))
-                            .help("write calls as {{ name(arg=\"text\", n=3, list=[\"a\", \"b\"]) }}; to show braces literally write {{/* ... */}}"),
-                    );
-                    cursor = end;
-                }
-            }
-            self.skip_until = self.skip_until.max(cursor);
-            if cursor >= range.end {
-                return;
-            }
-            match self.body[cursor..range.end].find("{{") {
-                Some(i) => at = cursor + i,
-                None => {
-                    self.plain(&self.body[cursor..range.end]);
-                    return;
-                }
-            }
-        }
-    }
-
-    fn plain(&mut self, s: &str) {
-        if s.is_empty() {
-            return;
-        }
-        self.note_text(s);
-        self.out.push(Event::Text(CowStr::from(s.to_string())));
-    }
-
     fn close_heading(&mut self, level: HeadingLevel) {
-        let Some((index, lvl, text, custom)) = self.heading.take() else {
+        let Some((index, lvl, text, custom, start)) = self.heading.take() else {
             self.out.push(Event::End(TagEnd::Heading(level)));
             return;
         };
@@ -398,11 +353,14 @@ impl<'a> Renderer<'a, '_> {
             n += 1;
         }
         if lvl == 1 && index == 0 && self.page.title_from_heading {
-            // This heading is the page title, which the template shows already.
+            // This heading is the page title, which the template shows
+            // already, without an id: not a link target.
             self.out.truncate(index);
             self.headings.push(Heading { level: lvl, text, id });
             return;
         }
+        let len = self.body[start..].find('\n').unwrap_or(self.body.len() - start);
+        self.anchor(id.clone(), AnchorKind::Heading, start, len);
         let esc = escape_attr(&id);
         self.out[index] = Event::Html(CowStr::from(format!("<h{lvl} id=\"{esc}\">")));
         self.out.push(Event::Html(CowStr::from(format!(
@@ -413,79 +371,60 @@ impl<'a> Renderer<'a, '_> {
 
     /// Rewrites a link target and records it for checking.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, range: &std::ops::Range<usize>) -> CowStr<'a> {
-        let written = dest.to_string();
         let line_len = self.body[range.clone()].find('\n').unwrap_or(range.len());
         let position = self.position(range.start, line_len);
-        let lower = written.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            self.links.push(Link {
-                target: LinkTarget::External(written.clone()),
-                written: written.clone(),
-                position,
-                href: written,
-            });
-            return dest;
-        }
-        if matches!(link_type, LinkType::Email) || paths::is_external(&dest) || dest.is_empty() {
-            return dest;
-        }
-        if let Some(anchor) = written.strip_prefix('#') {
-            let target = LinkTarget::Anchor(paths::percent_decode(anchor));
-            self.links.push(Link {
-                target,
-                written: written.clone(),
-                position,
-                href: written,
-            });
-            return dest;
-        }
-        let (path_part, fragment) = match written.split_once('#') {
-            Some((p, f)) => (p, Some(paths::percent_decode(f))),
-            None => (written.as_str(), None),
+        let written = dest.to_string();
+        let email = matches!(link_type, LinkType::Email);
+        let (target, href, placeholder) = match links::classify(&written, email, self.page.rel, self.page.url) {
+            Classified::AsWritten => return dest,
+            Classified::Direct(target, href) => (target, href, false),
+            Classified::Resolved(target, href) => (target, href, true),
+            Classified::Outside => {
+                self.errors.push(
+                    Diagnostic::error(format!("link `{written}` points outside the content folder"))
+                        .in_file(self.page.file)
+                        .at(position)
+                        .help("link to pages and files inside the content folder with relative paths"),
+                );
+                return dest;
+            }
         };
-        let path_part = path_part.split_once('?').map_or(path_part, |(p, _)| p);
-        let decoded = paths::percent_decode(path_part);
-        let Some(target) = paths::join(paths::parent(self.page.rel), &decoded) else {
-            self.errors.push(
-                Diagnostic::error(format!("link `{written}` points outside the content folder"))
-                    .in_file(self.page.file)
-                    .at(position)
-                    .help("link to pages and files inside the content folder with relative paths"),
-            );
-            return dest;
-        };
-        let is_page = decoded.to_ascii_lowercase().ends_with(".md");
-        let href_path = if is_page {
-            paths::page_url(&target)
-        } else {
-            target.clone()
-        };
-        let mut href = paths::relative(self.page.url, &href_path);
-        if let Some(f) = &fragment {
-            href.push('#');
-            href.push_str(f);
-        }
         let n = self.links.len();
-        if is_page {
-            let target = LinkTarget::Page {
-                source: target,
-                anchor: fragment,
-            };
-            self.links.push(Link {
-                target,
-                written,
-                position,
-                href,
-            });
-            CowStr::from(link_placeholder(n))
+        let out = if placeholder {
+            CowStr::from(links::placeholder(n))
         } else {
-            self.links.push(Link {
-                target: LinkTarget::File(target),
-                written,
-                position,
-                href: href.clone(),
-            });
-            CowStr::from(href)
+            CowStr::from(href.clone())
+        };
+        self.links.push(Link {
+            target,
+            written,
+            position,
+            href,
+        });
+        out
+    }
+
+    /// Browsers follow a fragment to the first element with the id, so a
+    /// second one is never reached.
+    fn report_duplicate_ids(&mut self) {
+        let mut seen: std::collections::HashMap<&str, &Anchor> = std::collections::HashMap::new();
+        for a in &self.anchors {
+            match seen.get(a.id.as_str()) {
+                Some(first) => self.errors.push(
+                    Diagnostic::warning(format!("the id `{}` is on this page twice", a.id))
+                        .in_file(self.page.file)
+                        .at(a.position.clone())
+                        .help(format!(
+                            "links to `#{}` reach only the first, the {} on line {}; rename one (a heading takes `{{#other-id}}`)",
+                            a.id,
+                            first.kind.name(),
+                            first.position.line
+                        )),
+                ),
+                None => {
+                    seen.insert(&a.id, a);
+                }
+            }
         }
     }
 }
@@ -536,73 +475,6 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-/// Removes what could run in a reader's browser from raw HTML written in
-/// Markdown (`safe_html: true`): scripts, styles, event handlers, `javascript:`
-/// and other unknown URL schemes, forms and frames. casebook's own markup
-/// survives: heading ids and anchors, classes, task-list checkboxes, table
-/// alignment, and the placeholders for component calls and page links.
-pub fn sanitize(html: &str) -> String {
-    static CLEANER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_generic_attributes([
-            "id",
-            "class",
-            "role",
-            "aria-label",
-            "aria-hidden",
-            "title",
-            "lang",
-            "style",
-        ])
-        .filter_style_properties(["text-align"].into_iter().collect())
-        .add_tags(["input", "aside", "section"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("ol", ["start"])
-        .add_tag_attributes("td", ["colspan", "rowspan"])
-        .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
-        .add_url_schemes(["casebook-link"])
-        .link_rel(None);
-        b
-    });
-    // Component placeholders are comments, which the cleaner drops: carry
-    // them through as private-use characters and put them back after.
-    const OPEN: &str = "<!--casebook:component:";
-    const MARK: char = '\u{F8FF}';
-    let mut marked = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(OPEN) {
-        marked.push_str(&rest[..i]);
-        let after = &rest[i + OPEN.len()..];
-        match after.find("-->") {
-            Some(end) if after[..end].bytes().all(|b| b.is_ascii_digit()) => {
-                marked.push(MARK);
-                marked.push_str(&after[..end]);
-                marked.push(MARK);
-                rest = &after[end + 3..];
-            }
-            _ => {
-                marked.push_str(OPEN);
-                rest = after;
-            }
-        }
-    }
-    marked.push_str(rest);
-    let clean = CLEANER.clean(&marked).to_string();
-    let mut out = String::with_capacity(clean.len());
-    let mut parts = clean.split(MARK);
-    out.push_str(parts.next().unwrap_or_default());
-    while let Some(n) = parts.next() {
-        let tail = parts.next();
-        if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() && tail.is_some() {
-            out.push_str(&placeholder(n.parse().unwrap_or(usize::MAX)));
-        } else {
-            out.push_str(n);
-        }
-        out.push_str(tail.unwrap_or_default());
-    }
-    out
-}
-
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -619,201 +491,4 @@ pub fn escape_attr(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn md(body: &str, rel: &str) -> (Rendered, Vec<Diagnostic>) {
-        let url = paths::page_url(rel);
-        let page = PageContext {
-            full: body,
-            file: rel,
-            body_offset: 0,
-            rel,
-            url: &url,
-            title_from_heading: false,
-        };
-        let mut errors = Vec::new();
-        let r = render(body, &page, &mut errors);
-        (r, errors)
-    }
-
-    #[test]
-    fn headings_get_unique_stable_ids() {
-        let (r, _) = md(
-            "## Scope\n\n## Scope\n\n### Approval thresholds (USD)\n\n## Custom {#my-id}\n",
-            "p.md",
-        );
-        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["scope", "scope-1", "approval-thresholds-usd", "my-id"]);
-        assert!(
-            r.html
-                .contains("<h2 id=\"scope\">Scope<a class=\"anchor\" href=\"#scope\""),
-            "{}",
-            r.html
-        );
-        assert_eq!(r.headings[2].level, 3);
-    }
-
-    #[test]
-    fn md_links_become_relative_urls_and_are_recorded() {
-        let (r, errors) = md(
-            "See [the policy](../../policies/x.md#scope) and [img](../../assets/a.png).\n",
-            "handbook/contracts/nda.md",
-        );
-        assert!(errors.is_empty());
-        assert!(r.html.contains("href=\"casebook-link:0\""), "{}", r.html);
-        assert_eq!(r.links[0].href, "../../../policies/x/#scope");
-        assert!(r.html.contains("href=\"../../../assets/a.png\""), "{}", r.html);
-        assert_eq!(
-            r.links[0].target,
-            LinkTarget::Page {
-                source: "policies/x.md".into(),
-                anchor: Some("scope".into())
-            }
-        );
-        assert_eq!(r.links[1].target, LinkTarget::File("assets/a.png".into()));
-    }
-
-    #[test]
-    fn link_outside_content_is_an_error_with_line() {
-        let (_, errors) = md("intro\n\n[x](../../secret.md)\n", "a/b.md");
-        assert_eq!(errors[0].position.as_ref().unwrap().line, 3);
-    }
-
-    #[test]
-    fn admonitions_become_labelled_asides() {
-        let (r, _) = md("> [!WARNING]\n> Do not delete.\n", "p.md");
-        assert!(
-            r.html
-                .contains("<aside class=\"admonition admonition-warning\" role=\"note\" aria-label=\"Warning\">"),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("Do not delete."));
-        assert!(r.html.trim_end().ends_with("</aside>"), "{}", r.html);
-    }
-
-    #[test]
-    fn template_braces_in_prose_stay_literal() {
-        let (r, errors) = md(
-            "Dear {{ counterparty_name }}, {% if mutual %}both{% endif %}.\n",
-            "p.md",
-        );
-        assert!(errors.is_empty());
-        assert!(
-            r.html
-                .contains("Dear {{ counterparty_name }}, {% if mutual %}both{% endif %}."),
-            "{}",
-            r.html
-        );
-    }
-
-    #[test]
-    fn calls_alone_in_a_paragraph_are_blocks() {
-        let (r, errors) = md(
-            "Intro.\n\n{{ kpi(metric=\"spend\", quarter=\"2026-Q3\") }}\n\nInline {{ kpi(metric=\"x\") }} here.\n",
-            "p.md",
-        );
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(r.calls.len(), 2);
-        assert!(r.calls[0].block && !r.calls[1].block);
-        assert_eq!(r.calls[0].call.args["quarter"], "2026-Q3");
-        assert_eq!(r.calls[0].position.line, 3);
-        assert!(r.html.contains("\n<!--casebook:component:0-->\n"), "{}", r.html);
-        assert!(
-            r.html.contains("<p>Inline <!--casebook:component:1--> here.</p>"),
-            "{}",
-            r.html
-        );
-    }
-
-    #[test]
-    fn calls_in_code_stay_literal_and_escapes_print() {
-        let (r, _) = md(
-            "`{{ kpi(metric=\"x\") }}`\n\n```\n{{ chart(metric=\"y\") }}\n```\n\n{{/* chart(metric=\"z\") */}}\n",
-            "p.md",
-        );
-        assert!(r.calls.is_empty());
-        assert!(r.html.contains("<pre><code>{{ chart(metric=\"y\") }}"), "{}", r.html);
-        assert!(r.html.contains("<p>{{ chart(metric=\"z\") }}</p>"), "{}", r.html);
-    }
-
-    #[test]
-    fn malformed_call_is_located() {
-        let (_, errors) = md("Text\n\n{{ chart(metric=spend) }}\n", "p.md");
-        let p = errors[0].position.as_ref().unwrap();
-        assert_eq!((p.line, p.column), (3, 17));
-    }
-
-    #[test]
-    fn leading_title_heading_is_dropped_when_it_is_the_title() {
-        let url = paths::page_url("p.md");
-        let page = PageContext {
-            full: "",
-            file: "p.md",
-            body_offset: 0,
-            rel: "p.md",
-            url: &url,
-            title_from_heading: true,
-        };
-        let r = render("# Data Protection\n\nText.\n\n# Second\n", &page, &mut Vec::new());
-        assert!(!r.html.contains("Data Protection"), "{}", r.html);
-        assert!(r.html.contains("<h1 id=\"second\">"), "{}", r.html);
-        assert_eq!(r.headings[0].text, "Data Protection");
-    }
-
-    #[test]
-    fn sanitize_removes_scripts_and_keeps_casebook_markup() {
-        let (r, errors) = md(
-            "## Scope {#scope}\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\"> [x](javascript:alert(3)) [p](other.md)\n\n<a href=\"javascript:alert(4)\" onclick=\"x()\">a</a><iframe src=\"https://evil\"></iframe>\n\n{{ kpi(metric=\"m\") }}\n\n- [x] done\n\n| a |\n|:-:|\n| b |\n\n> [!NOTE]\n> n\n",
-            "p.md",
-        );
-        assert!(errors.is_empty(), "{errors:?}");
-        let clean = sanitize(&r.html);
-        for bad in ["<script", "alert(1)", "onerror", "javascript:", "onclick", "<iframe"] {
-            assert!(!clean.contains(bad), "`{bad}` survived:\n{clean}");
-        }
-        for good in [
-            "<h2 id=\"scope\">",
-            "<a class=\"anchor\" href=\"#scope\"",
-            "href=\"casebook-link:0\"",
-            "\n<!--casebook:component:0-->\n",
-            "style=\"text-align:center\"",
-            "<aside class=\"admonition admonition-note\" role=\"note\" aria-label=\"Note\">",
-        ] {
-            assert!(clean.contains(good), "`{good}` was lost:\n{clean}");
-        }
-        let input = clean
-            .split("<input")
-            .nth(1)
-            .and_then(|s| s.split('>').next())
-            .unwrap_or_default();
-        assert!(
-            input.contains("type=\"checkbox\"") && input.contains("checked"),
-            "task box lost: {clean}"
-        );
-    }
-
-    #[test]
-    fn task_list_boxes_have_accessible_names() {
-        let (r, _) = md("- [x] Signed\n- [ ] Filed\n", "p.md");
-        assert!(
-            r.html
-                .contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\"> Signed"),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html
-                .contains("<input type=\"checkbox\" disabled aria-label=\"Not done\"> Filed"),
-            "{}",
-            r.html
-        );
-    }
-
-    #[test]
-    fn summary_is_first_top_level_paragraph() {
-        let (r, _) = md("# T\n\n> quote\n\nFirst *real* paragraph\nwraps.\n\nSecond.\n", "p.md");
-        assert_eq!(r.summary, "First real paragraph wraps.");
-    }
-}
+mod tests;

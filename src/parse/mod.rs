@@ -2,9 +2,13 @@
 //! the others. Front matter is typed and checked, Markdown becomes HTML with
 //! its headings, links and component calls recorded for the model.
 
+pub mod anchors;
 pub mod components;
 pub mod front_matter;
+pub mod links;
 pub mod markdown;
+pub mod sanitize;
+pub mod templates;
 
 use rayon::prelude::*;
 
@@ -109,10 +113,10 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
             return None;
         }
     };
-    let front = front_matter::parse(&split, &source.file, &source.text, errors);
+    let mut front = front_matter::parse(&split, &source.file, &source.text, errors);
     let file_name = source.rel.rsplit('/').next().unwrap_or_default();
     let is_section = paths::is_section_index(file_name);
-    let url = paths::page_url(&source.rel);
+    let url = page_url(&source.rel, &mut front, &source.file, errors);
     let kind = if is_section {
         Kind::Page
     } else {
@@ -125,10 +129,11 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
         rel: &source.rel,
         url: &url,
         title_from_heading: front.title.is_none(),
+        variables: config.variables.as_ref(),
     };
     let mut body = markdown::render(split.body, &ctx, errors);
     if config.safe_html {
-        body.html = markdown::sanitize(&body.html);
+        body.html = sanitize::sanitize(&body.html);
     }
     let first_heading = body.headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
     Some(ParsedPage {
@@ -142,6 +147,48 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
         body,
         text: source.text.clone(),
     })
+}
+
+/// The page's URL: from its path, unless front matter sets it. `permalink`
+/// and `url` (Jekyll, Hugo) are paths from the site root; `slug` (Hugo,
+/// Docusaurus) is the last part of the URL, or a path from the root when it
+/// starts with `/`. A `.html` permalink becomes a folder URL and an alias.
+/// A URL that cannot be one is an error, and the path's URL is used.
+fn page_url(rel: &str, front: &mut FrontMatter, file: &str, errors: &mut Vec<Diagnostic>) -> String {
+    let default = paths::page_url(rel);
+    let Some(set) = &front.url else { return default };
+    let raw = set.value.id.as_str();
+    let wanted = if set.key == "slug" && !raw.starts_with('/') {
+        if raw.contains('/') {
+            Err(
+                "a slug is one part of the URL; write `slug: name`, or a path from the root, `slug: /area/name`"
+                    .to_string(),
+            )
+        } else {
+            let parent = default.trim_end_matches('/').rsplit_once('/').map_or("", |(p, _)| p);
+            paths::permalink(&format!("{parent}/{raw}"))
+        }
+    } else {
+        paths::permalink(raw)
+    };
+    match wanted {
+        Ok(p) => {
+            if let Some(html) = p.html {
+                let position = set.value.position.clone();
+                front.aliases.push(crate::yaml::Ref { id: html, position });
+            }
+            p.url
+        }
+        Err(why) => {
+            errors.push(
+                Diagnostic::error(format!("`{}` `{raw}` is not a URL inside the site", set.key))
+                    .in_file(file)
+                    .at(set.value.position.clone())
+                    .help(why),
+            );
+            default
+        }
+    }
 }
 
 /// The kind given by the nearest enclosing folder listed in `kinds:`.

@@ -19,12 +19,12 @@ use crate::parse::markdown::PlacedCall;
 /// The arguments each built-in accepts; a site component accepts any.
 fn accepted(name: &str) -> Option<&'static [&'static str]> {
     match name {
-        "policy_list" => Some(&["status", "owner", "title"]),
-        "raci" => Some(&["activities", "roles", "title"]),
-        "chart" => Some(&["metric", "metrics", "kind", "quarters", "quarter", "title"]),
-        "kpi" => Some(&["metric", "quarter", "title"]),
-        "kpi_table" => Some(&["metrics", "goal", "owner", "quarter", "title"]),
-        "goal_status" => Some(&["goal", "quarter"]),
+        "policy_list" => Some(&["status", "owner", "title", "id"]),
+        "raci" => Some(&["activities", "roles", "title", "id"]),
+        "chart" => Some(&["metric", "metrics", "kind", "quarters", "quarter", "title", "id"]),
+        "kpi" => Some(&["metric", "quarter", "title", "id"]),
+        "kpi_table" => Some(&["metrics", "goal", "owner", "quarter", "title", "id"]),
+        "goal_status" => Some(&["goal", "quarter", "id"]),
         _ => None,
     }
 }

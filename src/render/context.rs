@@ -165,6 +165,9 @@ pub struct PageView {
     pub meta_description: String,
     /// Unknown front matter keys.
     pub extra: Value,
+    /// `last_modified_at` (or `date`) from front matter, shown as "last
+    /// updated" when git has no history for the page.
+    pub updated: Option<DateView>,
 }
 
 pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
@@ -380,6 +383,7 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         edit_url: None,
         meta_description: super::navigation::meta_description(site, id),
         extra: serde_json::to_value(&fm.extra).unwrap_or(Value::Null),
+        updated: fm.last_modified.or(fm.date).map(DateView::from),
     }
 }
 

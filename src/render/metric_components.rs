@@ -117,6 +117,12 @@ fn quarters_arg(args: &Args, end: Quarter, metrics: &[&Metric]) -> Result<Vec<Qu
     }
 }
 
+/// The chart's element id: the one the model checks links against.
+fn chart_id(call: &PlacedCall) -> String {
+    let p = &call.position;
+    crate::parse::components::element_id(&call.call, p.line, p.column).unwrap_or_default()
+}
+
 /// An id unique on the page: the call's line and column make it so.
 fn call_id(call: &PlacedCall, parts: &[&str]) -> String {
     let at = format!("l{}c{}", call.position.line, call.position.column);
@@ -168,7 +174,7 @@ pub fn chart(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Stri
     let m = metric(site, id)?;
     let title = string_arg(args, "title")?.map_or_else(|| m.title.clone(), str::to_string);
     let end = quarter_for(site, page, args, [m])?;
-    let frame_id = call_id(call, &[&m.id, kind]);
+    let frame_id = chart_id(call);
     if kind == "breakdown" {
         return breakdown(site, page, call, m, &title, frame_id);
     }
@@ -400,9 +406,8 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
         quarters[quarters.len() - 1].label(),
         latest.join("; ")
     );
-    let id_parts: Vec<&str> = ms.iter().map(|m| m.id.as_str()).chain(["compare"]).collect();
     let frame = Frame {
-        id: call_id(call, &id_parts),
+        id: chart_id(call),
         title: title.clone(),
         desc,
         unit,

@@ -270,34 +270,38 @@ fn fill_placeholders(html: &str, rendered: &[String]) -> String {
     out
 }
 
-/// Puts the URLs of links to other pages back into the HTML; a link to a
-/// page that is not published loses its `<a>` and stays as text.
+/// Puts the URLs the model found back into the HTML (`href` and `src`); a
+/// link to a page that is not published loses its `<a>` and stays as text.
 fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
-    const OPEN: &str = "<a href=\"casebook-link:";
+    use crate::parse::links::{Link, LinkTarget, PLACEHOLDER};
+    const OPEN_A: &str = "<a href=\"";
     let links = &site.page(id).parsed.body.links;
+    let published = |l: &Link| match &l.target {
+        LinkTarget::Page { source, .. } => site.by_rel.contains_key(source),
+        _ => true,
+    };
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find(OPEN) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + OPEN.len()..];
-        let num_end = after.find('"').unwrap_or(0);
+    while let Some(i) = rest.find(PLACEHOLDER) {
+        let after = &rest[i + PLACEHOLDER.len()..];
+        let num_end = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
         let link = after[..num_end].parse::<usize>().ok().and_then(|n| links.get(n));
-        let published = |l: &crate::parse::markdown::Link| match &l.target {
-            crate::parse::markdown::LinkTarget::Page { source, .. } => site.by_rel.contains_key(source),
-            _ => true,
-        };
-        match (link, after.find('>'), after.find("</a>")) {
+        let in_a = rest[..i].ends_with(OPEN_A);
+        // Only an attribute value is a placeholder; prose may quote the word.
+        let in_attr = rest[..i].ends_with("href=\"") || rest[..i].ends_with("src=\"");
+        match (link.filter(|_| in_attr), after.find('>'), after.find("</a>")) {
             (Some(l), _, _) if published(l) => {
-                out.push_str("<a href=\"");
+                out.push_str(&rest[..i]);
                 out.push_str(&crate::parse::markdown::escape_attr(&l.href));
                 rest = &after[num_end..];
             }
-            (Some(_), Some(tag_end), Some(close)) if close > tag_end => {
+            (Some(_), Some(tag_end), Some(close)) if in_a && close > tag_end => {
+                out.push_str(&rest[..i - OPEN_A.len()]);
                 out.push_str(&after[tag_end + 1..close]);
                 rest = &after[close + 4..];
             }
             _ => {
-                out.push_str(OPEN);
+                out.push_str(&rest[..i + PLACEHOLDER.len()]);
                 rest = after;
             }
         }
@@ -325,20 +329,13 @@ fn not_found(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     // script finds the site (from disk, or under another prefix).
     let mut ctx = theme.context();
     ctx.insert("root", "");
-    ctx.insert("base_path", &base_path(&site.config.base_url));
+    ctx.insert("base_path", &crate::paths::base_path(&site.config.base_url));
     ctx.insert(
         "page",
         &json!({ "title": "Page not found", "url": "404.html", "kind": "page", "toc": [], "breadcrumbs": [] }),
     );
     let html = theme.render("404.html", &ctx, None)?;
     Ok(OutputFile::text("404.html", html))
-}
-
-/// The path part of `base_url` with a trailing slash: `https://x/legal` → `/legal/`.
-pub fn base_path(base_url: &str) -> String {
-    let without_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
-    let path = without_scheme.find('/').map_or("", |i| &without_scheme[i..]);
-    format!("{}/", path.trim_end_matches('/'))
 }
 
 fn redirect(site: &Site, alias: &str, target: PageId) -> OutputFile {
@@ -419,12 +416,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn output_paths_and_base_paths() {
+    fn output_paths() {
         assert_eq!(output_path(""), "index.html");
         assert_eq!(output_path("policies/x/"), "policies/x/index.html");
         assert_eq!(output_path("old/page.html"), "old/page.html");
-        assert_eq!(base_path(""), "/");
-        assert_eq!(base_path("https://legal.acme.example"), "/");
-        assert_eq!(base_path("https://intranet.example/legal/"), "/legal/");
+    }
+
+    #[test]
+    fn generated_urls_are_reserved_for_permalinks() {
+        for url in [
+            REGISTER_URL,
+            metric_pages::INDEX_URL,
+            metric_pages::JSON_PATH,
+            crate::search::DIR,
+            history::CHANGES_URL,
+            history::FEED_PATH,
+            "404.html",
+            "sitemap.xml",
+            "v/x/",
+        ] {
+            assert!(
+                crate::paths::generated(url).is_some(),
+                "`{url}` is not in paths::GENERATED"
+            );
+        }
     }
 }

@@ -82,7 +82,11 @@ pub fn run(opts: Options) -> Result<(), Failed> {
     let started = Instant::now();
     let (mut state, first) = State::new(&root, &opts.build);
     let shared = Shared::new(state.files());
-    state.notices().iter().for_each(|n| eprint!("{}", n.render()));
+    state
+        .notices()
+        .iter()
+        .chain(state.site_notes())
+        .for_each(|n| eprint!("{}", n.render()));
     match &first {
         Ok(u) => {
             print_warnings(&u.warnings);

@@ -325,6 +325,11 @@ impl State {
         self.history.as_ref().map_or(&[], |h| &h.notices)
     }
 
+    /// What the last good build says once about the content (template text…).
+    pub fn site_notes(&self) -> &[Notice] {
+        self.site.as_ref().map_or(&[], |s| &s.notes)
+    }
+
     /// Starts over: config, every content file, the theme.
     fn reload(&mut self) {
         self.inputs = Inputs::load(&self.inputs.root);

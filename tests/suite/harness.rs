@@ -332,3 +332,101 @@ pub fn front_matter(text: &str) -> serde_json::Value {
     let end = rest.find("\n---").expect("front matter is closed");
     serde_saphyr::from_str(&rest[..end + 1]).unwrap_or_else(|e| panic!("front matter parses: {e}\n{text}"))
 }
+
+/// What [`check_links`] found in an output folder.
+#[derive(Debug)]
+pub struct LinkReport {
+    /// Relative `href` and `src` values followed.
+    pub checked: usize,
+    /// `file: href (why)` for each one that leads nowhere.
+    pub broken: Vec<String>,
+}
+
+/// Follows every relative `href` and `src` in every HTML file under `out`,
+/// the way a browser opening the files from disk would: a folder link needs
+/// its `index.html`, and a `#fragment` needs an element with that `id` (or
+/// an `<a name>`) in the target. Links that leave the site (`https:`,
+/// `mailto:`, `//host`) are skipped; a link from the site root (`/x`) is
+/// broken, since it works neither under a prefix nor from disk.
+pub fn check_links(out: &Path) -> LinkReport {
+    let files = tree(out);
+    let html: BTreeMap<&str, String> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p.as_str(), String::from_utf8_lossy(b).into_owned()))
+        .collect();
+    let mut report = LinkReport {
+        checked: 0,
+        broken: Vec::new(),
+    };
+    for (file, text) in &html {
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        // The 404 page's `<base>` points at the site root, where it is.
+        let text = match between(text, "<base ", ">") {
+            Some(base) => text.replacen(&format!("<base {base}>"), "", 1),
+            None => text.clone(),
+        };
+        for href in attributes(&text, "href").into_iter().chain(attributes(&text, "src")) {
+            let lower = href.to_ascii_lowercase();
+            if href.is_empty()
+                || href.starts_with("//")
+                || ["http:", "https:", "mailto:", "tel:", "data:", "javascript:"]
+                    .iter()
+                    .any(|s| lower.starts_with(s))
+            {
+                continue;
+            }
+            report.checked += 1;
+            let mut broken = |why: &str| report.broken.push(format!("{file}: {href} ({why})"));
+            if href.starts_with('/') {
+                broken("from the site root");
+                continue;
+            }
+            let (path, fragment) = href
+                .split_once('#')
+                .map_or((href.as_str(), None), |(p, f)| (p, Some(f)));
+            let path = path.split_once('?').map_or(path, |(p, _)| p);
+            let target = if path.is_empty() {
+                file.to_string()
+            } else {
+                let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+                let mut escapes = false;
+                for seg in path.split('/') {
+                    match seg {
+                        "" | "." => {}
+                        ".." => escapes |= parts.pop().is_none(),
+                        s => parts.push(s),
+                    }
+                }
+                if escapes {
+                    broken("climbs out of the output");
+                    continue;
+                }
+                let joined = parts.join("/");
+                if path.ends_with('/')
+                    || files.keys().any(|k| k.starts_with(&format!("{joined}/"))) && !files.contains_key(&joined)
+                {
+                    if joined.is_empty() {
+                        "index.html".to_string()
+                    } else {
+                        format!("{joined}/index.html")
+                    }
+                } else {
+                    joined
+                }
+            };
+            if !files.contains_key(&target) {
+                broken(&format!("no file `{target}`"));
+                continue;
+            }
+            if let (Some(f), Some(page)) = (fragment.filter(|f| !f.is_empty()), html.get(target.as_str())) {
+                let ids = attributes(page, "id");
+                let names = attributes(page, "name");
+                if f != "top" && !ids.iter().chain(&names).any(|i| i == f) {
+                    broken(&format!("no id `{f}` in `{target}`"));
+                }
+            }
+        }
+    }
+    report
+}

@@ -15,6 +15,7 @@ mod errors;
 mod example;
 mod fuzz;
 mod history;
+mod links;
 mod metrics;
 mod navigation;
 mod output;
