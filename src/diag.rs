@@ -68,41 +68,55 @@ impl Position {
     pub fn on_line(text: &str, start: usize, line: usize, len: usize) -> Position {
         let start = floor_char_boundary(text, start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let column = text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(text, (start + len).min(line_end));
-        let (source_line, first_column) = quote(text[line_start..line_end].trim_end_matches('\r'), column);
+        Position::around(text, start, line, column, len)
+    }
+
+    /// The position of byte `start` at a known line and column: reads only
+    /// a window of the line around it, however long the line.
+    fn around(text: &str, start: usize, line: usize, column: usize, len: usize) -> Position {
+        let at_line_start = |i: usize| i == 0 || text.as_bytes()[i - 1] == b'\n';
+        let mut from = start;
+        let mut before = 0;
+        while before < QUOTE_BEFORE && !at_line_start(from) {
+            from = floor_char_boundary(text, from - 1);
+            before += 1;
+        }
+        let cut_before = !at_line_start(from);
+        let rest = &text[from..];
+        let line_len = rest.find('\n').unwrap_or(rest.len());
+        let end = rest[..line_len]
+            .char_indices()
+            .nth(QUOTE_WIDTH)
+            .map_or(line_len, |(i, _)| i);
+        let cut_after = end < line_len;
+        let span_end = floor_char_boundary(text, (start + len).min(from + line_len));
+        let mut source_line = String::with_capacity(end + 6);
+        if cut_before {
+            source_line.push('…');
+        }
+        source_line.push_str(rest[..end].trim_end_matches('\r'));
+        if cut_after {
+            source_line.push('…');
+        }
         Position {
             line,
             column,
-            len: text[start..end].chars().count().max(1),
+            len: text[start..span_end].chars().count().max(1),
             source_line,
-            first_column,
+            // The `…` stands in the column before the window.
+            first_column: if cut_before { column - before - 1 } else { 1 },
         }
     }
 }
 
-/// The part of `line` worth quoting for a report at `column`, and the
-/// column it starts at.
-fn quote(line: &str, column: usize) -> (String, usize) {
-    if line.chars().count() <= QUOTE_WIDTH {
-        return (line.to_string(), 1);
-    }
-    let first = column.saturating_sub(QUOTE_BEFORE).max(1);
-    let mut window: String = line.chars().skip(first - 1).take(QUOTE_WIDTH).collect();
-    if first > 1 {
-        window.insert(0, '…');
-    }
-    if line.chars().count() > first - 1 + QUOTE_WIDTH {
-        window.push('…');
-    }
-    // The `…` stands in the column before the window.
-    (window, if first > 1 { first - 1 } else { 1 })
-}
-
 /// Where each line of a text starts, for many positions in one text.
+/// Positions asked for in the order of the text cost, together, one pass
+/// over it, even when they are all on one enormous line.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position asked for: byte, line and column.
+    cursor: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
@@ -114,13 +128,24 @@ impl LineIndex {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            cursor: std::cell::Cell::new((0, 1, 1)),
+        }
     }
 
-    /// Like [`Position::at_byte`], in time proportional to the line.
+    /// Like [`Position::at_byte`].
     pub fn position(&self, text: &str, start: usize, len: usize) -> Position {
-        let line = self.starts.partition_point(|&s| s <= start);
-        Position::on_line(text, start, line.max(1), len)
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= start).max(1);
+        let (byte, cursor_line, col) = self.cursor.get();
+        let column = if cursor_line == line && byte <= start {
+            col + text[byte..start].chars().count()
+        } else {
+            text[self.starts[line - 1]..start].chars().count() + 1
+        };
+        self.cursor.set((start, line, column));
+        Position::around(text, start, line, column, len)
     }
 }
 

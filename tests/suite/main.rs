@@ -20,6 +20,7 @@ mod metrics;
 mod navigation;
 mod output;
 mod redline;
+mod scale;
 mod search;
 mod serve;
 mod symlinks;
