@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::kind::Kind;
+use crate::metrics::format::QuarterFormat;
 use crate::yaml::{self, Fields, Source};
 
 pub const FILE_NAME: &str = "casebook.yaml";
@@ -53,6 +54,10 @@ pub struct Config {
     pub edit_url: Option<String>,
     /// The site icon: a file's path from the site root; the theme's own without it.
     pub favicon: Option<String>,
+    /// How quarters are written for readers, e.g. `Q3 2026`.
+    pub quarter_format: QuarterFormat,
+    /// `pdf:` (paper, policy pack) and `markings:` per audience.
+    pub print: crate::pdf::Settings,
 }
 
 impl Default for Config {
@@ -80,6 +85,8 @@ impl Default for Config {
             timezone: jiff::tz::TimeZone::UTC,
             edit_url: None,
             favicon: None,
+            quarter_format: QuarterFormat::default(),
+            print: crate::pdf::Settings::default(),
         }
     }
 }
@@ -200,6 +207,8 @@ fn read(f: &mut Fields<'_>) -> Config {
         );
     }
     let favicon = text(f, "favicon");
+    let quarter_format = quarter_format(f);
+    let print = crate::pdf::Settings::read(f, &audiences);
     Config {
         title,
         description,
@@ -223,6 +232,22 @@ fn read(f: &mut Fields<'_>) -> Config {
         timezone,
         edit_url,
         favicon,
+        quarter_format,
+        print,
+    }
+}
+
+fn quarter_format(f: &mut Fields<'_>) -> QuarterFormat {
+    let Some(n) = f.node("quarter_format") else {
+        return QuarterFormat::default();
+    };
+    match QuarterFormat::parse(n.text().unwrap_or_default()) {
+        Ok(q) => q,
+        Err(msg) => {
+            let help = "`{q}` is the quarter's number, `{year}` the year, `{yy}` its last two digits, e.g. `quarter_format: \"Q{q} {year}\"`";
+            f.error(n, msg, help);
+            QuarterFormat::default()
+        }
     }
 }
 

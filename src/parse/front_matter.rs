@@ -103,6 +103,12 @@ pub struct FrontMatter {
     pub approver: Option<Ref>,
     pub reports_to: Option<Ref>,
     pub author: Option<Ref>,
+    /// For reports: the role presenting it, on the cover.
+    pub presented_by: Option<Ref>,
+    /// For reports: the day of the meeting it is for.
+    pub meeting: Option<Date>,
+    /// The day a page is dated, e.g. a report's issue date without git.
+    pub date: Option<Date>,
     pub tags: Vec<String>,
     pub aliases: Vec<Ref>,
     // policy
@@ -216,6 +222,9 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         approver: r.reference("approver"),
         reports_to: r.reference("reports_to"),
         author: r.reference("author"),
+        presented_by: r.reference("presented_by"),
+        meeting: r.0.date("meeting"),
+        date: r.0.date("date"),
         tags: r.strings("tags"),
         aliases: r.references("aliases"),
         effective: r.0.date("effective"),
