@@ -60,6 +60,8 @@ fn main() {
         title: "Outside counsel spend".into(),
         desc: "Outside counsel spend by quarter against target.".into(),
         unit: usd,
+        quarters: Default::default(),
+        compact: false,
     };
     let kinds = ["trend", "bar", "stacked", "horizontal", "sparkline", "compare"];
     let draw = |i: usize| -> chart::Chart {

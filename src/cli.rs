@@ -118,7 +118,8 @@ pub struct BuildArgs {
     /// Treat warnings as errors, e.g. a link to a page this audience does not see
     #[arg(long)]
     pub strict: bool,
-    /// Also print each board report to report.pdf with a headless Chromium found on the PATH
+    /// Also print each board report to report.pdf (and the policy pack, with `pdf: {policy_pack: true}`)
+    /// with a headless Chromium found on the PATH
     #[arg(long)]
     pub pdf: bool,
     /// Replace the output folder even when it is not empty and casebook did not write it

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::kind::Kind;
+use crate::metrics::format::QuarterFormat;
 use crate::yaml::{self, Fields, Source};
 
 pub mod links;
@@ -60,6 +61,10 @@ pub struct Config {
     pub links: links::LinkPolicy,
     /// `{{ variables.x }}` in prose; `None` when not configured.
     pub variables: Option<variables::Variables>,
+    /// How quarters are written for readers, e.g. `Q3 2026`.
+    pub quarter_format: QuarterFormat,
+    /// `pdf:` (paper, policy pack) and `markings:` per audience.
+    pub print: crate::pdf::Settings,
 }
 
 impl Default for Config {
@@ -89,6 +94,8 @@ impl Default for Config {
             favicon: None,
             links: links::LinkPolicy::default(),
             variables: None,
+            quarter_format: QuarterFormat::default(),
+            print: crate::pdf::Settings::default(),
         }
     }
 }
@@ -211,6 +218,8 @@ fn read(f: &mut Fields<'_>) -> Config {
     let favicon = text(f, "favicon");
     let links = links::read(f);
     let variables = variables::read(f);
+    let quarter_format = quarter_format(f);
+    let print = crate::pdf::Settings::read(f, &audiences);
     Config {
         title,
         description,
@@ -236,6 +245,22 @@ fn read(f: &mut Fields<'_>) -> Config {
         favicon,
         links,
         variables,
+        quarter_format,
+        print,
+    }
+}
+
+fn quarter_format(f: &mut Fields<'_>) -> QuarterFormat {
+    let Some(n) = f.node("quarter_format") else {
+        return QuarterFormat::default();
+    };
+    match QuarterFormat::parse(n.text().unwrap_or_default()) {
+        Ok(q) => q,
+        Err(msg) => {
+            let help = "`{q}` is the quarter's number, `{year}` the year, `{yy}` its last two digits, e.g. `quarter_format: \"Q{q} {year}\"`";
+            f.error(n, msg, help);
+            QuarterFormat::default()
+        }
     }
 }
 

@@ -35,6 +35,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod paths;
+pub mod pdf;
 pub mod pipeline;
 pub mod publish;
 pub mod quarter;
@@ -89,8 +90,8 @@ pub struct Built {
     pub page_count: usize,
     /// Warnings only: a build with errors returns `Err`.
     pub diagnostics: Diagnostics,
-    /// URLs of the board report pages, for `build --pdf`.
-    pub reports: Vec<String>,
+    /// The PDFs `build --pdf` prints: board reports, the policy pack.
+    pub print: Vec<pdf::Job>,
     /// Said once, not problems: no git history, a shallow clone, template
     /// text and keys of other tools.
     pub notices: Vec<history::Notice>,
@@ -116,16 +117,20 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if diags.has_errors() {
         return Err(diags.sorted());
     }
-    let site = &models.latest;
+    let print = if opts.pdf {
+        let history = models.latest_history();
+        let r = render::Render {
+            site: &models.latest,
+            history: history.as_ref(),
+        };
+        render::print::jobs(r, pipeline::site_version(root, &settings.config).as_deref())
+    } else {
+        Vec::new()
+    };
     Ok(Built {
-        page_count: site.pages.len(),
-        reports: site
-            .pages
-            .iter()
-            .filter(|p| p.kind() == kind::Kind::Report && !p.is_section())
-            .map(|p| p.url().to_string())
-            .collect(),
-        notices: models.notices.iter().chain(&site.notes).cloned().collect(),
+        page_count: models.latest.pages.len(),
+        print,
+        notices: models.notices.iter().chain(&models.latest.notes).cloned().collect(),
         files,
         config: settings.config,
         diagnostics: diags.sorted(),

@@ -52,14 +52,15 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
                 for f in &mut b.files {
                     f.path = format!("{prefix}{}", f.path);
                 }
-                for r in &mut b.reports {
-                    *r = format!("{prefix}{r}");
+                for job in &mut b.print {
+                    job.page = format!("{prefix}{}", job.page);
+                    job.pdf = format!("{prefix}{}", job.pdf);
                 }
                 merged = Some(match merged {
                     None => b,
                     Some(mut all) => {
                         all.files.extend(b.files);
-                        all.reports.extend(b.reports);
+                        all.print.extend(b.print);
                         all.page_count += b.page_count;
                         for n in b.notices {
                             if !all.notices.contains(&n) {

@@ -1,4 +1,5 @@
-//! Fiscal quarters (`YYYY-Qn`) and their mapping to calendar dates.
+//! Fiscal quarters (`YYYY-Qn`) and their mapping to calendar dates. How
+//! readers see them is `quarter_format` ([`crate::metrics::format::QuarterFormat`]).
 //!
 //! A fiscal year is named after the calendar year in which it ends, the usual
 //! corporate convention: with `fiscal_year_start: 7`, July 2026 opens FY2027,
@@ -67,11 +68,6 @@ impl Quarter {
             .first_day(fiscal_year_start)
             .yesterday()
             .expect("a quarter never starts at the minimum date")
-    }
-
-    /// `Q3 2026`, the form used in running text.
-    pub fn label(self) -> String {
-        format!("Q{} {:04}", self.q, self.year)
     }
 }
 

@@ -4,7 +4,6 @@
 
 use crate::metrics::format;
 use crate::metrics::{Decimal, Unit};
-use crate::quarter::Quarter;
 
 /// The ticks of a value axis.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,15 +106,6 @@ fn floor_to(v: Decimal, step: Decimal) -> Decimal {
     whole.checked_mul(step).unwrap_or(v)
 }
 
-/// A quarter for an axis: `Q3 2026`, or `Q3 ’26` when space is short.
-pub fn quarter_label(q: Quarter, short: bool) -> String {
-    if short {
-        format!("Q{} ’{:02}", q.q, q.year.rem_euclid(100))
-    } else {
-        q.label()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,12 +146,5 @@ mod tests {
         );
         let t = nice(d("0"), d("62.5"), 5);
         assert_eq!(t.labels(Unit::Percent), ["0%", "20%", "40%", "60%", "80%"]);
-    }
-
-    #[test]
-    fn quarter_labels() {
-        let q: Quarter = "2026-Q3".parse().unwrap();
-        assert_eq!(quarter_label(q, false), "Q3 2026");
-        assert_eq!(quarter_label(q, true), "Q3 ’26");
     }
 }

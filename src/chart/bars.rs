@@ -16,7 +16,7 @@ pub fn bars(
     actual: &Series,
     target: Option<&Series>,
 ) -> Result<Chart, ChartError> {
-    let (target, layout) = with_target(frame, quarters, actual, target, Swatch::Box, true);
+    let (target, layout) = with_target(frame, quarters, actual, target, Swatch::Box(0), true);
     let svg = plot::draw(&layout, frame, |chart| {
         let rects = actual.values.iter().enumerate().filter_map(|(i, v)| {
             let x = i as f64;

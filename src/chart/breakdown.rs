@@ -8,7 +8,7 @@ use super::axis;
 use super::bars::HALF_BAR;
 use super::lines::{color, quarter_layout};
 use super::plot::{self, Axis, INK, LegendItem, Swatch, text_style};
-use super::{Chart, ChartError, Frame, HEIGHT, Series, Table, WIDTH, draw_error};
+use super::{Chart, ChartError, Frame, Series, Table, draw_error};
 use crate::metrics::{Decimal, format};
 use crate::quarter::Quarter;
 
@@ -37,20 +37,21 @@ pub fn stacked(frame: &Frame, quarters: &[Quarter], parts: &[Series]) -> Result<
         .collect();
     let lo = down.iter().copied().min().unwrap_or(Decimal::ZERO);
     let hi = up.iter().copied().max().unwrap_or(Decimal::ONE);
-    let ticks = axis::nice(lo, hi, 5);
+    let ticks = axis::nice(lo, hi, if frame.compact { 4 } else { 5 });
     let legend = parts
         .iter()
         .enumerate()
         .map(|(i, s)| LegendItem {
             label: s.label.clone(),
             color: color(i),
-            swatch: Swatch::Box,
+            swatch: Swatch::Box(i),
         })
         .collect();
+    let base = quarter_layout(frame, quarters, ticks, legend);
     let layout = plot::Layout {
         // Room for a legend of several categories.
-        height: HEIGHT + 20,
-        ..quarter_layout(frame, quarters, ticks, legend)
+        height: base.height + if frame.compact { 40 } else { 20 },
+        ..base
     };
     let svg = plot::draw(&layout, frame, |chart| {
         let rects = boxes.iter().map(|&(c, i, from, to)| {
@@ -61,7 +62,7 @@ pub fn stacked(frame: &Frame, quarters: &[Quarter], parts: &[Series]) -> Result<
             )
         });
         chart.draw_series(rects).map_err(draw_error)?;
-        let style = text_style(12.4, INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+        let style = text_style(plot::note_size(frame), INK).pos(Pos::new(HPos::Center, VPos::Bottom));
         let labels = totals.iter().enumerate().filter_map(|(i, t)| {
             t.map(|t| Text::new(format::value(frame.unit, t), (i as f64, up[i].to_f64()), style.clone()))
         });
@@ -75,7 +76,7 @@ pub fn stacked(frame: &Frame, quarters: &[Quarter], parts: &[Series]) -> Result<
         .iter()
         .enumerate()
         .map(|(i, q)| {
-            let mut row = vec![q.to_string()];
+            let mut row = vec![frame.quarters.label(*q)];
             for s in parts {
                 row.push(
                     s.values
@@ -114,12 +115,12 @@ pub fn horizontal(frame: &Frame, parts: &[(String, Decimal)]) -> Result<Chart, C
         .max()
         .unwrap_or(Decimal::ONE)
         .max(Decimal::ZERO);
-    let ticks = axis::nice(lo, hi, 4);
+    let ticks = axis::nice(lo, hi, if frame.compact { 3 } else { 4 });
     // Plotters counts categories from the bottom; the first part goes on top.
     let labels: Vec<String> = parts.iter().rev().map(|p| p.0.clone()).collect();
     let n = parts.len();
     let layout = plot::Layout {
-        width: WIDTH,
+        width: frame.size().0,
         height: 60 + 34 * n.max(1) as u32,
         x: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
         y: Axis::Categories(labels),
@@ -134,7 +135,7 @@ pub fn horizontal(frame: &Frame, parts: &[(String, Decimal)]) -> Result<Chart, C
             Rectangle::new([(0.0, y - HALF_BAR), (v.to_f64(), y + HALF_BAR)], color(0).filled())
         });
         chart.draw_series(rects).map_err(draw_error)?;
-        let style = text_style(12.4, INK).pos(Pos::new(HPos::Left, VPos::Center));
+        let style = text_style(plot::note_size(frame), INK).pos(Pos::new(HPos::Left, VPos::Center));
         let values = parts.iter().enumerate().map(|(i, (_, v))| {
             let y = (n - 1 - i) as f64;
             let text = match share(*v) {

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::axis::{self, Ticks};
 use super::plot::{self, Axis, Ctx, LegendItem, Swatch};
-use super::{Chart, ChartError, Frame, HEIGHT, PALETTE, Series, TARGET, Table, WIDTH, draw_error};
+use super::{Chart, ChartError, Frame, PALETTE, Series, TARGET, Table, draw_error};
 use crate::metrics::{Decimal, format};
 use crate::quarter::Quarter;
 
@@ -20,7 +20,7 @@ pub(crate) fn target_color() -> RGBColor {
 }
 
 /// Ticks around every value of every series; `from_zero` keeps zero in view.
-pub(crate) fn value_ticks<'a>(series: impl IntoIterator<Item = &'a Series>, from_zero: bool) -> Ticks {
+pub(crate) fn value_ticks<'a>(series: impl IntoIterator<Item = &'a Series>, from_zero: bool, frame: &Frame) -> Ticks {
     let all: Vec<Decimal> = series
         .into_iter()
         .flat_map(|s| s.values.iter().flatten().copied())
@@ -31,15 +31,13 @@ pub(crate) fn value_ticks<'a>(series: impl IntoIterator<Item = &'a Series>, from
         lo = lo.min(Decimal::ZERO);
         hi = hi.max(Decimal::ZERO);
     }
-    axis::nice(lo, hi, 5)
+    axis::nice(lo, hi, if frame.compact { 4 } else { 5 })
 }
 
-pub(crate) fn quarter_axis(quarters: &[Quarter]) -> Axis {
-    let short = quarters.len() > 6;
-    Axis::Categories(quarters.iter().map(|q| axis::quarter_label(*q, short)).collect())
+pub(crate) fn quarter_axis(frame: &Frame, quarters: &[Quarter]) -> Axis {
+    Axis::Categories(quarters.iter().map(|q| frame.quarters.label(*q)).collect())
 }
 
-/// The data table of series over quarters; missing values read "n/a".
 /// The layout of a chart over quarters: values on the y axis in the
 /// metric's unit, quarters on the x axis.
 pub(crate) fn quarter_layout(
@@ -48,11 +46,12 @@ pub(crate) fn quarter_layout(
     ticks: Ticks,
     legend: Vec<LegendItem>,
 ) -> plot::Layout {
+    let (width, height) = frame.size();
     plot::Layout {
-        width: WIDTH,
-        height: HEIGHT,
+        width,
+        height,
         y: Axis::Values(ticks.clone(), ticks.labels(frame.unit)),
-        x: quarter_axis(quarters),
+        x: quarter_axis(frame, quarters),
         x_desc: "Quarter".into(),
         y_desc: frame.unit.id().into(),
         legend,
@@ -69,7 +68,7 @@ pub(crate) fn with_target<'a>(
     from_zero: bool,
 ) -> (Option<&'a Series>, plot::Layout) {
     let target = target.filter(|t| t.values.iter().any(Option::is_some));
-    let ticks = value_ticks(std::iter::once(actual).chain(target), from_zero);
+    let ticks = value_ticks(std::iter::once(actual).chain(target), from_zero, frame);
     let mut legend = vec![LegendItem {
         label: actual.label.clone(),
         color: color(0),
@@ -101,6 +100,7 @@ pub(crate) fn with_table(
     }
 }
 
+/// The data table of series over quarters; missing values read "n/a".
 pub(crate) fn quarter_table(frame: &Frame, quarters: &[Quarter], series: &[&Series]) -> Table {
     let mut columns = vec!["Quarter".to_string()];
     columns.extend(series.iter().map(|s| s.label.clone()));
@@ -108,7 +108,7 @@ pub(crate) fn quarter_table(frame: &Frame, quarters: &[Quarter], series: &[&Seri
         .iter()
         .enumerate()
         .map(|(i, q)| {
-            let mut row = vec![q.to_string()];
+            let mut row = vec![frame.quarters.label(*q)];
             row.extend(series.iter().map(|s| match s.values.get(i).copied().flatten() {
                 Some(v) => format::exact(frame.unit, v),
                 None => "n/a".to_string(),
@@ -134,16 +134,19 @@ pub(crate) fn runs(s: &Series) -> Vec<Vec<(f64, f64)>> {
     runs
 }
 
-/// Draws `s` as a line with a dot on each value, broken where a value is missing.
-pub(crate) fn draw_line(chart: &mut Ctx<'_, '_>, s: &Series, color: RGBColor) -> Result<(), ChartError> {
+/// Draws `s` as series `n`: a line with `n`'s marker on each value, broken
+/// where a value is missing.
+pub(crate) fn draw_line(chart: &mut Ctx<'_, '_>, s: &Series, n: usize) -> Result<(), ChartError> {
+    let color = color(n);
     let runs = runs(s);
     for r in runs.iter().filter(|r| r.len() > 1) {
         chart
             .draw_series(LineSeries::new(r.iter().copied(), color.stroke_width(2)))
             .map_err(draw_error)?;
     }
-    let dots = runs.iter().flatten().map(|&p| Circle::new(p, 3, color.filled()));
-    chart.draw_series(dots).map_err(draw_error)?;
+    for &p in runs.iter().flatten() {
+        plot::draw_marker(chart.plotting_area(), p, n, color)?;
+    }
     Ok(())
 }
 
@@ -178,32 +181,49 @@ pub fn trend(
     actual: &Series,
     target: Option<&Series>,
 ) -> Result<Chart, ChartError> {
-    let (target, layout) = with_target(frame, quarters, actual, target, Swatch::Line, false);
+    let (target, layout) = with_target(frame, quarters, actual, target, Swatch::Line(0), false);
     let svg = plot::draw(&layout, frame, |chart| {
         if let Some(t) = target {
             draw_target(chart, t)?;
         }
-        draw_line(chart, actual, color(0))
+        draw_line(chart, actual, 0)
     })?;
     Ok(with_table(frame, quarters, svg, actual, target))
 }
 
+/// A metric's values against a straight path (dashed) from where it
+/// started to where it should be: a key result's glide path.
+pub fn path(frame: &Frame, quarters: &[Quarter], actual: &Series, path: &Series) -> Result<Chart, ChartError> {
+    let (path_shown, layout) = with_target(frame, quarters, actual, Some(path), Swatch::Line(0), false);
+    let svg = plot::draw(&layout, frame, |chart| {
+        if let Some(p) = path_shown {
+            for r in runs(p).into_iter().filter(|r| r.len() > 1) {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(r, target_color().stroke_width(2))))
+                    .map_err(draw_error)?;
+            }
+        }
+        draw_line(chart, actual, 0)
+    })?;
+    Ok(with_table(frame, quarters, svg, actual, path_shown))
+}
+
 /// Several series over the same quarters, one colour each.
 pub fn compare(frame: &Frame, quarters: &[Quarter], series: &[Series]) -> Result<Chart, ChartError> {
-    let ticks = value_ticks(series, false);
+    let ticks = value_ticks(series, false, frame);
     let legend = series
         .iter()
         .enumerate()
         .map(|(i, s)| LegendItem {
             label: s.label.clone(),
             color: color(i),
-            swatch: Swatch::Line,
+            swatch: Swatch::Line(i),
         })
         .collect();
     let layout = quarter_layout(frame, quarters, ticks, legend);
     let svg = plot::draw(&layout, frame, |chart| {
         for (i, s) in series.iter().enumerate() {
-            draw_line(chart, s, color(i))?;
+            draw_line(chart, s, i)?;
         }
         Ok(())
     })?;

@@ -16,23 +16,32 @@ mod sparkline;
 
 use serde::Serialize;
 
+use crate::metrics::format::QuarterFormat;
 use crate::metrics::{Decimal, Unit};
 pub use bars::bars;
 pub use breakdown::{horizontal, stacked};
-pub use lines::{compare, trend};
+pub use lines::{compare, path, trend};
 pub use sparkline::sparkline;
 
-/// Okabe–Ito, the colour-blind-safe palette, in the order series use it.
-/// Themes can restyle them in CSS by attribute, e.g. `.chart [fill="#0072B2"]`.
+/// Okabe–Ito, the colour-blind-safe palette, in the order series use it,
+/// with orange, sky blue and yellow darkened to 3:1 against a white page
+/// (lines and bars are graphics that must be seen). The theme's dark scheme
+/// maps them back to the bright originals by attribute, e.g.
+/// `.chart-svg [fill="#B86E00"]`. Series also differ by marker (lines) and
+/// fill pattern (bars), so colour is never the only signal.
 pub const PALETTE: [(u8, u8, u8); 7] = [
     (0x00, 0x72, 0xB2), // blue
-    (0xE6, 0x9F, 0x00), // orange
+    (0xB8, 0x6E, 0x00), // orange, darkened from #E69F00
     (0x00, 0x9E, 0x73), // bluish green
     (0xCC, 0x79, 0xA7), // reddish purple
-    (0x56, 0xB4, 0xE9), // sky blue
+    (0x3A, 0x8F, 0xC0), // sky blue, darkened from #56B4E9
     (0xD5, 0x5E, 0x00), // vermillion
-    (0xF0, 0xE4, 0x42), // yellow
+    (0x9A, 0x8A, 0x00), // yellow, darkened from #F0E442
 ];
+
+/// The lines of a bar's fill pattern, drawn over its colour; every palette
+/// colour has 3:1 against it.
+pub const PATTERN_INK: &str = "#FFFFFF";
 
 /// The target line: a grey kept for it alone, so it can be made dashed.
 pub(crate) const TARGET: (u8, u8, u8) = (0x59, 0x59, 0x59);
@@ -41,6 +50,9 @@ const TARGET_HEX: &str = "#595959";
 /// Standard size of a full chart, in CSS pixels; it scales to its container.
 pub const WIDTH: u32 = 640;
 pub const HEIGHT: u32 = 300;
+/// The size drawn for phones, so 12 px text stays about 12 px on a 390 px screen.
+pub const COMPACT_WIDTH: u32 = 340;
+pub const COMPACT_HEIGHT: u32 = 260;
 
 /// What every chart needs besides its data.
 #[derive(Debug, Clone)]
@@ -51,6 +63,30 @@ pub struct Frame {
     /// The text alternative: what the chart shows and what it says.
     pub desc: String,
     pub unit: Unit,
+    /// How quarter labels are written.
+    pub quarters: QuarterFormat,
+    /// Drawn for a phone screen: narrower, fewer ticks.
+    pub compact: bool,
+}
+
+impl Frame {
+    /// The drawing size of a full chart in this frame.
+    pub fn size(&self) -> (u32, u32) {
+        if self.compact {
+            (COMPACT_WIDTH, COMPACT_HEIGHT)
+        } else {
+            (WIDTH, HEIGHT)
+        }
+    }
+
+    /// The same chart drawn for a phone: its ids differ, so both fit one page.
+    pub fn compact(&self) -> Frame {
+        Frame {
+            id: format!("{}-compact", self.id),
+            compact: true,
+            ..self.clone()
+        }
+    }
 }
 
 /// One line or one set of bars, aligned with the chart's categories.
@@ -90,7 +126,8 @@ pub(crate) fn draw_error<E: std::fmt::Debug>(e: E) -> ChartError {
 }
 
 /// Turns plotters' SVG into ours: accessible name and description, no
-/// redundant `opacity="1"`, short font sizes, and a dashed target line.
+/// redundant `opacity="1"`, short font sizes, a dashed target line, a
+/// dotted grid, and a fill pattern over every bar of the second series on.
 pub(crate) fn finish(raw: &str, frame: &Frame, class: &str) -> String {
     let body_start = raw.find('\n').map_or(raw.len(), |i| i + 1);
     let (open, body) = raw.split_at(body_start);
@@ -108,6 +145,16 @@ pub(crate) fn finish(raw: &str, frame: &Frame, class: &str) -> String {
         escape(&frame.title),
         escape(&frame.desc)
     ));
+    let patterned: Vec<usize> = (1..PALETTE.len())
+        .filter(|&i| body.lines().any(|l| is_bar(l, i)))
+        .collect();
+    if !patterned.is_empty() {
+        out.push_str("<defs>");
+        for &i in &patterned {
+            out.push_str(&pattern(id, i));
+        }
+        out.push_str("</defs>\n");
+    }
     // Plotters puts text content on lines of its own; keep `<text …>label</text>` on one.
     let mut in_text = false;
     for line in body.lines() {
@@ -115,14 +162,22 @@ pub(crate) fn finish(raw: &str, frame: &Frame, class: &str) -> String {
             continue;
         }
         let mut l = line.replace(" opacity=\"1\"", "");
-        if l.contains(&format!("stroke=\"{TARGET_HEX}\"")) {
+        for (color, dashes) in [(TARGET_HEX, "6 4"), (plot::GRID_HEX, "1 3")] {
             l = l.replacen(
-                &format!("stroke=\"{TARGET_HEX}\""),
-                &format!("stroke=\"{TARGET_HEX}\" stroke-dasharray=\"6 4\""),
+                &format!("stroke=\"{color}\""),
+                &format!("stroke=\"{color}\" stroke-dasharray=\"{dashes}\""),
                 1,
             );
         }
+        let overlay = patterned
+            .iter()
+            .find(|&&i| is_bar(&l, i))
+            .map(|&i| l.replacen(&format!("fill=\"{}\"", hex(i)), &format!("fill=\"url(#{id}-p{i})\""), 1));
         out.push_str(&round_font_size(&l));
+        if let Some(o) = overlay {
+            out.push('\n');
+            out.push_str(&o);
+        }
         if l.starts_with("<text") && !l.ends_with("/>") {
             in_text = true;
         } else if in_text && l != "</text>" {
@@ -133,6 +188,45 @@ pub(crate) fn finish(raw: &str, frame: &Frame, class: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `line` draws a bar (or a bar's legend swatch) of series `i`: a
+/// rectangle in its colour larger than a line's square marker.
+fn is_bar(line: &str, i: usize) -> bool {
+    let attr = |name: &str| {
+        line.split_once(&format!(" {name}=\""))
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .and_then(|(v, _)| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    line.starts_with("<rect")
+        && line.contains(&format!("fill=\"{}\"", hex(i)))
+        && attr("width").max(attr("height")) > 8.0
+}
+
+/// A palette colour as plotters writes it: `#0072B2`.
+pub(crate) fn hex(i: usize) -> String {
+    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    format!("#{r:02X}{g:02X}{b:02X}")
+}
+
+/// The fill pattern of series `i`: lines or dots in [`PATTERN_INK`].
+fn pattern(id: &str, i: usize) -> String {
+    let (size, angle, shape) = match i % PALETTE.len() {
+        1 => (6, 45, "<path d=\"M0 0V6\" stroke-width=\"2\"/>"),
+        2 => (5, 0, "<path d=\"M0 2.5H5\" stroke-width=\"1.5\"/>"),
+        3 => (6, -45, "<path d=\"M0 0V6\" stroke-width=\"2\"/>"),
+        4 => (5, 0, "<path d=\"M2.5 0V5\" stroke-width=\"1.5\"/>"),
+        5 => (6, 0, "<path d=\"M0 3H6M3 0V6\" stroke-width=\"1.2\"/>"),
+        _ => (
+            5,
+            0,
+            "<circle cx=\"2.5\" cy=\"2.5\" r=\"1.1\" stroke-width=\"0\" fill=\"#FFFFFF\"/>",
+        ),
+    };
+    format!(
+        "<pattern id=\"{id}-p{i}\" width=\"{size}\" height=\"{size}\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate({angle})\"><g stroke=\"{PATTERN_INK}\" fill=\"none\">{shape}</g></pattern>"
+    )
 }
 
 /// `font-size="9.67741935483871"` → `font-size="9.7"`.
@@ -238,6 +332,8 @@ mod awkward_data {
             title: "Spend <&> \"quoted\"".into(),
             desc: "A & B".into(),
             unit: Unit::parse("EUR").expect("EUR is known"),
+            quarters: QuarterFormat::default(),
+            compact: false,
         };
         let cases: Vec<Vec<Option<Decimal>>> = vec![
             vec![],
@@ -282,6 +378,42 @@ mod awkward_data {
     }
 
     #[test]
+    fn series_differ_by_marker_and_pattern_not_only_by_colour() {
+        let quarters: Vec<Quarter> = (0..4)
+            .map(|i| "2025-Q1".parse::<Quarter>().expect("valid").offset(i))
+            .collect();
+        let series: Vec<Series> = (0..3)
+            .map(|n| Series {
+                label: format!("S{n}"),
+                values: (0..4).map(|i| Some(Decimal::from_int(10 + i + n * 5))).collect(),
+            })
+            .collect();
+        let frame = Frame {
+            id: "c".into(),
+            title: "t".into(),
+            desc: "d".into(),
+            unit: Unit::Count,
+            quarters: QuarterFormat::default(),
+            compact: false,
+        };
+        // Lines: circles, squares and triangles, none patterned.
+        let lines = compare(&frame, &quarters, &series).expect("draws").svg;
+        assert!(lines.contains("<circle") && lines.contains("width=\"6\" height=\"6\"") && lines.contains("<polygon"));
+        assert!(!lines.contains("<pattern"), "markers are not patterned");
+        // Stacked bars: the second and third series get their own patterns,
+        // over every bar and legend swatch of theirs.
+        let bars = stacked(&frame, &quarters, &series).expect("draws").svg;
+        assert!(bars.contains("<pattern id=\"c-p1\"") && bars.contains("<pattern id=\"c-p2\""));
+        assert!(!bars.contains("c-p0"), "the first series stays solid");
+        assert_eq!(
+            bars.matches("fill=\"url(#c-p1)\"").count(),
+            4 + 1,
+            "four bars and the legend"
+        );
+        assert_eq!(bars.matches("fill=\"url(#c-p2)\"").count(), 4 + 1);
+    }
+
+    #[test]
     fn same_data_same_bytes() {
         let quarters: Vec<Quarter> = (0..8)
             .map(|i| "2025-Q1".parse::<Quarter>().expect("valid").offset(i))
@@ -295,6 +427,8 @@ mod awkward_data {
             title: "t".into(),
             desc: "d".into(),
             unit: Unit::Count,
+            quarters: QuarterFormat::default(),
+            compact: false,
         };
         let a = trend(&frame, &quarters, &s, None).expect("draws").svg;
         let b = trend(&frame, &quarters, &s, None).expect("draws").svg;

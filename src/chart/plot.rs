@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Ticks;
 use super::{ChartError, Frame, draw_error, finish};
+use plotters::coord::CoordTranslate;
 
 pub(crate) type Coords = Cartesian2d<Scale, Scale>;
 pub(crate) type Ctx<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Coords>;
@@ -17,13 +18,23 @@ pub(crate) type Ctx<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Coords>;
 /// Plotters divides font sizes by 1.24 in SVG; these come out as 12 and 11 px.
 const LABEL_SIZE: f64 = 14.88;
 const LEGEND_SIZE: f64 = 13.64;
+/// Labels on the data (bar totals, values): 11 px, or 12 px on a phone,
+/// where nothing is drawn below 12 px.
+const NOTE_SIZE: f64 = 13.64;
+
+/// The size of labels drawn on the data.
+pub(crate) fn note_size(frame: &Frame) -> f64 {
+    if frame.compact { LABEL_SIZE } else { NOTE_SIZE }
+}
 /// Estimated width of a character at 12 px; the browser draws the text, so
 /// this only reserves room.
 const CHAR_WIDTH: u32 = 7;
 
 pub(crate) const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-const GRID: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
+/// Dotted (see [`super::finish`]), so a grey of 3:1 still reads as light.
+const GRID: RGBColor = RGBColor(0x8C, 0x8C, 0x8C);
+pub(crate) const GRID_HEX: &str = "#8C8C8C";
 const AXIS: RGBColor = RGBColor(0x8A, 0x8A, 0x8A);
 
 /// A linear axis whose ticks are exactly the ones we computed.
@@ -91,19 +102,20 @@ impl Axis {
         }
     }
 
-    fn label(&self, v: f64) -> String {
+    /// The label at `v`; of categories, every `every`-th one, counted back
+    /// from the last (the latest quarter is always labelled).
+    fn label(&self, v: f64, every: usize) -> String {
         match self {
             Axis::Categories(labels) => {
                 let i = v.round();
                 if i < 0.0 {
                     return String::new();
                 }
-                // Past a dozen categories, label every other one.
                 let i = i as usize;
-                if labels.len() > 12 && i % 2 == 1 {
+                if i >= labels.len() || !(labels.len() - 1 - i).is_multiple_of(every.max(1)) {
                     return String::new();
                 }
-                labels.get(i).cloned().unwrap_or_default()
+                labels[i].clone()
             }
             Axis::Values(t, labels) => t
                 .values
@@ -124,8 +136,10 @@ impl Axis {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Swatch {
-    Box,
-    Line,
+    /// A bar of series `n`: its colour and fill pattern.
+    Box(usize),
+    /// A line of series `n`: its colour and marker.
+    Line(usize),
     Dashed,
 }
 
@@ -133,6 +147,26 @@ pub(crate) struct LegendItem {
     pub label: String,
     pub color: RGBColor,
     pub swatch: Swatch,
+}
+
+/// Draws series `n`'s marker at `p`: a circle, square, triangle, diamond,
+/// cross… so lines differ without their colour.
+pub(crate) fn draw_marker<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    p: CT::From,
+    n: usize,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    let fill = color.filled();
+    let e = EmptyElement::at(p);
+    match n % 5 {
+        0 => area.draw(&(e + Circle::new((0, 0), 3, fill))),
+        1 => area.draw(&(e + Rectangle::new([(-3, -3), (3, 3)], fill))),
+        2 => area.draw(&(e + Polygon::new(vec![(0, -4), (4, 3), (-4, 3)], fill))),
+        3 => area.draw(&(e + Polygon::new(vec![(0, -4), (4, 0), (0, 4), (-4, 0)], fill))),
+        _ => area.draw(&(e + Cross::new((0, 0), 3, color.stroke_width(2)))),
+    }
+    .map_err(draw_error)
 }
 
 pub(crate) struct Layout {
@@ -151,11 +185,11 @@ pub(crate) fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
 }
 
 /// Where each legend entry goes: rows of (x, label) that fit the width.
-fn legend_rows(items: &[LegendItem], left: u32, width: u32) -> Vec<Vec<(u32, usize)>> {
+fn legend_rows(items: &[LegendItem], left: u32, width: u32, char_width: u32) -> Vec<Vec<(u32, usize)>> {
     let mut rows: Vec<Vec<(u32, usize)>> = vec![Vec::new()];
     let mut x = left;
     for (i, item) in items.iter().enumerate() {
-        let w = 22 + item.label.chars().count() as u32 * 6 + 18;
+        let w = 22 + item.label.chars().count() as u32 * char_width + 18;
         if x + w > width.saturating_sub(8) && x > left {
             rows.push(Vec::new());
             x = left;
@@ -168,19 +202,31 @@ fn legend_rows(items: &[LegendItem], left: u32, width: u32) -> Vec<Vec<(u32, usi
     rows
 }
 
+/// How often a category axis of `n` labels of `widest` characters can be
+/// labelled in `room` pixels without labels running into each other.
+fn label_every(n: usize, widest: u32, room: u32) -> usize {
+    let slot = room / n.max(1) as u32;
+    let needed = widest * CHAR_WIDTH + 10;
+    needed.div_ceil(slot.max(1)).max(1) as usize
+}
+
 /// Draws the frame of a chart and lets `body` draw the data into it.
 pub(crate) fn draw<F>(layout: &Layout, frame: &Frame, body: F) -> Result<String, ChartError>
 where
     F: FnOnce(&mut Ctx<'_, '_>) -> Result<(), ChartError>,
 {
     let y_area = layout.y.widest() * CHAR_WIDTH + 14 + if layout.y_desc.is_empty() { 0 } else { 20 };
+    let x_every = match &layout.x {
+        Axis::Categories(l) => label_every(l.len(), layout.x.widest(), layout.width.saturating_sub(y_area + 24)),
+        Axis::Values(..) => 1,
+    };
     let x_area = match &layout.x {
         Axis::Categories(_) => 24,
         Axis::Values(..) => 22,
     } + if layout.x_desc.is_empty() { 0 } else { 18 };
     let show_legend = layout.legend.len() > 1;
     let rows = if show_legend {
-        legend_rows(&layout.legend, y_area, layout.width)
+        legend_rows(&layout.legend, y_area, layout.width, if frame.compact { 7 } else { 6 })
     } else {
         Vec::new()
     };
@@ -198,8 +244,8 @@ where
             .y_label_area_size(y_area)
             .build_cartesian_2d(layout.x.scale(), layout.y.scale())
             .map_err(draw_error)?;
-        let x_fmt = |v: &f64| layout.x.label(*v);
-        let y_fmt = |v: &f64| layout.y.label(*v);
+        let x_fmt = |v: &f64| layout.x.label(*v, x_every);
+        let y_fmt = |v: &f64| layout.y.label(*v, 1);
         let mut mesh = chart.configure_mesh();
         mesh.bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
@@ -226,7 +272,7 @@ where
         for (r, row) in rows.iter().enumerate() {
             let y = 10 + r as i32 * 18;
             for &(x, i) in row {
-                draw_legend_item(&root, &layout.legend[i], x as i32, y)?;
+                draw_legend_item(&root, &layout.legend[i], x as i32, y, frame.compact)?;
             }
         }
         root.present().map_err(draw_error)?;
@@ -239,15 +285,23 @@ fn draw_legend_item(
     item: &LegendItem,
     x: i32,
     y: i32,
+    compact: bool,
 ) -> Result<(), ChartError> {
     match item.swatch {
-        Swatch::Box => root.draw(&Rectangle::new([(x, y - 5), (x + 14, y + 5)], item.color.filled())),
-        Swatch::Line | Swatch::Dashed => {
+        Swatch::Box(_) => root
+            .draw(&Rectangle::new([(x, y - 5), (x + 14, y + 5)], item.color.filled()))
+            .map_err(draw_error)?,
+        Swatch::Line(n) => {
             root.draw(&PathElement::new(vec![(x, y), (x + 16, y)], item.color.stroke_width(2)))
+                .map_err(draw_error)?;
+            draw_marker(root, (x + 8, y), n, item.color)?;
         }
+        Swatch::Dashed => root
+            .draw(&PathElement::new(vec![(x, y), (x + 16, y)], item.color.stroke_width(2)))
+            .map_err(draw_error)?,
     }
-    .map_err(draw_error)?;
-    let style = text_style(LEGEND_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
+    let size = if compact { LABEL_SIZE } else { LEGEND_SIZE };
+    let style = text_style(size, INK).pos(Pos::new(HPos::Left, VPos::Center));
     root.draw(&Text::new(item.label.clone(), (x + 22, y), style))
         .map_err(draw_error)
 }

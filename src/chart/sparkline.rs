@@ -59,7 +59,7 @@ pub fn sparkline(
         .zip(&values.values)
         .map(|(q, v)| {
             vec![
-                q.to_string(),
+                frame.quarters.label(*q),
                 v.map_or_else(|| "n/a".into(), |v| format::exact(frame.unit, v)),
             ]
         })

@@ -65,7 +65,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
         return outcome;
     }
     if let Some(browser) = &browser {
-        for w in super::pdf::print_reports(browser, &target.path, &built.reports, args.quiet) {
+        for w in super::pdf::print_all(browser, &target.path, &built.config.base_url, &built.print, args.quiet) {
             eprintln!(
                 "warning: {w}\n  = help: the site was built; open the report page and print it from a browser instead"
             );

@@ -87,7 +87,7 @@ pub fn skeleton(kind: Kind, title: &str, slug: &str, today: jiff::civil::Date, f
         Kind::Report => {
             let quarter = Quarter::of_date(today, fiscal_year_start).prev();
             format!(
-                "---\ntitle: {t}\nquarter: {quarter}\naudience: board\nauthor: general-counsel\n---\n\n## Executive summary\n\n## Asks of the board\n"
+                "---\ntitle: {t}\nquarter: {quarter}\naudience: board\nauthor: general-counsel\npresented_by: general-counsel\nmeeting:        # the date of the meeting, e.g. 2026-11-19, for the printed cover\n---\n\n## Executive summary\n\n## Asks of the board\n"
             )
         }
         _ => format!("---\ntitle: {t}\nkind: {kind}\n---\n"),

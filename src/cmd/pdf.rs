@@ -1,155 +1,71 @@
-//! `build --pdf`: prints each board report to `report.pdf` next to its page
-//! with a headless Chromium found on the PATH. Without Chromium the build
+//! `build --pdf`: prints each board report (and the policy pack, when
+//! configured) next to its page with a headless Chromium found on the
+//! PATH, then sets the PDF's metadata and links. Without Chromium the build
 //! still succeeds, with a warning that says what to install.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Instant;
 
-/// Names Chromium goes by on Linux, macOS (via a PATH shim) and in CI images.
-const BROWSERS: &[&str] = &[
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-    "chrome",
-];
+use crate::pdf::finish::{self, Links};
+use crate::pdf::{Job, print};
 
-/// A report that takes longer than this is abandoned.
-const TIMEOUT: Duration = Duration::from_secs(120);
+pub use print::{INSTALL_HELP, find_browser};
 
-/// The first browser on the PATH that can print PDFs.
-pub fn find_browser() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in BROWSERS {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    None
-}
-
-/// What to tell a user without Chromium.
-pub const INSTALL_HELP: &str = "install Chromium to print board reports to PDF: `apt-get install chromium` on Debian/Ubuntu, \
-`dnf install chromium` on Fedora, `brew install --cask chromium` on macOS; or print a report page from any browser";
-
-/// Prints every report page under `out` (page URLs like `reports/2026-q3/`)
-/// to `report.pdf` in its folder. Returns the warnings to show.
-pub fn print_reports(browser: &Path, out: &Path, reports: &[String], quiet: bool) -> Vec<String> {
-    let mut warnings = Vec::new();
+/// Prints every job into the written site at `out`. Returns the warnings to show.
+pub fn print_all(browser: &Path, out: &Path, base_url: &str, jobs: &[Job], quiet: bool) -> Vec<String> {
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    for url in reports {
-        let dir = out.join(url);
-        let page = dir.join("index.html");
-        let pdf = dir.join("report.pdf");
+    let mut warnings = Vec::new();
+    for job in jobs {
         let started = Instant::now();
-        match print_one(browser, &page, &pdf) {
-            Ok(()) if !quiet => eprintln!(
-                "printed {} in {:.1?}",
-                crate::diag::display_path(&pdf),
-                started.elapsed()
-            ),
-            Ok(()) => {}
-            Err(e) => warnings.push(format!("could not print `{url}` to PDF: {e}")),
+        let pdf = out.join(&job.pdf);
+        match print_one(browser, &out, base_url, job) {
+            Ok(note) => {
+                if !quiet {
+                    eprintln!(
+                        "printed {} in {:.1?}",
+                        crate::diag::display_path(&pdf),
+                        started.elapsed()
+                    );
+                }
+                warnings.extend(note.map(|n| format!("`{}` was printed, but {n}", job.pdf)));
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&pdf);
+                warnings.push(format!("could not print `{}` to PDF: {e}", job.page));
+            }
         }
     }
     warnings
 }
 
-fn print_one(browser: &Path, page: &Path, pdf: &Path) -> Result<(), String> {
-    let profile = std::env::temp_dir().join(format!("casebook-chromium-{}-{}", std::process::id(), pdf_stamp(pdf)));
-    let _ = std::fs::remove_file(pdf);
-    let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-            "--print-to-pdf-no-header",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(file_url(page))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start `{}`: {e}", browser.display()))?;
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                let _ = std::fs::remove_dir_all(&profile);
-                return Err(format!("Chromium did not finish within {} s", TIMEOUT.as_secs()));
+/// Prints once to learn on which page each heading falls, then again with
+/// those page numbers in the table of contents. A Chromium that makes no
+/// outline still prints, with a note: the contents then have no numbers.
+fn print_one(browser: &Path, out: &Path, base_url: &str, job: &Job) -> Result<Option<String>, String> {
+    let dir = out.join(job.page.trim_end_matches('/'));
+    let html = std::fs::read_to_string(dir.join("index.html")).map_err(|e| format!("could not read the page: {e}"))?;
+    let pdf = out.join(&job.pdf);
+    let variant = dir.join(".casebook-print.html");
+    let result = (|| {
+        std::fs::write(&variant, crate::pdf::with_print_css(&html, &job.print_css))
+            .map_err(|e| format!("could not write `{}`: {e}", variant.display()))?;
+        print::print(browser, &variant, &pdf)?;
+        let mut note = None;
+        if !job.toc.is_empty() {
+            match crate::pdf::heading_pages(&pdf) {
+                Ok(pages) => {
+                    let css = format!("{}{}", job.print_css, crate::pdf::toc_numbers_css(&job.toc, &pages));
+                    std::fs::write(&variant, crate::pdf::with_print_css(&html, &css))
+                        .map_err(|e| format!("could not write `{}`: {e}", variant.display()))?;
+                    print::print(browser, &variant, &pdf)?;
+                }
+                Err(e) => note = Some(format!("{e}; update Chromium for page numbers in the contents")),
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(e.to_string()),
         }
-    };
-    let mut stderr = String::new();
-    if let Some(mut s) = child.stderr.take() {
-        use std::io::Read as _;
-        let _ = s.read_to_string(&mut stderr);
-    }
-    let _ = std::fs::remove_dir_all(&profile);
-    let written = std::fs::metadata(pdf).map(|m| m.len() > 0).unwrap_or(false);
-    if status.success() && written {
-        Ok(())
-    } else {
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message");
-        Err(format!("Chromium exited with {status}: {last}"))
-    }
-}
-
-/// A short, stable tag for a profile folder name.
-fn pdf_stamp(pdf: &Path) -> String {
-    pdf.parent()
-        .and_then(Path::file_name)
-        .map(|n| {
-            n.to_string_lossy()
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `file://` URL of an absolute path, with the characters URLs need escaped.
-fn file_url(path: &Path) -> String {
-    let mut url = String::from("file://");
-    for b in crate::diag::display_path(path).bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => url.push(b as char),
-            _ => url.push_str(&format!("%{b:02X}")),
-        }
-    }
-    url
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_urls_escape_spaces_and_unicode() {
-        assert_eq!(
-            file_url(Path::new("/tmp/my site/reports/q3/index.html")),
-            "file:///tmp/my%20site/reports/q3/index.html"
-        );
-        assert_eq!(file_url(Path::new("/tmp/é")), "file:///tmp/%C3%A9");
-    }
+        let links = Links { out, base_url };
+        finish::finish(&pdf, &job.meta, &links)?;
+        Ok(note)
+    })();
+    let _ = std::fs::remove_file(&variant);
+    result
 }

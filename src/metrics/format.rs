@@ -5,6 +5,7 @@
 
 use super::decimal::Decimal;
 use super::unit::Unit;
+use crate::quarter::Quarter;
 
 /// U+2212, the typographic minus.
 pub const MINUS: char = '−';
@@ -69,6 +70,85 @@ pub fn tick(unit: Unit, v: Decimal, step: Decimal, largest: Decimal) -> String {
         Unit::Percent => format!("{}%", a.to_fixed(decimals_needed(step, Decimal::ONE))),
         _ => group(&a.to_fixed(decimals_needed(step, Decimal::ONE))),
     })
+}
+
+/// How quarters are written for readers (`quarter_format` in casebook.yaml):
+/// a pattern with `{q}` for the quarter's number, `{year}` for the fiscal
+/// year and `{yy}` for its last two digits. Files, URLs, CSV and JSON keep
+/// the machine form `2026-Q3`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarterFormat(String);
+
+impl Default for QuarterFormat {
+    fn default() -> QuarterFormat {
+        QuarterFormat(QuarterFormat::DEFAULT.to_string())
+    }
+}
+
+impl QuarterFormat {
+    pub const DEFAULT: &'static str = "Q{q} {year}";
+
+    /// A checked pattern, or what is wrong with it.
+    pub fn parse(pattern: &str) -> Result<QuarterFormat, String> {
+        let mut rest = pattern;
+        let (mut has_q, mut has_year) = (false, false);
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("`{pattern}` has a `{{` that is not closed"))?;
+            match &rest[open + 1..open + close] {
+                "q" => has_q = true,
+                "year" | "yy" => has_year = true,
+                other => return Err(format!("`{pattern}` has an unknown placeholder `{{{other}}}`")),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !has_q || !has_year {
+            return Err(format!("`{pattern}` needs both `{{q}}` and `{{year}}` (or `{{yy}}`)"));
+        }
+        Ok(QuarterFormat(pattern.to_string()))
+    }
+
+    /// `Q3 2026` for 2026-Q3 with the default pattern.
+    pub fn label(&self, q: Quarter) -> String {
+        self.0
+            .replace("{q}", &q.q.to_string())
+            .replace("{year}", &format!("{:04}", q.year))
+            .replace("{yy}", &format!("{:02}", q.year.rem_euclid(100)))
+    }
+
+    /// `text` with every machine quarter (`2026-Q3`) in it written as a label.
+    pub fn in_text(&self, text: &str) -> String {
+        let b = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        let mut i = 0;
+        while i + 7 <= b.len() {
+            let is_quarter = b[i..i + 4].iter().all(u8::is_ascii_digit)
+                && &b[i + 4..i + 6] == b"-Q"
+                && (b'1'..=b'4').contains(&b[i + 6])
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                && b.get(i + 7).is_none_or(|c| !c.is_ascii_alphanumeric());
+            match is_quarter.then(|| text[i..i + 7].parse::<Quarter>().ok()).flatten() {
+                Some(q) => {
+                    out.push_str(&text[last..i]);
+                    out.push_str(&self.label(q));
+                    i += 7;
+                    last = i;
+                }
+                None => i += 1,
+            }
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+}
+
+/// Progress towards a target, in whole percent: `73%`. Every progress figure
+/// uses this one precision, so `71%` and `20.7%` never sit side by side.
+pub fn progress(share: Decimal) -> String {
+    let pct = share.checked_mul(Decimal::HUNDRED).unwrap_or(share).round(0);
+    signed(pct, false, |a| format!("{a}%"))
 }
 
 fn signed(v: Decimal, always: bool, body: impl Fn(Decimal) -> String) -> String {
@@ -248,6 +328,41 @@ mod tests {
         assert_eq!(percent_change(d("0.0125")), "+1.3%");
         assert_eq!(percent_change(d("0.0001")), "0.0%");
         assert_eq!(fraction(d("0.05")), "5%");
+    }
+
+    #[test]
+    fn quarters_follow_the_configured_pattern() {
+        let q: Quarter = "2026-Q3".parse().unwrap();
+        assert_eq!(QuarterFormat::default().label(q), "Q3 2026");
+        assert_eq!(QuarterFormat::parse("{year}-Q{q}").unwrap().label(q), "2026-Q3");
+        assert_eq!(QuarterFormat::parse("Q{q} FY{yy}").unwrap().label(q), "Q3 FY26");
+        assert!(QuarterFormat::parse("Q{q}").unwrap_err().contains("needs both"));
+        assert!(
+            QuarterFormat::parse("Q{n} {year}")
+                .unwrap_err()
+                .contains("unknown placeholder `{n}`")
+        );
+        assert!(QuarterFormat::parse("Q{q {year}").is_err());
+    }
+
+    #[test]
+    fn machine_quarters_in_text_become_labels() {
+        let f = QuarterFormat::default();
+        assert_eq!(
+            f.in_text("no value for 2025-Q3, a year earlier"),
+            "no value for Q3 2025, a year earlier"
+        );
+        assert_eq!(f.in_text("2026-Q1..2026-Q4"), "Q1 2026..Q4 2026");
+        // Not quarters: longer numbers, other letters, quarter 5.
+        assert_eq!(f.in_text("12026-Q3 2026-Q5 2026-Q3x"), "12026-Q3 2026-Q5 2026-Q3x");
+    }
+
+    #[test]
+    fn progress_is_whole_percent() {
+        assert_eq!(progress(d("0.735")), "74%");
+        assert_eq!(progress(d("0.207")), "21%");
+        assert_eq!(progress(d("1")), "100%");
+        assert_eq!(progress(d("0.004")), "0%");
     }
 
     #[test]

@@ -279,7 +279,13 @@ pub fn strip_references(
     let role = |r: &Option<crate::yaml::Ref>| r.as_ref().is_some_and(|r| hidden.roles.contains(&r.id));
     for p in pages {
         let fm = &mut p.parsed.front;
-        for slot in [&mut fm.owner, &mut fm.approver, &mut fm.reports_to, &mut fm.author] {
+        for slot in [
+            &mut fm.owner,
+            &mut fm.approver,
+            &mut fm.reports_to,
+            &mut fm.author,
+            &mut fm.presented_by,
+        ] {
             if role(slot) {
                 *slot = None;
             }

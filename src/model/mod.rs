@@ -35,6 +35,7 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub weight: i64,
+    /// The effective audience: its own, or a stricter one of its sections.
     pub audience: String,
     /// The section page this page sits in; `None` for the home page.
     pub parent: Option<PageId>,
@@ -174,6 +175,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         notes: Vec::new(),
     };
     link_sections(&mut site);
+    cascade_audiences(&mut site);
     resolve::ids(&mut site, diags);
     let known = crate::metrics::Known {
         roles: site.roles.keys().chain(&hidden.roles).map(String::as_str).collect(),
@@ -230,6 +232,32 @@ fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
         goal_id: None,
         supersedes: None,
         parsed,
+    }
+}
+
+/// A page's audience is the most restricted of its own and those its
+/// sections declare, the rule [`audience::partition`] publishes by.
+fn cascade_audiences(site: &mut Site) {
+    let config = &site.config;
+    let effective: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let mut name = p.audience.as_str();
+            let mut up = p.parent;
+            while let Some(s) = up.map(|s| &site.pages[s]) {
+                if let Some(a) = &s.front().audience
+                    && audience::rank(config, &a.id) > audience::rank(config, name)
+                {
+                    name = &a.id;
+                }
+                up = s.parent;
+            }
+            name.to_string()
+        })
+        .collect();
+    for (p, a) in site.pages.iter_mut().zip(effective) {
+        p.audience = a;
     }
 }
 

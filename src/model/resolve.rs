@@ -114,7 +114,7 @@ pub(super) fn references(site: &mut Site, diags: &mut Diagnostics) {
                 (p.kind() == Kind::Role && !p.is_section()).then_some(Slot::DirectReport),
             );
         }
-        if let Some(r) = &fm.author {
+        for r in fm.author.iter().chain(&fm.presented_by) {
             check_role(r, None);
         }
         for kr in &fm.key_results {

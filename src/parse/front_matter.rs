@@ -105,12 +105,17 @@ pub struct FrontMatter {
     pub approver: Option<Ref>,
     pub reports_to: Option<Ref>,
     pub author: Option<Ref>,
+    /// For reports: the role presenting it, on the cover.
+    pub presented_by: Option<Ref>,
+    /// For reports: the day of the meeting it is for.
+    pub meeting: Option<Date>,
     pub tags: Vec<String>,
     /// `aliases`, and Jekyll's `redirect_from`: old URLs that redirect here.
     pub aliases: Vec<Ref>,
     /// The page's URL when front matter sets it: `permalink`, `url` or `slug`.
     pub url: Option<UrlKey>,
-    /// `date` (Jekyll, Hugo): when the page was written.
+    /// `date`: when the page was written (Jekyll, Hugo), or a report's issue
+    /// date when there is no git history.
     pub date: Option<Date>,
     /// `last_modified_at` (Jekyll) or `lastmod` (Hugo): shown as "last
     /// updated" when there is no git history.
@@ -245,6 +250,8 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         approver: r.reference("approver"),
         reports_to: r.reference("reports_to"),
         author: r.reference("author"),
+        presented_by: r.reference("presented_by"),
+        meeting: r.0.date("meeting"),
         tags: r.strings("tags"),
         aliases,
         url: r.url(),

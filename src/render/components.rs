@@ -25,6 +25,7 @@ fn accepted(name: &str) -> Option<&'static [&'static str]> {
         "kpi" => Some(&["metric", "quarter", "title", "id"]),
         "kpi_table" => Some(&["metrics", "goal", "owner", "quarter", "title", "id"]),
         "goal_status" => Some(&["goal", "quarter", "id"]),
+        "dashboard" => Some(&["title", "id"]),
         _ => None,
     }
 }
@@ -51,6 +52,7 @@ pub fn data(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Strin
         "kpi" => metric_components::kpi(site, page, call),
         "kpi_table" => metric_components::kpi_table(site, page, call),
         "goal_status" => metric_components::goal_status(site, page, call),
+        "dashboard" => Ok(super::dashboard::dashboard(site, page)),
         _ => Ok(Value::Null),
     }
 }

@@ -31,6 +31,10 @@ pub struct SiteView {
     pub has_metrics: bool,
     /// The site icon's path from the site root.
     pub favicon: String,
+    /// The CSS `@page` size of `pdf: {paper}`: `A4`, `letter` or `legal`.
+    pub paper: &'static str,
+    /// `pdf: {policy_pack: true}`: the register links the printable pack.
+    pub policy_pack: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +111,8 @@ pub struct GoalView {
     pub key_results: Vec<KeyResultView>,
     /// Each key result's progress from the metric data, and the overall status.
     pub progress: Option<super::metric_views::GoalProgressView>,
+    /// Each key result's metric against its path to the target, as charts.
+    pub charts: Vec<Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +122,11 @@ pub struct ReportView {
     pub author: Option<RoleLink>,
     /// KPI summary, goals, metrics needing attention and policies due, for `quarter`.
     pub computed: Option<super::metric_views::ReportSections>,
+    /// Organisation, meeting, presenter and date (set by `render::page`,
+    /// which knows the history).
+    pub cover: Option<super::print::CoverView>,
+    /// The running footer of the printed report, as a CSS string.
+    pub print_title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -168,6 +179,8 @@ pub struct PageView {
     /// `last_modified_at` (or `date`) from front matter, shown as "last
     /// updated" when git has no history for the page.
     pub updated: Option<DateView>,
+    /// The protective marking of the page's audience, when one is configured.
+    pub marking: Option<super::print::Marking>,
 }
 
 pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
@@ -216,6 +229,8 @@ pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
         has_register: !site.register.is_empty(),
         has_metrics: !site.metrics.is_empty(),
         favicon: super::theme::favicon_name(&site.config),
+        paper: site.config.print.paper.css(),
+        policy_pack: site.config.print.policy_pack && !site.register.is_empty(),
     }
 }
 
@@ -295,7 +310,7 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         id: gid.clone(),
         outcome: fm.outcome.clone(),
         due: fm.due.or(fm.quarter).map(|q| q.to_string()),
-        due_label: fm.due.or(fm.quarter).map(|q| q.label()),
+        due_label: fm.due.or(fm.quarter).map(|q| site.config.quarter_format.label(q)),
         owners: role_links(&fm.owners),
         key_results: fm
             .key_results
@@ -303,17 +318,23 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
             .map(|k| KeyResultView {
                 metric: k.metric.id.clone(),
                 target: k.target,
-                by: k.by.map(|q| q.to_string()),
+                by: k.by.map(|q| site.config.quarter_format.label(q)),
                 description: k.description.clone(),
             })
             .collect(),
         progress: super::metric_views::goal_progress(site, gid, None),
+        charts: super::dashboard::goal_charts(site, gid),
     });
     let report = (p.kind() == Kind::Report && !p.is_section()).then(|| ReportView {
         quarter: fm.quarter.map(|q| q.to_string()),
-        quarter_label: fm.quarter.map(|q| q.label()),
+        quarter_label: fm.quarter.map(|q| site.config.quarter_format.label(q)),
         author: fm.author.as_ref().map(|r| role_link(site, &r.id)),
         computed: fm.quarter.map(|q| super::metric_views::report_sections(site, q)),
+        cover: None,
+        print_title: crate::pdf::css_string(&match &site.config.organisation {
+            Some(org) => format!("{org} · {}", p.title),
+            None => p.title.clone(),
+        }),
     });
     let section_id = if p.is_section() { Some(id) } else { p.parent };
     let (section_pages, section_more) = section_id
@@ -384,6 +405,7 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         meta_description: super::navigation::meta_description(site, id),
         extra: serde_json::to_value(&fm.extra).unwrap_or(Value::Null),
         updated: fm.last_modified.or(fm.date).map(DateView::from),
+        marking: super::print::marking(site, &p.audience),
     }
 }
 
@@ -411,6 +433,9 @@ fn generated_before(role: Option<&RoleView>, goal: Option<&GoalView>) -> Vec<Toc
             out.push(TocEntry::generated("progress-title", "Progress"));
         } else if !g.key_results.is_empty() {
             out.push(TocEntry::generated("kr-title", "Key results"));
+        }
+        if !g.charts.is_empty() {
+            out.push(TocEntry::generated("path-title", "Key results against their path"));
         }
     }
     out

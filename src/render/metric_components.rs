@@ -131,16 +131,43 @@ fn call_id(call: &PlacedCall, parts: &[&str]) -> String {
     chart::id_from(&all)
 }
 
-fn chart_data(frame: &Frame, title: &str, c: chart::Chart, kind: &str, metrics: &[&Metric]) -> Value {
-    json!({
+/// A chart as `components/chart.html` shows it: drawn for wide screens and
+/// print, drawn again for phones, its data as a table, and the CSV of each
+/// metric it draws.
+pub fn chart_data(
+    frame: &Frame,
+    title: &str,
+    kind: &str,
+    metrics: &[&Metric],
+    draw: impl Fn(&Frame) -> Result<chart::Chart, chart::ChartError>,
+) -> Result<Value, String> {
+    let wide = draw(frame).map_err(|e| e.to_string())?;
+    let compact = draw(&frame.compact()).map_err(|e| e.to_string())?;
+    let links = |m: &&Metric| json!({ "id": m.id, "title": m.title, "url": views::metric_url(&m.id) });
+    let csv = |m: &&Metric| json!({ "title": m.title, "url": super::metric_pages::csv_path(&m.id) });
+    Ok(json!({
         "id": frame.id,
         "kind": kind,
         "title": title,
         "desc": frame.desc,
-        "svg": c.svg,
-        "table": c.table,
-        "metrics": metrics.iter().map(|m| json!({ "id": m.id, "title": m.title, "url": views::metric_url(&m.id) })).collect::<Vec<_>>(),
-    })
+        "svg": wide.svg,
+        "svg_compact": compact.svg,
+        "table": wide.table,
+        "metrics": metrics.iter().map(links).collect::<Vec<_>>(),
+        "csv": metrics.iter().map(csv).collect::<Vec<_>>(),
+    }))
+}
+
+/// The frame every chart of `site` starts from.
+pub fn frame(site: &Site, id: String, title: String, desc: String, unit: Unit) -> Frame {
+    Frame {
+        id,
+        title,
+        desc,
+        unit,
+        quarters: site.config.quarter_format.clone(),
+        compact: false,
+    }
 }
 
 /// `{{ chart(metric="…", kind="trend", quarters=8) }}`, or `metrics=[…]` with `kind="compare"`.
@@ -181,36 +208,28 @@ pub fn chart(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Stri
     let quarters = quarters_arg(args, end, &[m])?;
     let actual = series(m, &quarters, &m.title);
     let target = target_series(m, &quarters);
-    let desc = describe(m, &quarters, &actual, target.as_ref());
-    let frame = Frame {
-        id: frame_id,
-        title: title.clone(),
-        desc,
-        unit: m.unit,
-    };
-    let drawn = match kind {
-        "bar" => chart::bars(&frame, &quarters, &actual, target.as_ref()),
-        "sparkline" => {
-            let t = m.target_for(end);
-            chart::sparkline(&frame, &quarters, &actual, t)
-        }
-        _ => chart::trend(&frame, &quarters, &actual, target.as_ref()),
-    }
-    .map_err(|e| e.to_string())?;
-    Ok(chart_data(&frame, &title, drawn, kind, &[m]))
+    let desc = describe(site, m, &quarters, &actual, target.as_ref());
+    let frame = frame(site, frame_id, title.clone(), desc, m.unit);
+    let target_now = m.target_for(end);
+    chart_data(&frame, &title, kind, &[m], |f| match kind {
+        "bar" => chart::bars(f, &quarters, &actual, target.as_ref()),
+        "sparkline" => chart::sparkline(f, &quarters, &actual, target_now),
+        _ => chart::trend(f, &quarters, &actual, target.as_ref()),
+    })
 }
 
 /// A sentence a screen reader can use in place of the picture.
-fn describe(m: &Metric, quarters: &[Quarter], actual: &Series, target: Option<&Series>) -> String {
+pub fn describe(site: &Site, m: &Metric, quarters: &[Quarter], actual: &Series, target: Option<&Series>) -> String {
     let (Some(first), Some(last)) = (quarters.first(), quarters.last()) else {
         return m.title.clone();
     };
+    let label = |q: Quarter| views::label(site, q);
     let mut s = format!(
         "{} ({}) by quarter, {} to {}.",
         m.title,
         m.unit.id(),
-        first.label(),
-        last.label()
+        label(*first),
+        label(*last)
     );
     let present: Vec<(Quarter, Decimal)> = quarters
         .iter()
@@ -230,9 +249,9 @@ fn describe(m: &Metric, quarters: &[Quarter], actual: &Series, target: Option<&S
             s.push_str(&format!(
                 " From {} in {} to {} in {}, {word}{}.",
                 format::value(m.unit, fv),
-                fq.label(),
+                label(fq),
                 format::value(m.unit, lv),
-                lq.label(),
+                label(lq),
                 if change.is_zero() {
                     String::new()
                 } else {
@@ -240,11 +259,11 @@ fn describe(m: &Metric, quarters: &[Quarter], actual: &Series, target: Option<&S
                 }
             ));
         }
-        (Some(&(q, v)), _) => s.push_str(&format!(" One value: {} in {}.", format::value(m.unit, v), q.label())),
+        (Some(&(q, v)), _) => s.push_str(&format!(" One value: {} in {}.", format::value(m.unit, v), label(q))),
         _ => s.push_str(" No values in this period."),
     }
     if let Some(t) = target.and_then(|t| t.values.last().copied().flatten()) {
-        s.push_str(&format!(" Target for {}: {}.", last.label(), format::value(m.unit, t)));
+        s.push_str(&format!(" Target for {}: {}.", label(*last), format::value(m.unit, t)));
     }
     s
 }
@@ -295,21 +314,21 @@ fn breakdown(
             "{} ({}) in {} by category: {}.{largest}",
             m.title,
             m.unit.id(),
-            q.label(),
+            views::label(site, q),
             parts
                 .iter()
                 .map(|(c, v)| format!("{c} {}", format::value(m.unit, *v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let frame = Frame {
-            id: frame_id,
-            title: format!("{title}, {}", q.label()),
+        let frame = frame(
+            site,
+            frame_id,
+            format!("{title}, {}", views::label(site, q)),
             desc,
-            unit: m.unit,
-        };
-        let drawn = chart::horizontal(&frame, parts).map_err(|e| e.to_string())?;
-        return Ok(chart_data(&frame, &frame.title, drawn, "breakdown", &[m]));
+            m.unit,
+        );
+        return chart_data(&frame, &frame.title, "breakdown", &[m], |f| chart::horizontal(f, parts));
     }
     let end = quarter_for(site, page, args, [m])?;
     let range = quarters_arg(args, end, &[m])?;
@@ -325,18 +344,14 @@ fn breakdown(
         "{} ({}) by category, stacked for each quarter from {} to {}; categories: {}.",
         m.title,
         m.unit.id(),
-        quarters[0].label(),
-        quarters[quarters.len() - 1].label(),
+        views::label(site, quarters[0]),
+        views::label(site, quarters[quarters.len() - 1]),
         m.categories().join(", ")
     );
-    let frame = Frame {
-        id: frame_id,
-        title: format!("{title} by category"),
-        desc,
-        unit: m.unit,
-    };
-    let drawn = chart::stacked(&frame, &quarters, &parts).map_err(|e| e.to_string())?;
-    Ok(chart_data(&frame, &frame.title, drawn, "breakdown", &[m]))
+    let frame = frame(site, frame_id, format!("{title} by category"), desc, m.unit);
+    chart_data(&frame, &frame.title, "breakdown", &[m], |f| {
+        chart::stacked(f, &quarters, &parts)
+    })
 }
 
 /// Several metrics over the same quarters. With one unit they share an
@@ -379,7 +394,7 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
             Unit::Ratio,
             format!(
                 " Different units, so each is indexed to 100 in {}.",
-                quarters[base].label()
+                views::label(site, quarters[base])
             ),
         )
     };
@@ -402,18 +417,12 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
     let desc = format!(
         "{} by quarter, {} to {}.{note} Latest: {}.",
         ms.iter().map(|m| m.title.as_str()).collect::<Vec<_>>().join(", "),
-        quarters[0].label(),
-        quarters[quarters.len() - 1].label(),
+        views::label(site, quarters[0]),
+        views::label(site, quarters[quarters.len() - 1]),
         latest.join("; ")
     );
-    let frame = Frame {
-        id: chart_id(call),
-        title: title.clone(),
-        desc,
-        unit,
-    };
-    let drawn = chart::compare(&frame, &quarters, &all).map_err(|e| e.to_string())?;
-    Ok(chart_data(&frame, &title, drawn, "compare", &ms))
+    let frame = frame(site, chart_id(call), title.clone(), desc, unit);
+    chart_data(&frame, &title, "compare", &ms, |f| chart::compare(f, &quarters, &all))
 }
 
 /// `{{ kpi(metric="…", quarter="2026-Q3") }}`: one metric's tile.

@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::metric_components;
 use super::metric_views::{
     self as views, ChangeView, FigureView, KpiTable, KpiView, StatusBadge, quarter_range, series, target_series,
 };
 use super::theme::Theme;
 use super::{OutputFile, output_path};
-use crate::chart::{self, Frame};
+use crate::chart;
 use crate::diag::Diagnostic;
 use crate::metrics::compute::{self, Change};
 use crate::metrics::{Decimal, Metric, Target, format};
@@ -27,13 +28,10 @@ pub fn csv_path(id: &str) -> String {
     format!("metrics/{id}.csv")
 }
 
-/// Every quarter from a metric's first value or target to its last.
+/// Every quarter from a metric's first value to its last: its history. A
+/// target set for a later quarter is no row of it (see [`target_note`]).
 fn quarters_of(m: &Metric) -> Vec<Quarter> {
-    let mut keys: Vec<Quarter> = m.values.keys().copied().collect();
-    if let Target::PerQuarter(t) = &m.target {
-        keys.extend(t.keys().copied());
-    }
-    match (keys.iter().min(), keys.iter().max()) {
+    match (m.values.keys().next(), m.values.keys().next_back()) {
         (Some(&a), Some(&b)) => quarter_range(a, b),
         _ => Vec::new(),
     }
@@ -43,6 +41,7 @@ fn quarters_of(m: &Metric) -> Vec<Quarter> {
 #[derive(Debug, Clone, Serialize)]
 struct QuarterRow {
     quarter: Quarter,
+    quarter_label: String,
     value: FigureView,
     target: FigureView,
     qoq: ChangeView,
@@ -50,11 +49,28 @@ struct QuarterRow {
     status: StatusBadge,
 }
 
-fn page_json(title: &str, description: Option<&str>, url: &str, crumbs: Value) -> Value {
+/// The page of the metrics `shows`: marked for the strictest audience among them.
+fn page_json(
+    site: &Site,
+    shows: &[&Metric],
+    title: &str,
+    description: Option<&str>,
+    url: &str,
+    crumbs: Value,
+) -> Value {
+    let audience = super::print::strictest(
+        site,
+        shows.iter().map(|m| {
+            m.audience
+                .as_ref()
+                .map_or(site.config.default_audience.as_str(), |a| a.id.as_str())
+        }),
+    );
     json!({
         "title": title, "description": description, "url": url, "kind": "page",
         "is_home": false, "is_section": false, "section": null, "section_pages": [], "section_more": 0,
         "toc": [], "breadcrumbs": crumbs, "content": "",
+        "marking": super::print::marking(site, audience),
     })
 }
 
@@ -82,6 +98,8 @@ pub fn files(site: &Site, theme: &Theme, diags: &mut crate::diag::Diagnostics) -
         ctx.insert(
             "page",
             &page_json(
+                site,
+                &metrics,
                 "Metrics",
                 Some("Every metric with its latest figures, trend and status."),
                 INDEX_URL,
@@ -112,63 +130,72 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
     let latest = m.latest_quarter();
     let kpi: Option<KpiView> = latest.map(|q| views::kpi_view(site, m, q, "page"));
     let tol = views::tolerance(site);
+    let qf = &site.config.quarter_format;
     let rows: Vec<QuarterRow> = quarters
         .iter()
         .rev()
         .map(|&q| {
             let k = compute::kpi(m, q, tol);
+            let (mut value, mut target) = (FigureView::of(m.unit, &k.value), FigureView::of(m.unit, &k.target));
+            value.relabel(qf);
+            target.relabel(qf);
             QuarterRow {
                 quarter: q,
-                value: FigureView::of(m.unit, &k.value),
-                target: FigureView::of(m.unit, &k.target),
-                qoq: change(m, &k.qoq),
-                yoy: change(m, &k.yoy),
-                status: views::badge(&k.status),
+                quarter_label: views::label(site, q),
+                value,
+                target,
+                qoq: views::change_view_for(m, &k.qoq, qf),
+                yoy: views::change_view_for(m, &k.yoy, qf),
+                status: views::badge(&k.status).relabel(qf),
             }
         })
         .collect();
-    let chart_err = |e: chart::ChartError| Diagnostic::error(e.to_string()).in_file(&m.file);
+    let chart_err = |e: String| Diagnostic::error(e).in_file(&m.file);
     let trend = if quarters.is_empty() {
         None
     } else {
         let actual = series(m, &quarters, &m.title);
         let target = target_series(m, &quarters);
-        let frame = Frame {
-            id: chart::id_from(&[&m.id, "history"]),
-            title: format!("{} by quarter", m.title),
-            desc: format!(
-                "{} ({}) from {} to {}, with its target where one is set. The table below lists every figure.",
-                m.title,
-                m.unit.id(),
-                quarters[0].label(),
-                quarters[quarters.len() - 1].label()
-            ),
-            unit: m.unit,
-        };
-        let c = chart::trend(&frame, &quarters, &actual, target.as_ref()).map_err(chart_err)?;
-        Some(
-            json!({ "id": frame.id, "kind": "trend", "title": frame.title, "svg": c.svg, "table": c.table, "metrics": [] }),
-        )
+        let desc = format!(
+            "{} ({}) from {} to {}, with its target where one is set. The table below lists every figure.",
+            m.title,
+            m.unit.id(),
+            views::label(site, quarters[0]),
+            views::label(site, quarters[quarters.len() - 1])
+        );
+        let f = metric_components::frame(
+            site,
+            chart::id_from(&[&m.id, "history"]),
+            format!("{} by quarter", m.title),
+            desc,
+            m.unit,
+        );
+        let c = metric_components::chart_data(&f, &f.title, "trend", &[m], |f| {
+            chart::trend(f, &quarters, &actual, target.as_ref())
+        })
+        .map_err(chart_err)?;
+        Some(on_own_page(c))
     };
     let breakdown = if m.breakdown.is_empty() {
         None
     } else {
         let bq: Vec<Quarter> = m.breakdown.keys().copied().collect();
         let parts = views::breakdown_series(m, &bq);
-        let frame = Frame {
-            id: chart::id_from(&[&m.id, "breakdown"]),
-            title: format!("{} by category", m.title),
-            desc: format!(
-                "{} by category for each quarter with a breakdown: {}.",
-                m.title,
-                m.categories().join(", ")
-            ),
-            unit: m.unit,
-        };
-        let c = chart::stacked(&frame, &bq, &parts).map_err(chart_err)?;
-        Some(
-            json!({ "id": frame.id, "kind": "breakdown", "title": frame.title, "svg": c.svg, "table": c.table, "metrics": [] }),
-        )
+        let desc = format!(
+            "{} by category for each quarter with a breakdown: {}.",
+            m.title,
+            m.categories().join(", ")
+        );
+        let f = metric_components::frame(
+            site,
+            chart::id_from(&[&m.id, "breakdown"]),
+            format!("{} by category", m.title),
+            desc,
+            m.unit,
+        );
+        let c = metric_components::chart_data(&f, &f.title, "breakdown", &[m], |f| chart::stacked(f, &bq, &parts))
+            .map_err(chart_err)?;
+        Some(on_own_page(c))
     };
     let goal = m
         .goal
@@ -180,6 +207,8 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
     ctx.insert(
         "page",
         &page_json(
+            site,
+            &[m],
             &m.title,
             m.description.as_deref(),
             &url,
@@ -193,7 +222,7 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
             "source": m.file,
             "goal": goal,
             "tolerance": format::fraction(m.tolerance_or(tol)),
-            "target_note": target_note(m),
+            "target_note": target_note(site, m),
             "kpi": kpi,
             "trend": trend,
             "breakdown": breakdown,
@@ -205,16 +234,30 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
     Ok(OutputFile::text(output_path(&url), html))
 }
 
-fn change(m: &Metric, c: &Change) -> ChangeView {
-    // The same view the KPI tables use.
-    views::change_view_for(m, c)
+/// A chart on its metric's own page links the CSV, not the page itself.
+fn on_own_page(mut chart: Value) -> Value {
+    chart["metrics"] = json!([]);
+    chart
 }
 
-fn target_note(m: &Metric) -> Option<String> {
+fn target_note(site: &Site, m: &Metric) -> Option<String> {
     match &m.target {
         Target::None => None,
         Target::Fixed(t) => Some(format!("Target {} in every quarter.", format::value(m.unit, *t))),
-        Target::PerQuarter(_) => Some("Targets are set per quarter; each holds until the next is set.".into()),
+        Target::PerQuarter(targets) => {
+            let mut note = "Targets are set per quarter; each holds until the next is set.".to_string();
+            let later: Vec<String> = m
+                .latest_quarter()
+                .map(|last| targets.range(last.next()..))
+                .into_iter()
+                .flatten()
+                .map(|(q, t)| format!("{} {}", views::label(site, *q), format::value(m.unit, *t)))
+                .collect();
+            if !later.is_empty() {
+                note.push_str(&format!(" Set for later quarters: {}.", later.join(", ")));
+            }
+            Some(note)
+        }
     }
 }
 

@@ -6,10 +6,18 @@ use serde::Serialize;
 
 use super::views::{RoleLink, role_link};
 use crate::chart::{self, Frame, Series};
-use crate::metrics::compute::{self, Change, Direction, Figure, Kpi, NotAvailable, Progress};
+use crate::metrics::compute::{self, Change, Direction, Figure, Kpi, NotAvailable};
+use crate::metrics::format::QuarterFormat;
 use crate::metrics::{Better, Decimal, Metric, Status, Unit, format};
 use crate::model::Site;
 use crate::quarter::Quarter;
+
+/// `Q3 2026`: a quarter as this site writes it for readers.
+pub fn label(site: &Site, q: Quarter) -> String {
+    site.config.quarter_format.label(q)
+}
+
+pub use super::goal_views::{GoalProgressView, KeyResultProgressView, QuarterValue, goal_progress};
 
 /// Where a metric's page lives.
 pub fn metric_url(id: &str) -> String {
@@ -55,7 +63,7 @@ pub struct FigureView {
 }
 
 impl FigureView {
-    fn na(reason: &NotAvailable) -> FigureView {
+    pub fn na(reason: &NotAvailable) -> FigureView {
         FigureView {
             text: "n/a".into(),
             exact: None,
@@ -85,6 +93,13 @@ impl FigureView {
                 reason: None,
             },
             Err(e) => FigureView::na(e),
+        }
+    }
+
+    /// Reasons name quarters as `2026-Q3`; readers see them as labels.
+    pub fn relabel(&mut self, qf: &QuarterFormat) {
+        for text in [&mut self.reason, &mut self.exact].into_iter().flatten() {
+            *text = qf.in_text(text);
         }
     }
 
@@ -145,9 +160,21 @@ fn change_view(unit: Unit, better: Option<Better>, c: &Change) -> ChangeView {
     }
 }
 
-/// The change view of one of `m`'s changes.
-pub fn change_view_for(m: &Metric, c: &Change) -> ChangeView {
-    change_view(m.unit, m.better, c)
+impl ChangeView {
+    fn relabel(&mut self, qf: &QuarterFormat) {
+        self.abs.relabel(qf);
+        self.pct.relabel(qf);
+        if let Some(r) = &mut self.reason {
+            *r = qf.in_text(r);
+        }
+    }
+}
+
+/// The change view of one of `m`'s changes, its reasons in `qf`'s quarters.
+pub fn change_view_for(m: &Metric, c: &Change, qf: &QuarterFormat) -> ChangeView {
+    let mut v = change_view(m.unit, m.better, c);
+    v.relabel(qf);
+    v
 }
 
 /// An on track / at risk / off track badge, or `n/a` and why.
@@ -157,6 +184,15 @@ pub struct StatusBadge {
     pub id: &'static str,
     pub label: &'static str,
     pub reason: Option<String>,
+}
+
+impl StatusBadge {
+    pub fn relabel(mut self, qf: &QuarterFormat) -> StatusBadge {
+        if let Some(r) = &mut self.reason {
+            *r = qf.in_text(r);
+        }
+        self
+    }
 }
 
 pub fn badge(s: &Result<Status, NotAvailable>) -> StatusBadge {
@@ -206,12 +242,12 @@ pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> KpiView {
         direction: k.trend.direction,
         label: k.trend.direction.label(),
         // Drawing into a string cannot fail; without a picture the table still reads.
-        sparkline: sparkline(m, q, id_hint).unwrap_or_default(),
+        sparkline: sparkline(site, m, q, id_hint).unwrap_or_default(),
     };
-    KpiView {
+    let mut view = KpiView {
         metric: metric_link(site, m),
         quarter: q,
-        quarter_label: q.label(),
+        quarter_label: label(site, q),
         value: FigureView::of(m.unit, &k.value),
         previous: FigureView::of(m.unit, &k.previous),
         qoq: change_view(m.unit, m.better, &k.qoq),
@@ -221,7 +257,21 @@ pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> KpiView {
         to_target: change_view(m.unit, m.better, &k.to_target),
         status: badge(&k.status),
         trend,
+    };
+    let qf = &site.config.quarter_format;
+    for f in [
+        &mut view.value,
+        &mut view.previous,
+        &mut view.year_ago,
+        &mut view.target,
+    ] {
+        f.relabel(qf);
     }
+    for c in [&mut view.qoq, &mut view.yoy, &mut view.to_target] {
+        c.relabel(qf);
+    }
+    view.status = view.status.relabel(qf);
+    view
 }
 
 /// KPI rows for one quarter, as a table shows them.
@@ -235,7 +285,7 @@ pub struct KpiTable {
 pub fn kpi_table(site: &Site, metrics: &[&Metric], q: Quarter, id_hint: &str) -> KpiTable {
     KpiTable {
         quarter: q,
-        quarter_label: q.label(),
+        quarter_label: label(site, q),
         rows: metrics.iter().map(|m| kpi_view(site, m, q, id_hint)).collect(),
     }
 }
@@ -311,7 +361,7 @@ pub fn report_sections(site: &Site, q: Quarter) -> ReportSections {
         .collect();
     ReportSections {
         quarter: q,
-        quarter_label: q.label(),
+        quarter_label: label(site, q),
         kpis,
         goals,
         attention,
@@ -367,16 +417,16 @@ pub fn target_series(m: &Metric, quarters: &[Quarter]) -> Option<Series> {
     })
 }
 
-fn sparkline(m: &Metric, q: Quarter, id_hint: &str) -> Result<String, String> {
+fn sparkline(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> Result<String, String> {
     let quarters = quarter_range(q.offset(1 - SPARK_QUARTERS), q);
     let s = series(m, &quarters, &m.title);
     let shown: Vec<String> = quarters
         .iter()
         .zip(&s.values)
-        .filter_map(|(q, v)| v.map(|v| format!("{} {}", q.label(), format::value(m.unit, v))))
+        .filter_map(|(q, v)| v.map(|v| format!("{} {}", label(site, *q), format::value(m.unit, v))))
         .collect();
     let desc = if shown.is_empty() {
-        format!("No values from {} to {}", quarters[0].label(), q.label())
+        format!("No values from {} to {}", label(site, quarters[0]), label(site, q))
     } else {
         shown.join(", ")
     };
@@ -385,142 +435,12 @@ fn sparkline(m: &Metric, q: Quarter, id_hint: &str) -> Result<String, String> {
         title: format!("{}, last {} quarters", m.title, SPARK_QUARTERS),
         desc,
         unit: m.unit,
+        quarters: site.config.quarter_format.clone(),
+        compact: false,
     };
     chart::sparkline(&frame, &quarters, &s, m.target_for(q))
         .map(|c| c.svg)
         .map_err(|e| e.to_string())
-}
-
-/// A goal's key results with their progress, and the goal's overall status.
-#[derive(Debug, Clone, Serialize)]
-pub struct GoalProgressView {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub owners: Vec<RoleLink>,
-    pub quarter: Option<Quarter>,
-    pub status: StatusBadge,
-    pub key_results: Vec<KeyResultProgressView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyResultProgressView {
-    pub description: Option<String>,
-    pub metric: Option<MetricLink>,
-    /// The metric id as written, also when the metric is unknown.
-    pub metric_id: String,
-    pub target: FigureView,
-    pub by: Option<String>,
-    pub baseline: Option<QuarterValue>,
-    pub current: Option<QuarterValue>,
-    /// Share of the way from the baseline to the target, `0`–`100` for a
-    /// progress bar; the text may go beyond (`112%`) or be `n/a`.
-    pub percent: u8,
-    pub progress: FigureView,
-    pub status: StatusBadge,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct QuarterValue {
-    pub quarter: Quarter,
-    pub quarter_label: String,
-    pub value: FigureView,
-}
-
-/// Progress of goal `goal` as of quarter `as_of` (the latest data when `None`).
-pub fn goal_progress(site: &Site, goal: &str, as_of: Option<Quarter>) -> Option<GoalProgressView> {
-    let &page = site.goals.get(goal)?;
-    let p = site.page(page);
-    let fm = p.front();
-    let key_results: Vec<(KeyResultProgressView, Result<Status, NotAvailable>)> = fm
-        .key_results
-        .iter()
-        .map(|kr| {
-            let Some(m) = site.metrics.get(&kr.metric.id) else {
-                let reason = NotAvailable(format!("no metric `{}`", kr.metric.id));
-                return (
-                    KeyResultProgressView {
-                        description: kr.description.clone(),
-                        metric: None,
-                        metric_id: kr.metric.id.clone(),
-                        target: FigureView::na(&reason),
-                        by: kr.by.map(|q| q.to_string()),
-                        baseline: None,
-                        current: None,
-                        percent: 0,
-                        progress: FigureView::na(&reason),
-                        status: badge(&Err(reason.clone())),
-                    },
-                    Err(reason),
-                );
-            };
-            let target = kr.target.and_then(Decimal::from_f64);
-            let pr: Progress = compute::progress(m, target, kr.by, as_of, tolerance(site));
-            let qv = |(q, v): (Quarter, Decimal)| QuarterValue {
-                quarter: q,
-                quarter_label: q.label(),
-                value: FigureView::of(m.unit, &Ok(v)),
-            };
-            let percent = pr
-                .share
-                .as_ref()
-                .ok()
-                .and_then(|s| s.checked_mul(Decimal::HUNDRED))
-                .map_or(0, |p| p.round(0).to_f64().clamp(0.0, 100.0) as u8);
-            // The bar and its text stay within 0–100%; the exact share is kept.
-            let progress = match (&pr.share, pr.baseline) {
-                (Ok(s), Some((bq, _))) if s.is_negative() => FigureView {
-                    text: "0%".into(),
-                    exact: Some(format!("further from the target than at the start ({bq})")),
-                    value: Some(*s),
-                    reason: None,
-                },
-                (Ok(s), _) if *s > Decimal::ONE => FigureView {
-                    text: "100%".into(),
-                    exact: Some("target passed".into()),
-                    value: Some(*s),
-                    reason: None,
-                },
-                (Ok(s), _) => FigureView {
-                    text: format::fraction(*s),
-                    exact: None,
-                    value: Some(*s),
-                    reason: None,
-                },
-                (Err(e), _) => FigureView::na(e),
-            };
-            (
-                KeyResultProgressView {
-                    description: kr.description.clone(),
-                    metric: Some(metric_link(site, m)),
-                    metric_id: m.id.clone(),
-                    target: FigureView::of(m.unit, &pr.target),
-                    by: pr.by.map(|q| q.to_string()),
-                    baseline: pr.baseline.map(qv),
-                    current: pr.current.map(qv),
-                    percent,
-                    progress,
-                    status: badge(&pr.status),
-                },
-                pr.status,
-            )
-        })
-        .collect();
-    let overall = compute::overall(key_results.iter().map(|(_, s)| s));
-    Some(GoalProgressView {
-        id: goal.to_string(),
-        title: p.title.clone(),
-        url: p.url().to_string(),
-        owners: fm
-            .owners
-            .iter()
-            .chain(fm.owner.iter())
-            .map(|r| role_link(site, &r.id))
-            .collect(),
-        quarter: as_of,
-        status: badge(&overall),
-        key_results: key_results.into_iter().map(|(v, _)| v).collect(),
-    })
 }
 
 /// The quarter a page's components default to: a report's own quarter.

@@ -7,12 +7,15 @@
 pub mod args;
 pub mod components;
 pub mod context;
+pub mod dashboard;
 pub mod fingerprint;
+pub mod goal_views;
 pub mod history;
 pub mod metric_components;
 pub mod metric_pages;
 pub mod metric_views;
 pub mod navigation;
+pub mod print;
 pub mod theme;
 pub mod typography;
 pub mod views;
@@ -144,6 +147,10 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
             content: Content::Copy(a.abs.clone()),
         });
     }
+    match print::policy_pack(r, theme) {
+        Ok(pack) => files.extend(pack),
+        Err(d) => diags.extend(d),
+    }
     files.extend(metric_pages::files(site, theme, diags));
     files.extend(history::files(site, r.history, theme, diags));
     files
@@ -176,6 +183,9 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
     let root = context::root_for(p.url());
     let mut view = context::page_view(site, id);
     view.edit_url = navigation::edit_url(site, r.history, id);
+    if let Some(report) = &mut view.report {
+        report.cover = Some(print::cover(r, id));
+    }
     view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root)?);
     let history = history::page_view(site, r.history, id);
     if history.as_ref().is_some_and(|h| h.updated.is_some() || h.uncommitted) {
@@ -193,7 +203,12 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
 }
 
 /// The page body with each component call replaced by its rendered template.
-fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> Result<String, Vec<Diagnostic>> {
+pub(crate) fn body_with_components(
+    site: &Site,
+    theme: &Theme,
+    id: PageId,
+    root: &str,
+) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
     let html = resolve_links(site, id, &body.html);
@@ -316,7 +331,10 @@ fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     ctx.insert("root", &root);
     ctx.insert(
         "page",
-        &json!({ "title": "Policy register", "url": REGISTER_URL, "kind": "page", "toc": [], "breadcrumbs": [] }),
+        &json!({
+            "title": "Policy register", "url": REGISTER_URL, "kind": "page", "toc": [], "breadcrumbs": [],
+            "marking": print::marking(site, print::strictest(site, site.register.iter().map(|&id| site.page(id).audience.as_str()))),
+        }),
     );
     ctx.insert("policies", &views::register_rows(site, &site.register));
     let html = theme.render("register.html", &ctx, None)?;

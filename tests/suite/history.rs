@@ -10,7 +10,7 @@ use crate::harness::{SiteTest, main_of, text_of};
 
 /// Runs git in `dir` with a hermetic environment; `who` and `date` set
 /// author and committer.
-fn git_in(dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> String {
+pub(crate) fn git_in(dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> String {
     let mut cmd = Command::new("git");
     cmd.current_dir(dir)
         .env_clear()
@@ -57,7 +57,7 @@ fn git(t: &SiteTest, args: &[&str]) -> String {
 }
 
 /// Stages everything and commits as `who` at `date`.
-fn commit(t: &SiteTest, who: &str, date: &str, message: &str) {
+pub(crate) fn commit(t: &SiteTest, who: &str, date: &str, message: &str) {
     git_in(t.root(), None, &["add", "-A"]);
     git_in(t.root(), Some((who, date)), &["commit", "-q", "-m", message]);
 }
