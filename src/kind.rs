@@ -83,3 +83,204 @@ impl fmt::Display for Kind {
         f.write_str(self.name())
     }
 }
+
+/// Which kind a page is by where it sits: `kinds:` and `kind:` in casebook.yaml.
+///
+/// Every rule that matches a page's path competes and the most specific one
+/// wins: the one that matches the deepest part of the path (the file itself
+/// is deeper than its folder), then a plain path over a glob, then the rule
+/// written last (so configured keys override the built-in folders).
+#[derive(Debug, Clone)]
+pub struct Kinds {
+    /// The built-in folders first, then the configured keys in file order.
+    pub rules: Vec<Rule>,
+    /// `kind:`: the kind of pages that no rule matches.
+    pub fallback: Kind,
+}
+
+/// One `folder: kind` entry of `kinds:`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The key as written.
+    pub key: String,
+    pub kind: Kind,
+    pattern: Pattern,
+    /// Where the key is written; `None` for the built-in folders.
+    pub at: Option<crate::diag::Position>,
+}
+
+#[derive(Debug, Clone)]
+enum Pattern {
+    /// A folder or file relative to the content folder; empty for all of it.
+    Path(String),
+    /// Matched against the page's path and each folder above it.
+    Glob(globset::GlobMatcher),
+}
+
+impl Default for Kinds {
+    fn default() -> Kinds {
+        let rules = [
+            ("policies", Kind::Policy),
+            ("roles", Kind::Role),
+            ("goals", Kind::Goal),
+            ("reports", Kind::Report),
+            ("handbook", Kind::Playbook),
+            ("playbooks", Kind::Playbook),
+        ]
+        .into_iter()
+        .map(|(folder, kind)| Rule {
+            key: folder.to_string(),
+            kind,
+            pattern: Pattern::Path(folder.to_string()),
+            at: None,
+        })
+        .collect();
+        Kinds {
+            rules,
+            fallback: Kind::Page,
+        }
+    }
+}
+
+impl Rule {
+    /// A configured rule for `key`, already made relative to the content
+    /// folder ([`crate::paths::config_key`]); `Err` says why a glob is invalid.
+    pub fn new(key: &str, relative: String, kind: Kind, at: crate::diag::Position) -> Result<Rule, String> {
+        let pattern = if relative.contains(['*', '?', '[', '{']) {
+            let glob = globset::GlobBuilder::new(&relative)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| e.kind().to_string())?;
+            Pattern::Glob(glob.compile_matcher())
+        } else {
+            Pattern::Path(relative)
+        };
+        Ok(Rule {
+            key: key.to_string(),
+            kind,
+            pattern,
+            at: Some(at),
+        })
+    }
+
+    /// How many path segments deep this rule matches the content-relative
+    /// page path `rel`; `None` when it does not match.
+    pub fn depth(&self, rel: &str) -> Option<usize> {
+        match &self.pattern {
+            Pattern::Path(p) if p.is_empty() => Some(0),
+            Pattern::Path(p) => {
+                let under = rel
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|r| r.is_empty() || r.starts_with('/'));
+                under.then(|| p.split('/').count())
+            }
+            Pattern::Glob(g) => {
+                let mut end = rel.len();
+                let mut depth = rel.split('/').count();
+                loop {
+                    if g.is_match(&rel[..end]) {
+                        return Some(depth);
+                    }
+                    end = rel[..end].rfind('/')?;
+                    depth -= 1;
+                }
+            }
+        }
+    }
+
+    /// The folder a plain-path rule names, content-relative.
+    pub fn folder(&self) -> Option<&str> {
+        match &self.pattern {
+            Pattern::Path(p) => Some(p),
+            Pattern::Glob(_) => None,
+        }
+    }
+}
+
+impl Kinds {
+    /// The kind of the page at the content-relative path `rel`.
+    pub fn of(&self, rel: &str) -> Kind {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some(((r.depth(rel)?, r.folder().is_some(), i), r.kind)))
+            .max_by_key(|(rank, _)| *rank)
+            .map_or(self.fallback, |(_, kind)| kind)
+    }
+
+    /// The configured rules that match none of `rels`.
+    pub fn unmatched<'a>(&'a self, rels: &[&str]) -> impl Iterator<Item = &'a Rule> {
+        let rels = rels.to_vec();
+        self.rules
+            .iter()
+            .filter(move |r| r.at.is_some() && !rels.iter().any(|rel| r.depth(rel).is_some()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Position;
+
+    fn kinds(keys: &[(&str, Kind)]) -> Kinds {
+        let mut k = Kinds::default();
+        for (key, kind) in keys {
+            let at = Position::at_line("", 1, 1, 1);
+            k.rules
+                .push(Rule::new(key, crate::paths::config_key(key, "Policies"), *kind, at).expect("valid key"));
+        }
+        k
+    }
+
+    #[test]
+    fn most_specific_rule_wins() {
+        let k = kinds(&[
+            (".", Kind::Policy),
+            ("privacy", Kind::Guide),
+            ("*/faq-*.md", Kind::Faq),
+            ("privacy/faq-gdpr.md", Kind::Checklist),
+            ("terms/*", Kind::Clause),
+        ]);
+        let cases = [
+            ("security/access.md", Kind::Policy, "`.` covers everything"),
+            ("privacy/notice.md", Kind::Guide, "a folder beats `.`"),
+            ("privacy/faq-ccpa.md", Kind::Faq, "a glob on the file beats its folder"),
+            (
+                "privacy/faq-gdpr.md",
+                Kind::Checklist,
+                "a path beats a glob at the same depth",
+            ),
+            (
+                "terms/acme/nda.md",
+                Kind::Clause,
+                "a folder glob covers what is under it",
+            ),
+            ("roles/gc.md", Kind::Role, "a built-in folder is deeper than `.`"),
+        ];
+        for (rel, kind, why) in cases {
+            assert_eq!(k.of(rel), kind, "{rel}: {why}");
+        }
+    }
+
+    #[test]
+    fn later_keys_override_built_in_folders_and_fallback_applies() {
+        let mut k = kinds(&[("policies", Kind::Page)]);
+        assert_eq!(k.of("policies/x.md"), Kind::Page);
+        k.fallback = Kind::Guide;
+        assert_eq!(k.of("about.md"), Kind::Guide);
+        assert_eq!(Kinds::default().of("about.md"), Kind::Page);
+        assert_eq!(Kinds::default().of("policies/privacy/x.md"), Kind::Policy);
+        assert_eq!(
+            Kinds::default().of("policiesx/y.md"),
+            Kind::Page,
+            "a prefix is not a folder"
+        );
+    }
+
+    #[test]
+    fn unmatched_lists_only_configured_keys() {
+        let k = kinds(&[("privacy", Kind::Guide), ("nowhere/*", Kind::Faq)]);
+        let keys: Vec<&str> = k.unmatched(&["privacy/a.md"]).map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["nowhere/*"]);
+    }
+}

@@ -9,6 +9,7 @@ pub mod components;
 pub mod context;
 pub mod fingerprint;
 pub mod history;
+pub mod in_force;
 pub mod metric_components;
 pub mod metric_pages;
 pub mod metric_views;
@@ -118,7 +119,7 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
                     .help("rename that page; the register lists every policy there"),
             );
         } else {
-            match register(site, theme) {
+            match register(r, theme) {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),
             }
@@ -146,6 +147,7 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
     }
     files.extend(metric_pages::files(site, theme, diags));
     files.extend(history::files(site, r.history, theme, diags));
+    files.extend(in_force::files(r, theme, diags));
     files
 }
 
@@ -186,6 +188,7 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
     ctx.insert("page", &view);
     ctx.insert("root", &root);
     ctx.insert("history", &history);
+    ctx.insert("in_force", &in_force::view(r, id));
     let html = theme
         .render(template_for(site, id, theme), &ctx, Some(&p.parsed.file))
         .map_err(|d| vec![d])?;
@@ -196,7 +199,7 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
 fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
-    let mut html = resolve_links(site, id, &body.html);
+    let mut html = resolve_links(site, &body.links, &body.html);
     if body.calls.is_empty() {
         return Ok(html);
     }
@@ -238,11 +241,10 @@ fn body_with_components(site: &Site, theme: &Theme, id: PageId, root: &str) -> R
     if errors.is_empty() { Ok(html) } else { Err(errors) }
 }
 
-/// Puts the URLs of links to other pages back into the HTML; a link to a
-/// page that is not published loses its `<a>` and stays as text.
-fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
+/// Puts the URLs of `links` (a rendered body's) back into its HTML; a link
+/// to a page that is not published loses its `<a>` and stays as text.
+fn resolve_links(site: &Site, links: &[crate::parse::markdown::Link], html: &str) -> String {
     const OPEN: &str = "<a href=\"casebook-link:";
-    let links = &site.page(id).parsed.body.links;
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(OPEN) {
@@ -274,7 +276,8 @@ fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
     out
 }
 
-fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+fn register(r: Render<'_>, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+    let site = r.site;
     let root = context::root_for(REGISTER_URL);
     let mut ctx = theme.context();
     ctx.insert("root", &root);
@@ -282,7 +285,8 @@ fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
         "page",
         &json!({ "title": "Policy register", "url": REGISTER_URL, "kind": "page", "toc": [], "breadcrumbs": [] }),
     );
-    ctx.insert("policies", &views::register_rows(site, &site.register));
+    ctx.insert("policies", &in_force::register_rows(r, &site.register));
+    ctx.insert("policy_count", &site.register.len());
     let html = theme.render("register.html", &ctx, None)?;
     Ok(OutputFile::text(output_path(REGISTER_URL), html))
 }
