@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Position, suggest};
-use crate::kind::{Kind, Kinds};
+use crate::kind::Kinds;
 use crate::yaml::{self, Fields, Source};
 
 pub const FILE_NAME: &str = "casebook.yaml";
@@ -205,7 +205,7 @@ fn read(f: &mut Fields<'_>) -> Config {
         }
     });
     let repo_url = text(f, "repo_url").map(|u| u.trim_end_matches('/').to_string());
-    let kinds = kinds(f, d.kinds, &content_dir);
+    let kinds = crate::kind::read(f, d.kinds, &content_dir);
     let redlines = redlines(f);
     let section_titles = section_titles(f, &content_dir);
     let version = text(f, "version");
@@ -363,48 +363,6 @@ fn audiences(f: &mut Fields<'_>, d: &Config) -> (Vec<String>, String, Vec<String
     (audiences, default_audience, publish)
 }
 
-/// `kinds:` (folder or glob → kind) on top of the built-in folders, and `kind:`.
-fn kinds(f: &mut Fields<'_>, mut kinds: Kinds, content_dir: &Path) -> Kinds {
-    let all = format!("kinds: {}", Kind::names().collect::<Vec<_>>().join(", "));
-    let content = crate::diag::display_path(content_dir);
-    let help = "a map of folder (or glob) to kind, e.g. `kinds: {\".\": policy, \"*/faq-*.md\": faq}`";
-    for (key, value) in f.entries("kinds", help) {
-        let (Some(folder), Some(name)) = (key.text(), value.text()) else {
-            f.wrong("kinds", value, "a kind name", all.clone());
-            continue;
-        };
-        let Some(kind) = Kind::parse(name.trim()) else {
-            f.error(
-                value,
-                format!("unknown kind `{name}` for folder `{folder}`"),
-                suggest(name, Kind::names(), &all),
-            );
-            continue;
-        };
-        let relative = crate::paths::config_key(folder, &content);
-        match crate::kind::Rule::new(folder, relative, kind, f.pos(key)) {
-            Ok(rule) => kinds.rules.push(rule),
-            Err(why) => f.error(
-                key,
-                format!("`{folder}` is not a valid glob: {why}"),
-                "`*` matches within a folder, `**` across folders, `?` one character, `[abc]` one of them",
-            ),
-        }
-    }
-    if let Some((name, pos)) = f.id("kind", "policy") {
-        match Kind::parse(&name) {
-            Some(k) => kinds.fallback = k,
-            None => f.diags.push(
-                Diagnostic::error(format!("unknown kind `{name}`"))
-                    .in_file(FILE_NAME)
-                    .at(pos)
-                    .help(suggest(&name, Kind::names(), &all)),
-            ),
-        }
-    }
-    kinds
-}
-
 fn redlines(f: &mut Fields<'_>) -> Redlines {
     let Some((name, pos)) = f.id("redlines", "all") else {
         return Redlines::Policies;
@@ -452,6 +410,7 @@ fn section_titles(f: &mut Fields<'_>, content_dir: &Path) -> BTreeMap<String, Se
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Kind;
 
     #[test]
     fn no_keys_gives_documented_defaults() {

@@ -1,8 +1,12 @@
 //! Page kinds: what a page is in the legal department's model.
 
 use std::fmt;
+use std::path::Path;
 
 use serde::Serialize;
+
+use crate::diag::{Diagnostic, suggest};
+use crate::yaml::Fields;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -217,6 +221,48 @@ impl Kinds {
     }
 }
 
+/// `kinds:` (folder or glob → kind) on top of the built-in folders, and `kind:`.
+pub fn read(f: &mut Fields<'_>, mut kinds: Kinds, content_dir: &Path) -> Kinds {
+    let all = format!("kinds: {}", Kind::names().collect::<Vec<_>>().join(", "));
+    let content = crate::diag::display_path(content_dir);
+    let help = "a map of folder (or glob) to kind, e.g. `kinds: {\".\": policy, \"*/faq-*.md\": faq}`";
+    for (key, value) in f.entries("kinds", help) {
+        let (Some(folder), Some(name)) = (key.text(), value.text()) else {
+            f.wrong("kinds", value, "a kind name", all.clone());
+            continue;
+        };
+        let Some(kind) = Kind::parse(name.trim()) else {
+            f.error(
+                value,
+                format!("unknown kind `{name}` for folder `{folder}`"),
+                suggest(name, Kind::names(), &all),
+            );
+            continue;
+        };
+        let relative = crate::paths::config_key(folder, &content);
+        match Rule::new(folder, relative, kind, f.pos(key)) {
+            Ok(rule) => kinds.rules.push(rule),
+            Err(why) => f.error(
+                key,
+                format!("`{folder}` is not a valid glob: {why}"),
+                "`*` matches within a folder, `**` across folders, `?` one character, `[abc]` one of them",
+            ),
+        }
+    }
+    if let Some((name, pos)) = f.id("kind", "policy") {
+        match Kind::parse(&name) {
+            Some(k) => kinds.fallback = k,
+            None => f.diags.push(
+                Diagnostic::error(format!("unknown kind `{name}`"))
+                    .in_file(crate::config::FILE_NAME)
+                    .at(pos)
+                    .help(suggest(&name, Kind::names(), &all)),
+            ),
+        }
+    }
+    kinds
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +328,21 @@ mod tests {
         let k = kinds(&[("privacy", Kind::Guide), ("nowhere/*", Kind::Faq)]);
         let keys: Vec<&str> = k.unmatched(&["privacy/a.md"]).map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["nowhere/*"]);
+    }
+
+    #[test]
+    fn the_readme_configuration_example_is_valid() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme
+            .find("## Configuration")
+            .expect("the README has a Configuration section")..];
+        let start = section.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+        let block = &section[start..start + section[start..].find("```").expect("the block closes")];
+        let mut diags = crate::diag::Diagnostics::default();
+        let c = crate::config::Config::parse(block, &mut diags);
+        assert!(diags.items.is_empty(), "{:?}", diags.items);
+        assert_eq!(c.kinds.of("privacy/faq-gdpr.md"), Kind::Faq);
+        assert_eq!(c.kinds.of("privacy/gdpr.md"), Kind::Policy);
+        assert_eq!(c.section_titles["acme-terms"].title, "ACME terms");
     }
 }
