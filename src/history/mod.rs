@@ -88,7 +88,11 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
     let repo = git::open(root, &content).map_err(|u| notice(&u, &shown))?;
     let all_tags = git::tags(&repo);
     let matching: Vec<&git::Tag> = match &config.versions {
-        Some(v) => all_tags.iter().filter(|t| glob(&v.tags, &t.name)).collect(),
+        Some(v) => {
+            // Compiled once: a repository may have thousands of tags.
+            let matches = glob_matcher(&v.tags);
+            all_tags.iter().filter(|t| matches(&t.name)).collect()
+        }
         None => Vec::new(),
     };
     let mut revs = vec!["HEAD".to_string()];
@@ -182,9 +186,15 @@ pub fn shallow_notice() -> Notice {
 /// and `{a,b}` as usual. The config reports a pattern that is not a glob;
 /// such a pattern matches only itself.
 pub fn glob(pattern: &str, name: &str) -> bool {
-    match globset::Glob::new(pattern) {
-        Ok(g) => g.compile_matcher().is_match(name),
-        Err(_) => pattern == name,
+    glob_matcher(pattern)(name)
+}
+
+/// [`glob`] with the pattern compiled once, for many names.
+pub fn glob_matcher(pattern: &str) -> impl Fn(&str) -> bool + '_ {
+    let matcher = globset::Glob::new(pattern).ok().map(|g| g.compile_matcher());
+    move |name| match &matcher {
+        Some(m) => m.is_match(name),
+        None => pattern == name,
     }
 }
 

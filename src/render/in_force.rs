@@ -34,7 +34,7 @@ pub struct InForceView {
     pub effective: Option<DateView>,
     pub next_review: Option<DateView>,
     pub status: Option<StatusView>,
-    /// The commit of the earlier text.
+    /// The commit of the earlier text; set whenever it is shown.
     pub commit: Option<CommitView>,
     /// The page holding the earlier text, relative to the root.
     pub url: Option<String>,

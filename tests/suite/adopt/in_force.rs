@@ -163,3 +163,40 @@ fn a_policy_in_effect_has_no_text_in_force_panel() {
     );
     assert!(!t.path("public/policies/retention/in-force").exists());
 }
+
+#[test]
+fn an_undated_revision_is_in_force_and_a_retired_one_means_nothing_is() {
+    // Adopted policies often have no dates until someone schedules a new text.
+    let t = SiteTest::with_files(&[(
+        "content/policies/retention.md",
+        "---\ntitle: Records retention\n---\nKeep records for six years.\n",
+    )]);
+    init(&t);
+    let v1 = commit(&t, "2024-02-02", "Imported");
+    t.create("content/policies/retention.md", revision("2026-12-15", "", V2));
+    commit(&t, "2026-11-01", "Seven years from December");
+    t.build_ok();
+    let main = t.main_of("policies/retention/");
+    let short = between(&main, "<code>", "</code>").expect("the commit is named");
+    assert!(v1.starts_with(short), "{short} is {v1}");
+    let page = text_of(&main);
+    assert!(
+        page.contains(&format!(
+            "Until then, the text in force is the one committed 2 February 2024 in {short} , which states no effective date."
+        )),
+        "{page}"
+    );
+    assert!(t.main_of("policies/retention/in-force/").contains("six years"));
+
+    t.create(
+        "content/policies/retention.md",
+        revision("2025-01-01", "status: retired\n", "Withdrawn.\n"),
+    );
+    commit(&t, "2026-11-02", "Withdraw it for now");
+    t.create("content/policies/retention.md", revision("2026-12-15", "", V2));
+    commit(&t, "2026-11-03", "Reinstate it from December");
+    t.build_ok();
+    let page = text_of(&t.main_of("policies/retention/"));
+    assert!(page.contains("No earlier text of this policy is in force."), "{page}");
+    assert!(!t.path("public/policies/retention/in-force").exists());
+}
