@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, suggest};
-use crate::kind::Kind;
+use crate::diag::{Diagnostic, Diagnostics, Position, suggest};
+use crate::kind::Kinds;
 use crate::metrics::format::QuarterFormat;
 use crate::yaml::{self, Fields, Source};
 
@@ -41,8 +41,13 @@ pub struct Config {
     pub default_audience: String,
     pub versions: Option<Versions>,
     pub repo_url: Option<String>,
-    /// Folder name → kind of the pages inside it.
-    pub kinds: BTreeMap<String, Kind>,
+    /// `kinds:` and `kind:`: the kind of a page by where it sits.
+    pub kinds: Kinds,
+    /// Which pages get a redline for each commit (`redlines:`).
+    pub redlines: Redlines,
+    /// Content-relative folder → the title of its section page, for
+    /// folders whose `_index.md` gives none.
+    pub section_titles: BTreeMap<String, SectionTitle>,
     /// Shown in the footer; falls back to `git describe` when absent.
     pub version: Option<String>,
     pub language: String,
@@ -84,7 +89,9 @@ impl Default for Config {
             default_audience: "internal".into(),
             versions: None,
             repo_url: None,
-            kinds: default_kinds(),
+            kinds: Kinds::default(),
+            redlines: Redlines::Policies,
+            section_titles: BTreeMap::new(),
             version: None,
             language: "en".into(),
             publish: Vec::new(),
@@ -100,18 +107,22 @@ impl Default for Config {
     }
 }
 
-fn default_kinds() -> BTreeMap<String, Kind> {
-    [
-        ("policies", Kind::Policy),
-        ("roles", Kind::Role),
-        ("goals", Kind::Goal),
-        ("reports", Kind::Report),
-        ("handbook", Kind::Playbook),
-        ("playbooks", Kind::Playbook),
-    ]
-    .into_iter()
-    .map(|(f, k)| (f.to_string(), k))
-    .collect()
+/// `redlines:` in casebook.yaml; a page's `redline: true|false` overrides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redlines {
+    /// Policies only (the default).
+    Policies,
+    /// Every page that has a history.
+    All,
+    None,
+}
+
+/// One entry of `section_titles:`.
+#[derive(Debug, Clone)]
+pub struct SectionTitle {
+    pub title: String,
+    /// Where the folder is named, for a key that names no folder.
+    pub at: Position,
 }
 
 impl Config {
@@ -184,6 +195,16 @@ fn read(f: &mut Fields<'_>) -> Config {
     let (audiences, default_audience, publish) = audiences(f, &d);
     let versions = f.nested("versions", "`versions`", |v| {
         let tags = v.text("tags").filter(|t| !t.is_empty());
+        if let (Some(t), Some(n)) = (&tags, v.node("tags"))
+            && let Err(e) = globset::Glob::new(t)
+        {
+            let why = e.kind().to_string();
+            v.error(
+                n,
+                format!("`{t}` is not a valid glob: {why}"),
+                "e.g. `tags: \"handbook-*\"`; `*` matches any run of characters, `?` one, `[abc]` one of them",
+            );
+        }
         let keep = v.int("keep", 1..=1000, "how many tags to publish, e.g. `keep: 10`");
         match tags {
             Some(tags) => Some(Versions {
@@ -200,7 +221,9 @@ fn read(f: &mut Fields<'_>) -> Config {
         }
     });
     let repo_url = text(f, "repo_url").map(|u| u.trim_end_matches('/').to_string());
-    let kinds = kinds(f, d.kinds);
+    let kinds = crate::kind::read(f, d.kinds, &content_dir);
+    let redlines = redlines(f);
+    let section_titles = section_titles(f, &content_dir);
     let version = text(f, "version");
     let language = text(f, "language").unwrap_or(d.language);
     let safe_html = f.bool("safe_html").unwrap_or(false);
@@ -236,6 +259,8 @@ fn read(f: &mut Fields<'_>) -> Config {
         versions: versions.flatten(),
         repo_url,
         kinds,
+        redlines,
+        section_titles,
         version,
         language,
         publish,
@@ -376,30 +401,54 @@ fn audiences(f: &mut Fields<'_>, d: &Config) -> (Vec<String>, String, Vec<String
     (audiences, default_audience, publish)
 }
 
-fn kinds(f: &mut Fields<'_>, mut map: BTreeMap<String, Kind>) -> BTreeMap<String, Kind> {
-    let all = format!("kinds: {}", Kind::names().collect::<Vec<_>>().join(", "));
-    for (folder, kind) in f.entries("kinds", "a map of folder to kind, e.g. `kinds: {Policies: policy}`") {
-        let (Some(folder), Some(name)) = (folder.text(), kind.text()) else {
-            f.wrong("kinds", kind, "a kind name", all.clone());
-            continue;
-        };
-        match Kind::parse(name.trim()) {
-            Some(k) => {
-                map.insert(folder.to_string(), k);
-            }
-            None => f.error(
-                kind,
-                format!("unknown kind `{name}` for folder `{folder}`"),
-                suggest(name, Kind::names(), &all),
-            ),
+fn redlines(f: &mut Fields<'_>) -> Redlines {
+    let Some((name, pos)) = f.id("redlines", "all") else {
+        return Redlines::Policies;
+    };
+    match name.as_str() {
+        "policies" => Redlines::Policies,
+        "all" => Redlines::All,
+        "none" => Redlines::None,
+        _ => {
+            f.diags.push(
+                Diagnostic::error(format!("unknown `redlines` value `{name}`"))
+                    .in_file(FILE_NAME)
+                    .at(pos)
+                    .help(suggest(
+                        &name,
+                        ["policies", "all", "none"],
+                        "write `redlines: policies` (the default), `redlines: all` or `redlines: none`",
+                    )),
+            );
+            Redlines::Policies
         }
     }
-    map
+}
+
+/// `section_titles:`, folder → title, keyed by the content-relative folder.
+fn section_titles(f: &mut Fields<'_>, content_dir: &Path) -> BTreeMap<String, SectionTitle> {
+    let content = crate::diag::display_path(content_dir);
+    let help = "a map of folder to title, e.g. `section_titles: {acme-terms: ACME terms}`";
+    let mut out = BTreeMap::new();
+    for (key, value) in f.entries("section_titles", help) {
+        match (key.text(), value.text().map(str::trim)) {
+            (Some(folder), Some(title)) if !title.is_empty() && value.entries().is_none() => {
+                let title = SectionTitle {
+                    title: title.to_string(),
+                    at: f.pos(key),
+                };
+                out.insert(crate::paths::config_key(folder, &content), title);
+            }
+            _ => f.wrong("section_titles", value, "a title", help),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Kind;
 
     #[test]
     fn no_keys_gives_documented_defaults() {
@@ -409,7 +458,8 @@ mod tests {
         assert_eq!(c.content_dir, PathBuf::from("content"));
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert_eq!(c.review_due_days, 30);
-        assert_eq!(c.kinds["policies"], Kind::Policy);
+        assert_eq!(c.kinds.of("policies/x.md"), Kind::Policy);
+        assert_eq!(c.redlines, Redlines::Policies);
     }
 
     #[test]
@@ -471,6 +521,10 @@ mod tests {
         let c = Config::parse("content_dir: Policies\nkinds: {Policies: policy}\n", &mut diags);
         assert!(!diags.has_errors(), "{:?}", diags.items);
         assert_eq!(c.content_dir, PathBuf::from("Policies"));
-        assert_eq!(c.kinds["Policies"], Kind::Policy);
+        assert_eq!(
+            c.kinds.of("privacy/x.md"),
+            Kind::Policy,
+            "the content folder's own name is all of it"
+        );
     }
 }

@@ -63,20 +63,51 @@ pub fn stem(rel: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
-/// A readable title from a file or folder name: `records-retention.md` → `Records retention`.
+/// A readable title from a file or folder name: `records-retention.md` →
+/// `Records retention`, `handbook/ACME-terms/_index.md` → `ACME terms`. The
+/// name keeps its own capitals; only its first letter is raised.
 pub fn title_from_path(rel: &str) -> String {
     let mut parts: Vec<&str> = rel.split('/').collect();
-    let mut name = parts.pop().unwrap_or_default();
-    if is_section_index(name) {
-        name = parts.pop().unwrap_or("Home");
-    }
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let file = parts.pop().unwrap_or_default();
+    // A folder's name is all name: `v1.2` keeps its dot.
+    let stem = if is_section_index(file) {
+        parts.pop().unwrap_or("Home")
+    } else {
+        file.rsplit_once('.').map_or(file, |(s, _)| s)
+    };
     let words = stem.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = words.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => "Untitled".into(),
     }
+}
+
+/// A folder named by a key of casebook.yaml (`kinds`, `section_titles`),
+/// relative to the content folder and without slashes around it: `.` is
+/// the content folder itself (``), and so is the content folder's own name
+/// (`Policies` with `content_dir: Policies`), or anything under it
+/// (`Policies/privacy`). `./x` is always inside the content folder.
+pub fn config_key(key: &str, content_dir: &str) -> String {
+    let key = key.trim().replace('\\', "/");
+    if key == "." {
+        return String::new();
+    }
+    if let Some(inside) = key.strip_prefix("./") {
+        return inside.trim_matches('/').to_string();
+    }
+    let content = content_dir.trim_start_matches("./").trim_end_matches('/');
+    let key = key.trim_matches('/');
+    if !content.is_empty() && content != "." && !content.starts_with('/') {
+        if key == content {
+            return String::new();
+        }
+        if let Some(inside) = key.strip_prefix(content).and_then(|r| r.strip_prefix('/')) {
+            return inside.to_string();
+        }
+    }
+    key.to_string()
 }
 
 /// The folder part of a content-relative path: `a/b/c.md` → `a/b`.
@@ -401,6 +432,25 @@ mod tests {
         assert_eq!(generated("sitemap.xml"), Some("the sitemap"));
         assert_eq!(generated("registers/"), None);
         assert_eq!(generated("policies/x/"), None);
+    }
+
+    #[test]
+    fn config_keys_are_content_relative() {
+        let cases = [
+            (".", "Policies", ""),
+            ("./", "Policies", ""),
+            ("Policies", "Policies", ""),
+            ("Policies/", "Policies", ""),
+            ("Policies/privacy", "Policies", "privacy"),
+            ("./Policies", "Policies", "Policies"),
+            ("privacy/", "Policies", "privacy"),
+            ("content", ".", "content"),
+            ("policies", "content", "policies"),
+            ("site/docs/terms", "site/docs", "terms"),
+        ];
+        for (key, content, want) in cases {
+            assert_eq!(config_key(key, content), want, "`{key}` with content_dir `{content}`");
+        }
     }
 
     #[test]

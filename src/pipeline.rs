@@ -127,12 +127,17 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
         notices.push(history::shallow_notice());
     }
     // Newest first, the order of the version list.
+    let mut borrowed = Vec::new();
     let tags: Vec<Tag> = history
         .versions
         .iter()
         .rev()
-        .filter_map(|v| tag(&history, v, settings, diags))
+        .filter_map(|v| tag(&history, v, settings, &mut borrowed, diags))
         .collect();
+    if !borrowed.is_empty() {
+        borrowed.reverse();
+        notices.push(borrowed_config_notice(&borrowed));
+    }
     let set = history::set::build(&history, &settings.config, &latest, &tags);
     Models {
         latest,
@@ -143,8 +148,17 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
     }
 }
 
-/// Stages 1–3 on a tag's tree, read from git with its own configuration.
-fn tag(history: &History, version: &Version, settings: &Settings, diags: &mut Diagnostics) -> Option<Tag> {
+/// Stages 1–3 on a tag's tree, read from git with its own configuration,
+/// or the working tree's for a tag made before there was one (its name is
+/// added to `borrowed`). A tag that publishes no page is left out with a
+/// warning: as an empty version it would only make every page look added.
+fn tag(
+    history: &History,
+    version: &Version,
+    settings: &Settings,
+    borrowed: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> Option<Tag> {
     let mut d = Diagnostics::default();
     let mut tree = history::versions::read(history, version, &settings.config, &mut d);
     // The working tree's link levels apply to every version, so a class
@@ -153,6 +167,18 @@ fn tag(history: &History, version: &Version, settings: &Settings, diags: &mut Di
     tree.config.links = settings.config.links;
     if tree.config.variables.is_none() {
         tree.config.variables.clone_from(&settings.config.variables);
+    }
+    let name = &version.name;
+    if !tree.has_content {
+        diags.push(left_out(
+            name,
+            format!("it has no content folder `{}`", tree.content),
+            format!(
+                "casebook looked for `{}/` in the tag's tree; tags of another layout cannot be published with this configuration",
+                tree.content
+            ),
+        ));
+        return None;
     }
     // The tag's own audiences must include this build's.
     let mut tag_settings = settings.clone();
@@ -166,12 +192,56 @@ fn tag(history: &History, version: &Version, settings: &Settings, diags: &mut Di
         report_failed(&version.name, d, diags);
         return None;
     }
+    if site.pages.iter().all(|p| p.implicit) {
+        let why = if tree.sources.iter().any(|s| s.kind == source::FileKind::Markdown) {
+            format!(
+                "it has no page for audience `{}` in `{}`",
+                tag_settings.resolve.audience, tree.content
+            )
+        } else {
+            format!("its content folder `{}` has no page", tree.content)
+        };
+        let help = format!(
+            "casebook read the Markdown files under `{}/` in the tag's tree",
+            tree.content
+        );
+        diags.push(left_out(name, why, help));
+        return None;
+    }
+    if tree.borrowed_config {
+        borrowed.push(name.clone());
+    }
     Some(Tag {
         version: version.clone(),
         site,
         assets: tree.assets,
         blobs: tree.blobs,
     })
+}
+
+/// The warning for a tag that is not published, and why.
+fn left_out(tag: &str, why: String, help: String) -> Diagnostic {
+    Diagnostic::warning(format!("version `{tag}` is left out: {why}")).help(format!(
+        "{help}; narrow `versions.tags` in casebook.yaml to leave it out quietly"
+    ))
+}
+
+/// Said once for the tags built with the working tree's configuration.
+fn borrowed_config_notice(tags: &[String]) -> Notice {
+    let names: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+    let (these, have) = if tags.len() == 1 {
+        ("version", "has")
+    } else {
+        ("versions", "have")
+    };
+    Notice {
+        message: format!(
+            "{these} {} {have} no casebook.yaml, so {} read with the working tree's configuration",
+            names.join(", "),
+            if tags.len() == 1 { "it is" } else { "they are" }
+        ),
+        help: "this is usual for tags made before the site used casebook; a tag with its own casebook.yaml is built with that one".into(),
+    }
 }
 
 /// A tag's errors, each as a warning naming the tag.

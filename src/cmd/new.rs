@@ -27,11 +27,16 @@ pub fn run(kind: NewKind, title: &str, root: &std::path::Path) -> Outcome {
         NewKind::Goal => Kind::Goal,
         NewKind::Report => Kind::Report,
     };
+    // The last configured folder of this kind that exists, as it overrides the others.
     let folder = config
         .kinds
+        .rules
         .iter()
-        .find(|(folder, k)| **k == kind && root.join(&config.content_dir).join(folder).is_dir())
-        .map_or(kind.default_folder().to_string(), |(f, _)| f.clone());
+        .rev()
+        .filter(|r| r.kind == kind)
+        .filter_map(|r| r.folder())
+        .find(|f| root.join(&config.content_dir).join(f).is_dir())
+        .map_or(kind.default_folder().to_string(), str::to_string);
     let path = root.join(&config.content_dir).join(&folder).join(format!("{slug}.md"));
     if path.exists() {
         eprintln!(

@@ -13,6 +13,7 @@
 
 pub mod blocks;
 pub mod git;
+pub mod in_force;
 pub mod log;
 pub mod redline;
 pub mod set;
@@ -76,7 +77,11 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
     let repo = git::open(root, &content).map_err(|u| notice(&u, &shown))?;
     let all_tags = git::tags(&repo);
     let matching: Vec<&git::Tag> = match &config.versions {
-        Some(v) => all_tags.iter().filter(|t| glob(&v.tags, &t.name)).collect(),
+        Some(v) => {
+            // Compiled once: a repository may have thousands of tags.
+            let matches = glob_matcher(&v.tags);
+            all_tags.iter().filter(|t| matches(&t.name)).collect()
+        }
         None => Vec::new(),
     };
     let mut revs = vec!["HEAD".to_string()];
@@ -165,32 +170,21 @@ pub fn shallow_notice() -> Notice {
     }
 }
 
-/// `*` matches any run of characters, `?` one character; the rest is literal.
+/// Whether the tag `name` matches the `versions.tags` glob `pattern`: `*`
+/// matches any run of characters (`/` included), `?` one character, `[…]`
+/// and `{a,b}` as usual. The config reports a pattern that is not a glob;
+/// such a pattern matches only itself.
 pub fn glob(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    let (mut pi, mut ni) = (0, 0);
-    let mut back: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        match p.get(pi) {
-            Some('*') => {
-                back = Some((pi, ni));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == n[ni] => {
-                pi += 1;
-                ni += 1;
-            }
-            _ => match back {
-                Some((bp, bn)) => {
-                    pi = bp + 1;
-                    ni = bn + 1;
-                    back = Some((bp, bn + 1));
-                }
-                None => return false,
-            },
-        }
+    glob_matcher(pattern)(name)
+}
+
+/// [`glob`] with the pattern compiled once, for many names.
+pub fn glob_matcher(pattern: &str) -> impl Fn(&str) -> bool + '_ {
+    let matcher = globset::Glob::new(pattern).ok().map(|g| g.compile_matcher());
+    move |name| match &matcher {
+        Some(m) => m.is_match(name),
+        None => pattern == name,
     }
-    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// A tag name as one URL folder: letters, digits, `.`, `_` and `-` stay,
@@ -314,7 +308,7 @@ pub struct VersionPage {
     pub url: String,
     pub title: String,
     pub kind: crate::kind::Kind,
-    /// Policies, and pages with `redline: true`, get redlines between commits.
+    /// A redline for each commit: `redlines:` in the config, or the page's `redline:`.
     pub redline: bool,
     /// The committed text's blob; `None` for latest's uncommitted pages.
     /// (Latest's text itself is read from the working tree.)
@@ -373,6 +367,8 @@ mod tests {
         assert!(!glob("v?", "v10"));
         assert!(glob("a*b*c", "aXXbYYc"));
         assert!(!glob("a*b*c", "aXXbYY"));
+        assert!(glob("{2017,2018}-*", "2018-03-01"));
+        assert!(glob("[", "["), "not a glob: matches itself");
     }
 
     #[test]

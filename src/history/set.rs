@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::path::PathBuf;
 
 use super::{History, Trail, Version, VersionEntry, VersionPage, VersionSet};
-use crate::config::Config;
+use crate::config::{Config, Redlines};
 use crate::kind::Kind;
-use crate::model::Site;
+use crate::model::{Page, Site};
 
 /// A published version: a git tag, resolved.
 pub struct Tag {
@@ -64,7 +64,7 @@ pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag
     }
     let mut pages = Vec::with_capacity(list.len());
     let mut by_rel = Vec::with_capacity(list.len());
-    let (p, r) = pages_of(history, latest, &latest_trails, &owner, None, true);
+    let (p, r) = pages_of(history, config, latest, &latest_trails, &owner, None, true);
     pages.push(p);
     by_rel.push(r);
     for t in tags {
@@ -76,7 +76,7 @@ pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag
             .map(|p| p.parsed.rel.as_str())
             .collect();
         let trails = history.trace(t.version.commit, rels.iter().copied());
-        let (p, r) = pages_of(history, &t.site, &trails, &owner, Some(&t.blobs), false);
+        let (p, r) = pages_of(history, config, &t.site, &trails, &owner, Some(&t.blobs), false);
         pages.push(p);
         by_rel.push(r);
     }
@@ -95,6 +95,7 @@ type Pages = (HashMap<String, VersionPage>, HashMap<String, String>);
 
 fn pages_of(
     history: &History,
+    config: &Config,
     site: &Site,
     trails: &HashMap<String, Trail>,
     owner: &HashMap<(usize, &str), &str>,
@@ -116,17 +117,12 @@ fn pages_of(
                 .and_then(|&(c, n)| owner.get(&(c, log.commits[c].changes[n].path.as_str())))
                 .map_or_else(|| rel.clone(), |s| s.to_string())
         };
-        let redline = p.kind() == Kind::Policy
-            || p.front()
-                .extra
-                .get("redline")
-                .is_some_and(|v| v == &serde_json::Value::Bool(true));
         let page = VersionPage {
             rel: rel.clone(),
             url: p.url().to_string(),
             title: p.title.clone(),
             kind: p.kind(),
-            redline: redline && !p.is_section(),
+            redline: has_redlines(p, config.redlines),
             // Latest's committed text is its last change's blob, unless edited since.
             blob: match blobs {
                 Some(b) => b.get(rel).cloned(),
@@ -146,4 +142,16 @@ fn pages_of(
         pages.entry(identity).or_insert(page);
     }
     (pages, by_rel)
+}
+
+/// Whether `p` gets a redline for each commit: its own `redline:`, else
+/// `redlines:` in the config (policies by default; section pages only when
+/// every page does).
+fn has_redlines(p: &Page, redlines: Redlines) -> bool {
+    match (p.front().redline, redlines) {
+        (Some(own), _) => own,
+        (None, Redlines::All) => !p.implicit,
+        (None, Redlines::Policies) => p.kind() == Kind::Policy && !p.is_section(),
+        (None, Redlines::None) => false,
+    }
 }

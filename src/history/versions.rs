@@ -18,6 +18,12 @@ use crate::source::{self, FileKind, SourceFile};
 /// The inputs of one version's build.
 pub struct Tree {
     pub config: Config,
+    /// The tag has no `casebook.yaml` of its own: `config` is the working tree's.
+    pub borrowed_config: bool,
+    /// The content folder looked for, from the top of the repository.
+    pub content: String,
+    /// The tag's tree has that folder.
+    pub has_content: bool,
     pub sources: Vec<SourceFile>,
     /// Stand-in path of each asset ([`blob_path`]) → its bytes.
     pub assets: HashMap<PathBuf, Arc<[u8]>>,
@@ -35,12 +41,18 @@ pub fn blob_path(oid: &str) -> PathBuf {
 pub fn read(history: &History, version: &Version, current: &Config, diags: &mut Diagnostics) -> Tree {
     let rev = history.log.commits[version.commit].hash.clone();
     let repo = &history.repo;
+    let mut borrowed_config = false;
     let config = match &repo.site_prefix {
         Some(prefix) => {
             let path = format!("{prefix}{}", config::FILE_NAME);
             let entries = super::git::ls_tree(repo, &rev, &path).unwrap_or_default();
             match entries.iter().find(|e| e.path == path) {
-                None => Config::default(),
+                // Tagged before the site had a configuration: these settings
+                // are the ones that make sense of its files today.
+                None => {
+                    borrowed_config = true;
+                    current.clone()
+                }
                 Some(e) => match history.text(&e.oid) {
                     Some(text) => Config::parse(&text, diags),
                     None => {
@@ -62,6 +74,7 @@ pub fn read(history: &History, version: &Version, current: &Config, diags: &mut 
         None => repo.content_prefix.clone(),
     };
     let entries = super::git::ls_tree(repo, &rev, content_path.trim_end_matches('/')).unwrap_or_default();
+    let has_content = content_path.is_empty() || !entries.is_empty();
     let mut listed: Vec<(String, String)> = entries
         .into_iter()
         .filter_map(|e| {
@@ -76,6 +89,12 @@ pub fn read(history: &History, version: &Version, current: &Config, diags: &mut 
     let bytes = history.blobs(&oids);
     let mut tree = Tree {
         config,
+        borrowed_config,
+        content: match content_path.trim_end_matches('/') {
+            "" => ".".to_string(),
+            path => path.to_string(),
+        },
+        has_content,
         sources: Vec::with_capacity(listed.len()),
         assets: HashMap::new(),
         blobs: HashMap::with_capacity(listed.len()),

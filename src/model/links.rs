@@ -63,6 +63,25 @@ pub(super) fn links(site: &mut Site, diags: &mut Diagnostics) {
     }
 }
 
+/// Gives the links of another text of page `id` (an earlier revision, shown
+/// at `url`) their URLs the way the page's own links get theirs. Problems are
+/// not reported: they are the old text's, not this build's.
+pub fn rewrite_links_at(site: &Site, id: PageId, url: &str, links: &mut [Link]) {
+    let mut host = site.pages[id].clone();
+    host.parsed.url = url.to_string();
+    let check = Check {
+        site,
+        targets: Targets::new(site),
+        policy: site.config.links,
+    };
+    for link in links {
+        if let Some(Checked::Rewrite(target, href)) = check.one(&host, link, &mut |_, _, _| {}) {
+            link.target = target;
+            link.href = href;
+        }
+    }
+}
+
 struct Check<'a> {
     site: &'a Site,
     targets: Targets<'a>,

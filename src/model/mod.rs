@@ -6,6 +6,7 @@
 
 pub mod audience;
 mod cycles;
+mod folders;
 mod foreign;
 mod links;
 pub mod policy;
@@ -25,6 +26,7 @@ use crate::parse::markdown::Rendered;
 use crate::parse::{Asset, Parsed, ParsedPage};
 use crate::paths;
 pub use audience::Audience;
+pub use links::rewrite_links_at;
 use policy::Lifecycle;
 
 pub type PageId = usize;
@@ -128,6 +130,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         metrics: parsed_metrics,
         assets,
     } = parsed;
+    folders::check_keys(&parsed, config, diags);
     let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
     let mut pages: Vec<Page> = published
         .into_iter()
@@ -207,6 +210,10 @@ fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
         .clone()
         .filter(|t| !t.is_empty())
         .or_else(|| parsed.first_heading.clone())
+        .or_else(|| {
+            let configured = config.section_titles.get(paths::parent(&parsed.rel));
+            configured.filter(|_| parsed.is_section).map(|t| t.title.clone())
+        })
         .unwrap_or_else(|| paths::title_from_path(&parsed.rel));
     let description = parsed.front.description.clone().or_else(|| {
         let s = &parsed.body.summary;
@@ -321,11 +328,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, config: &Config) {
         } else {
             format!("{folder}/_index.md")
         };
-        let title = if folder.is_empty() {
-            config.title.clone()
-        } else {
-            paths::title_from_path(&rel)
-        };
+        let title = folders::section_title(folder, config);
         let parsed = ParsedPage {
             url: paths::page_url(&rel),
             file: crate::diag::display_path(&config.content_dir.join(folder)),
@@ -468,6 +471,10 @@ mod tests {
             paths::title_from_path("policies/records-retention.md"),
             "Records retention"
         );
+        assert_eq!(paths::title_from_path("ACME-terms/_index.md"), "ACME terms");
+        assert_eq!(paths::title_from_path("acme--terms/_index.md"), "Acme terms");
+        assert_eq!(paths::title_from_path("releases/v1.2/_index.md"), "V1.2");
+        assert_eq!(paths::title_from_path("eu-GDPR.md"), "Eu GDPR");
         assert_eq!(paths::title_from_path("handbook/contracts/_index.md"), "Contracts");
         assert_eq!(paths::title_from_path("Policies/README.md"), "Policies");
         assert_eq!(paths::title_from_path("_index.md"), "Home");

@@ -129,6 +129,8 @@ pub struct FrontMatter {
     pub status: Option<DeclaredStatus>,
     pub supersedes: Option<Ref>,
     pub reference: Option<String>,
+    /// A redline for each commit: `true` or `false` overrides `redlines:` in the config.
+    pub redline: Option<bool>,
     // role
     pub holder: Option<String>,
     pub responsibilities: Vec<String>,
@@ -264,6 +266,7 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         status: r.status(),
         supersedes: r.reference("supersedes"),
         reference: r.0.text("reference"),
+        redline: r.0.bool("redline"),
         holder: r.0.text("holder"),
         responsibilities: r.strings("responsibilities"),
         raci: r.raci(),

@@ -120,7 +120,7 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
     let kind = if is_section {
         Kind::Page
     } else {
-        front.kind.unwrap_or_else(|| folder_kind(&source.rel, config))
+        front.kind.unwrap_or_else(|| config.kinds.of(&source.rel))
     };
     let ctx = markdown::PageContext {
         full: &source.text,
@@ -191,25 +191,27 @@ fn page_url(rel: &str, front: &mut FrontMatter, file: &str, errors: &mut Vec<Dia
     }
 }
 
-/// The kind given by the nearest enclosing folder listed in `kinds:`.
-fn folder_kind(rel: &str, config: &Config) -> Kind {
-    let mut dirs: Vec<&str> = rel.split('/').collect();
-    dirs.pop();
-    dirs.iter()
-        .rev()
-        .find_map(|d| config.kinds.get(*d).copied())
-        .unwrap_or(Kind::Page)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn kind_follows_nearest_configured_folder() {
+    fn kind_follows_the_folder_and_front_matter_wins() {
         let c = Config::default();
-        assert_eq!(folder_kind("policies/privacy/x.md", &c), Kind::Policy);
-        assert_eq!(folder_kind("handbook/contracts/nda.md", &c), Kind::Playbook);
-        assert_eq!(folder_kind("about.md", &c), Kind::Page);
+        let kind = |rel: &str, text: &str| {
+            let s = SourceFile {
+                rel: rel.into(),
+                file: format!("content/{rel}"),
+                abs: rel.into(),
+                kind: FileKind::Markdown,
+                text: text.into(),
+            };
+            page(&s, &c, &mut Vec::new()).expect("parses").kind
+        };
+        assert_eq!(kind("policies/privacy/x.md", "Text.\n"), Kind::Policy);
+        assert_eq!(kind("handbook/contracts/nda.md", "Text.\n"), Kind::Playbook);
+        assert_eq!(kind("about.md", "Text.\n"), Kind::Page);
+        assert_eq!(kind("about.md", "---\nkind: policy\n---\nText.\n"), Kind::Policy);
+        assert_eq!(kind("policies/_index.md", "Text.\n"), Kind::Page, "a section page");
     }
 }

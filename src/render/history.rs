@@ -7,7 +7,8 @@
 //! Only published pages appear: the version set holds nothing else.
 //!
 //! Redlines are bounded: a page gets one for each of its last
-//! [`REDLINE_COMMITS`] commits when it is a policy or has `redline: true`,
+//! [`REDLINE_COMMITS`] commits when `redlines:` in the config or its own
+//! `redline:` says so (policies by default),
 //! one between every two published versions that differ for those pages,
 //! and one between successive versions for any other page that changed.
 
@@ -111,7 +112,7 @@ pub struct VersionsView {
 }
 
 /// A commit's date in the configured time zone.
-fn date_of(set: &VersionSet, time: i64) -> DateView {
+pub(super) fn date_of(set: &VersionSet, time: i64) -> DateView {
     let date = jiff::Timestamp::from_second(time)
         .map(|t| set.timezone.to_datetime(t).date())
         .unwrap_or(jiff::civil::Date::constant(1970, 1, 1));
@@ -171,7 +172,7 @@ impl Host<'_> {
     }
 }
 
-fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> CommitView {
+pub(super) fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> CommitView {
     let log = &set.history.log;
     let commit = &log.commits[c];
     let host = Host(set.repo_url.as_deref());
@@ -508,11 +509,11 @@ struct RedlineView<'a> {
     front: &'a [FieldChange],
 }
 
-fn page_json(title: &str, url: &str, breadcrumbs: Vec<views::Link>) -> serde_json::Value {
+pub(super) fn page_json(title: &str, url: &str, breadcrumbs: Vec<views::Link>) -> serde_json::Value {
     json!({ "title": title, "url": url, "kind": "page", "toc": [], "breadcrumbs": breadcrumbs })
 }
 
-fn crumbs(site: &Site, id: PageId) -> Vec<views::Link> {
+pub(super) fn crumbs(site: &Site, id: PageId) -> Vec<views::Link> {
     let mut c: Vec<views::Link> = site.ancestors(id).into_iter().map(|a| views::link(site, a)).collect();
     c.push(views::link(site, id));
     c

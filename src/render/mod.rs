@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod fingerprint;
 pub mod goal_views;
 pub mod history;
+pub mod in_force;
 pub mod metric_components;
 pub mod metric_pages;
 pub mod metric_views;
@@ -121,7 +122,7 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
                     .help("rename that page; the register lists every policy there"),
             );
         } else {
-            match register(site, theme) {
+            match register(r, theme) {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),
             }
@@ -153,6 +154,7 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
     }
     files.extend(metric_pages::files(site, theme, diags));
     files.extend(history::files(site, r.history, theme, diags));
+    files.extend(in_force::files(r, theme, diags));
     files
 }
 
@@ -196,6 +198,7 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
     ctx.insert("page", &view);
     ctx.insert("root", &root);
     ctx.insert("history", &history);
+    ctx.insert("in_force", &in_force::view(r, id));
     let html = theme
         .render(template_for(site, id, theme), &ctx, Some(&p.parsed.file))
         .map_err(|d| vec![d])?;
@@ -211,7 +214,7 @@ pub(crate) fn body_with_components(
 ) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
-    let html = resolve_links(site, id, &body.html);
+    let html = resolve_links(site, &body.links, &body.html);
     if body.calls.is_empty() {
         return Ok(html);
     }
@@ -285,12 +288,12 @@ fn fill_placeholders(html: &str, rendered: &[String]) -> String {
     out
 }
 
-/// Puts the URLs the model found back into the HTML (`href` and `src`); a
-/// link to a page that is not published loses its `<a>` and stays as text.
-fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
+/// Puts the URLs the model found for `links` (a rendered body's) back into
+/// its HTML (`href` and `src`); a link to a page that is not published loses
+/// its `<a>` and stays as text.
+fn resolve_links(site: &Site, links: &[crate::parse::links::Link], html: &str) -> String {
     use crate::parse::links::{Link, LinkTarget, PLACEHOLDER};
     const OPEN_A: &str = "<a href=\"";
-    let links = &site.page(id).parsed.body.links;
     let published = |l: &Link| match &l.target {
         LinkTarget::Page { source, .. } => site.by_rel.contains_key(source),
         _ => true,
@@ -325,7 +328,8 @@ fn resolve_links(site: &Site, id: PageId, html: &str) -> String {
     out
 }
 
-fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+fn register(r: Render<'_>, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+    let site = r.site;
     let root = context::root_for(REGISTER_URL);
     let mut ctx = theme.context();
     ctx.insert("root", &root);
@@ -336,7 +340,8 @@ fn register(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
             "marking": print::marking(site, print::strictest(site, site.register.iter().map(|&id| site.page(id).audience.as_str()))),
         }),
     );
-    ctx.insert("policies", &views::register_rows(site, &site.register));
+    ctx.insert("policies", &in_force::register_rows(r, &site.register));
+    ctx.insert("policy_count", &site.register.len());
     let html = theme.render("register.html", &ctx, None)?;
     Ok(OutputFile::text(output_path(REGISTER_URL), html))
 }

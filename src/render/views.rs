@@ -111,6 +111,8 @@ pub struct RegisterRow {
     pub next_review: Option<DateView>,
     pub days_to_review: Option<i64>,
     pub status: StatusView,
+    /// Set on the row of an earlier text still in force: until this day.
+    pub in_force_until: Option<DateView>,
 }
 
 pub fn register_rows(site: &Site, ids: &[PageId]) -> Vec<RegisterRow> {
@@ -129,6 +131,7 @@ pub fn register_rows(site: &Site, ids: &[PageId]) -> Vec<RegisterRow> {
                 next_review: l.next_review.map(DateView::from),
                 days_to_review: l.days_to_review,
                 status: l.status.into(),
+                in_force_until: None,
             })
         })
         .collect()

@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod adopt;
 mod audience;
 mod browser;
 mod build;
