@@ -108,6 +108,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let latest = pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
     let models = pipeline::models(root, &settings, latest, &mut diags);
     let theme = render::theme::Theme::load(root, &settings.config, &mut diags);
+    if let Some(t) = &theme {
+        pipeline::theme_claims(&models.latest, t, &mut diags);
+    }
     let (Some(mut theme), false) = (theme, diags.has_errors()) else {
         return Err(diags.sorted());
     };

@@ -145,6 +145,7 @@ fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnosti
     let latest = pipeline::resolve(parsed, &settings.config, &settings, diags);
     let models = pipeline::models(root, &settings, latest, diags);
     let mut theme = crate::render::theme::Theme::load(root, &settings.config, diags)?;
+    pipeline::theme_claims(&models.latest, &theme, diags);
     if !diags.has_errors() {
         let hidden = indicatif::ProgressBar::hidden();
         pipeline::render(root, &settings, &models, &mut theme, &hidden, diags);

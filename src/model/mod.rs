@@ -196,7 +196,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     cycles::check(&mut site, diags);
     audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
     resolve::aliases(&mut site, diags);
-    resolve::permalinks(&site, diags);
+    resolve::claimed_urls(&site, diags);
     links::links(&mut site, diags);
     site.notes.extend(foreign::notes(&site));
     build_register(&mut site);

@@ -115,17 +115,11 @@ pub fn set_globals(r: Render<'_>, theme: &mut Theme, version: Option<String>) {
 pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
     let site = r.site;
     let mut files = Vec::with_capacity(site.assets.len() + theme.statics.len() + 8);
+    // The model refuses pages at the register's URL.
     if !site.register.is_empty() {
-        if site.by_url.contains_key(REGISTER_URL) {
-            diags.push(
-                Diagnostic::error("a page uses the URL `/register/`, which the policy register needs")
-                    .help("rename that page; the register lists every policy there"),
-            );
-        } else {
-            match register(r, theme) {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
+        match register(r, theme) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
         }
     }
     match not_found(site, theme) {

@@ -395,6 +395,7 @@ impl State {
         let Some(theme) = self.theme.as_mut() else {
             return Err(diags);
         };
+        pipeline::theme_claims(&site, theme, &mut diags);
         if diags.has_errors() {
             return Err(diags);
         }
