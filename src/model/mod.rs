@@ -131,7 +131,10 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         assets,
     } = parsed;
     folders::check_keys(&parsed, config, diags);
+    let mut hidden_assets = audience::Hidden::default();
+    let assets = audience::partition_assets(assets, &parsed, config, &opts.audience, &mut hidden_assets);
     let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
+    hidden.assets = hidden_assets.assets;
     let mut pages: Vec<Page> = published
         .into_iter()
         .map(|p| page_from(p, config, opts.today))
