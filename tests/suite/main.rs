@@ -16,6 +16,7 @@ mod cli;
 mod errors;
 mod example;
 mod fuzz;
+mod fuzz_sites;
 mod history;
 mod links;
 mod metrics;
