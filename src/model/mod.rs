@@ -121,6 +121,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         assets,
     } = parsed;
     let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
+    audience::report_empty(&published, &hidden, &opts.audience, diags);
     let mut pages: Vec<Page> = published
         .into_iter()
         .map(|p| page_from(p, config, opts.today))

@@ -9,6 +9,7 @@
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::components::{self, Call, Scan};
+use super::sections::{self, HeadingSpan, Section};
 use crate::diag::{Diagnostic, Position};
 use crate::paths;
 
@@ -65,6 +66,8 @@ pub struct Rendered {
     /// The text of the first paragraph, for listings and descriptions.
     pub summary: String,
     pub word_count: usize,
+    /// The text under each heading, for the search index.
+    pub sections: Vec<Section>,
 }
 
 /// The marker left in the HTML for component call `n`.
@@ -115,10 +118,12 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         paragraph_text: None,
         nesting: 0,
         skip_until: 0,
+        heading_spans: Vec::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
     }
+    let sections = sections::collect(&r.out, &r.heading_spans, &r.headings);
     let events = unwrap_block_calls(r.out, &mut r.calls);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -129,6 +134,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         calls: r.calls,
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
+        sections,
     }
 }
 
@@ -152,6 +158,8 @@ struct Renderer<'a, 'b> {
     nesting: usize,
     /// Component calls consume source up to here; events before it are dropped.
     skip_until: usize,
+    /// Where each heading's events are in `out`, for [`sections::collect`].
+    heading_spans: Vec<HeadingSpan>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -402,6 +410,10 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(CowStr::from(format!(
             "<a class=\"anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n"
         ))));
+        self.heading_spans.push(HeadingSpan {
+            events: index..self.out.len(),
+            heading: self.headings.len(),
+        });
         self.headings.push(Heading { level: lvl, text, id });
     }
 

@@ -5,6 +5,7 @@
 pub mod components;
 pub mod front_matter;
 pub mod markdown;
+pub mod sections;
 
 use rayon::prelude::*;
 

@@ -17,5 +17,7 @@ mod fuzz;
 mod history;
 mod metrics;
 mod navigation;
+mod public_face;
+mod relevance;
 mod search;
 mod serve;
