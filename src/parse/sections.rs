@@ -21,7 +21,8 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::markdown::Heading;
 
-/// Between the cells of a table row in [`Section::text`].
+/// Between the cells of a table row, and the items of a list, in
+/// [`Section::text`].
 pub const CELL: &str = " · ";
 /// Between the rows of a table (and around a table) in [`Section::text`].
 pub const ROW: char = '\n';
@@ -31,7 +32,8 @@ pub const ROW: char = '\n';
 pub struct Section {
     pub anchor: String,
     pub heading: String,
-    /// Words separated by single spaces; table cells by [`CELL`], rows by [`ROW`].
+    /// Words separated by single spaces; table cells and list items by
+    /// [`CELL`], table rows by [`ROW`].
     pub text: String,
     /// Strong and defined words (`**…**`, `<b>`, `<dfn>`, `<dt>`), which
     /// weigh more: legal texts put defined terms in bold.
@@ -91,6 +93,8 @@ struct Collector {
     emphasis: usize,
     /// Cells begun in the current table row.
     cells: usize,
+    /// Items begun in each open list, innermost last.
+    items: Vec<usize>,
     /// Inside `<script>`, `<style>` or an admonition's label: text is skipped.
     skipping: Option<String>,
 }
@@ -101,6 +105,7 @@ impl Default for Collector {
             out: vec![Section::default()],
             emphasis: 0,
             cells: 0,
+            items: Vec::new(),
             skipping: None,
         }
     }
@@ -119,14 +124,19 @@ impl Collector {
             Event::End(TagEnd::Strong) => self.emphasis = self.emphasis.saturating_sub(1),
             Event::Start(Tag::TableHead | Tag::TableRow) => self.row(),
             Event::Start(Tag::TableCell) => self.cell(),
+            Event::Start(Tag::List(_)) => self.items.push(0),
+            Event::Start(Tag::Item) => self.item(),
             Event::End(TagEnd::Table) => self.row(),
             // Blocks end words; inline elements (links, emphasis) do not.
+            Event::End(TagEnd::List(_)) => {
+                self.items.pop();
+                self.text(" ");
+            }
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock
                 | TagEnd::HtmlBlock
-                | TagEnd::List(_)
                 | TagEnd::Item
                 | TagEnd::FootnoteDefinition
                 | TagEnd::TableCell
@@ -170,6 +180,23 @@ impl Collector {
             text.push_str(CELL);
         }
         self.cells += 1;
+    }
+
+    /// A list item starts: set apart from the one before, unless that one
+    /// ended its sentence or clause itself.
+    fn item(&mut self) {
+        let first = self.items.last_mut().is_none_or(|n| {
+            *n += 1;
+            *n == 1
+        });
+        let text = &mut self.section().text;
+        let end = text.trim_end_matches(' ').len();
+        text.truncate(end);
+        if first || text.is_empty() || text.ends_with([ROW, '.', ';', ':', ',', '!', '?']) || text.ends_with(CELL) {
+            self.text(" ");
+        } else {
+            text.push_str(CELL);
+        }
     }
 
     /// Raw HTML gathered from consecutive events, as text and structure.
@@ -339,7 +366,7 @@ mod tests {
         assert_eq!(s[0].terms, "Confidential Information");
         assert_eq!((s[1].anchor.as_str(), s[1].heading.as_str()), ("scope", "Scope"));
         assert_eq!(s[1].text, "Applies to all staff.");
-        assert_eq!((s[2].anchor.as_str(), s[2].text.as_str()), ("who", "one two"));
+        assert_eq!((s[2].anchor.as_str(), s[2].text.as_str()), ("who", "one · two"));
     }
 
     #[test]
@@ -363,9 +390,22 @@ mod tests {
     }
 
     #[test]
+    fn list_items_are_set_apart_unless_their_punctuation_does_it() {
+        let s = sections(
+            "Steps:\n\n- open\n- staff\n  - lead\n  - team\n- close\n\nIt includes:\n\n- an email;\n- a laptop.\n",
+        );
+        assert_eq!(
+            s[0].text,
+            "Steps: open · staff lead · team · close It includes: an email; a laptop."
+        );
+    }
+
+    #[test]
     fn casebook_markup_is_not_the_authors_text() {
-        let s = sections("> [!WARNING]\n> Do not delete.\n\n- [x] Signed\n\n## Heading `code` {#h}\n\nBody.\n");
-        assert_eq!(s[0].text, "Do not delete. Signed");
+        let s = sections(
+            "> [!WARNING]\n> Do not delete.\n\n- [x] Signed\n- [ ] Filed\n\n## Heading `code` {#h}\n\nBody.\n",
+        );
+        assert_eq!(s[0].text, "Do not delete. Signed · Filed");
         assert_eq!((s[1].heading.as_str(), s[1].text.as_str()), ("Heading code", "Body."));
     }
 

@@ -24,8 +24,10 @@ use crate::model::{PageId, Site, audience};
 use crate::parse::sections::{ROW, Section};
 use crate::render::metric_views;
 
-/// Section text kept for snippets; a longer section is cut at a word.
-pub const STORED_CHARS: usize = 1200;
+/// Section text kept for snippets; a longer section is cut at a word and
+/// ends in ` …`. Long enough for a table of a dozen rows: a match in its
+/// last row still has its row to show.
+pub const STORED_CHARS: usize = 2400;
 
 /// How much a word counts where it stands (summed, capped at 63). The
 /// reader relies on two sums: a word weighs `TITLE` or more in a page's own
@@ -316,7 +318,7 @@ impl Scorer {
             "[{id},{},{},{}]",
             json_str(anchor),
             json_str(heading),
-            json_str(cut(text, STORED_CHARS))
+            json_str(&cut(text, STORED_CHARS))
         );
         (json, terms)
     }
@@ -326,11 +328,14 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).expect("a string always serializes")
 }
 
-/// `s` cut at a word boundary near `max` characters.
-fn cut(s: &str, max: usize) -> &str {
+/// `s` cut at a word boundary near `max` characters, marked with ` …`.
+fn cut(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match s.char_indices().nth(max) {
-        None => s,
-        Some((i, _)) => s[..i].rsplit_once([' ', ROW]).map_or(&s[..i], |(a, _)| a),
+        None => s.into(),
+        Some((i, _)) => {
+            let kept = s[..i].rsplit_once([' ', ROW]).map_or(&s[..i], |(a, _)| a);
+            format!("{} …", kept.trim_end_matches([' ', '·'])).into()
+        }
     }
 }
 
@@ -340,9 +345,10 @@ mod tests {
 
     #[test]
     fn cut_keeps_whole_words() {
-        assert_eq!(cut("alpha beta gamma", 8), "alpha");
+        assert_eq!(cut("alpha beta gamma", 8), "alpha …");
         assert_eq!(cut("short", 8), "short");
-        assert_eq!(cut("a · b\ncell", 8), "a · b");
+        assert_eq!(cut("a · b\ncell", 8), "a · b …");
+        assert_eq!(cut("a · b · c", 5), "a …", "no cell mark before the cut");
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //!   continue, 0–31 end), then one character for its weight, 1–63.
 //! - `d/<n>.js`: `casebookSearch.add("d", n, {pages, sections})`: for a run of
 //!   sections, `[page, anchor, heading, text]` each (text cut at
-//!   [`entries::STORED_CHARS`]; table cells separated by ` · `, rows by a
+//!   [`entries::STORED_CHARS`]; table cells and list items separated by ` · `, rows by a
 //!   line break), and `[page, title, url, section]` for their pages.
 //! - `w/<n>.js`: `casebookSearch.add("w", n, [words, counts])`, the
 //!   [`dictionary`] typos are corrected against.

@@ -98,7 +98,7 @@ const QUESTIONS: &[(&str, &[&str])] = &[
     (
         "report a compliance concern anonymously",
         &[
-            "notices/speak-up/",
+            "speak-up/",
             "roles/compliance-officer/",
             "policies/gifts-and-hospitality/",
         ],

@@ -12,7 +12,7 @@ const KINDS: &str = "Array.prototype.map.call(document.querySelectorAll('#search
 fn results_page(b: &mut Browser, url: &str) {
     b.open(url);
     b.dt.wait_for(
-        "/match|No pages/.test(document.getElementById('search-page-status').textContent)",
+        "/match|No pages/.test((document.getElementById('search-page-status') || {}).textContent)",
         "results",
     );
 }
@@ -115,7 +115,7 @@ fn corrections_show_with_a_way_back_and_queries_cannot_inject_html() {
     );
     b.click("#search-page-correction a", "Search instead for <b>retension</b>");
     b.dt.wait_for(
-        "location.search.indexOf('exact=1') >= 0 && /No pages/.test(document.getElementById('search-page-status').textContent)",
+        "location.search.indexOf('exact=1') >= 0 && /No pages/.test((document.getElementById('search-page-status') || {}).textContent)",
         "the word as typed, uncorrected",
     );
 
