@@ -8,11 +8,8 @@
 //! dictionary's size whatever the site: a word too rare to make the cut is
 //! still found when typed correctly, it only is never offered as a correction.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use super::ALPHABET;
-use super::entries::Entry;
+use super::entries::Words;
 
 /// The most words the dictionary holds.
 pub const MAX_WORDS: usize = 50_000;
@@ -22,14 +19,8 @@ const SHARD: usize = 16 * 1024;
 /// The dictionary's shards: for each, its first word and its data, the
 /// words separated by spaces and, one character each, how many sections
 /// hold their term (capped at 63).
-pub fn shards(entries: &[Entry], sections_with: impl Fn(&str) -> usize) -> Vec<(String, [String; 2])> {
-    let mut all: BTreeMap<&str, &Arc<str>> = BTreeMap::new();
-    for e in entries {
-        for (w, t) in &e.words {
-            all.entry(w).or_insert(t);
-        }
-    }
-    let mut words: Vec<(&str, usize)> = all.into_iter().map(|(w, t)| (w, sections_with(t))).collect();
+pub fn shards(all: &Words, sections_with: impl Fn(&str) -> usize) -> Vec<(String, [String; 2])> {
+    let mut words: Vec<(&str, usize)> = all.iter().map(|(w, t)| (&**w, sections_with(t))).collect();
     if words.len() > MAX_WORDS {
         words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         words.truncate(MAX_WORDS);
@@ -59,25 +50,19 @@ pub fn shards(entries: &[Entry], sections_with: impl Fn(&str) -> usize) -> Vec<(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::search::entries::Standing;
+    use std::sync::Arc;
 
-    fn entry(words: &[&str]) -> Entry {
-        Entry {
-            info: String::new(),
-            kind: "page",
-            standing: Standing::None,
-            sections: Vec::new(),
-            title_terms: 0,
-            words: words.iter().map(|w| (Box::from(*w), Arc::from(*w))).collect(),
-        }
+    use super::*;
+
+    fn entry(words: &[&str]) -> Words {
+        words.iter().map(|w| (Box::from(*w), Arc::from(*w))).collect()
     }
 
     #[test]
     fn words_are_sorted_counted_and_shards_start_at_a_new_letter() {
-        let entries = [entry(&["zebra", "apple", "élan"]), entry(&["apple", "azure"])];
+        let words = entry(&["zebra", "apple", "élan", "azure"]);
         let count = |t: &str| if t == "apple" { 70 } else { t.len() };
-        let one = shards(&entries, count);
+        let one = shards(&words, count);
         assert_eq!(one.len(), 1);
         let (first, [words, counts]) = &one[0];
         assert_eq!(first, "apple");
@@ -87,7 +72,7 @@ mod tests {
         // Many words: shards never split the words of one letter.
         let many: Vec<String> = (0..4000).map(|i| format!("{}word{i:04}", ["b", "c"][i % 2])).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
-        let two = shards(&[entry(&refs)], |_| 1);
+        let two = shards(&entry(&refs), |_| 1);
         let starts: Vec<&str> = two.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(starts, ["bword0000", "cword0001"]);
     }
@@ -98,7 +83,7 @@ mod tests {
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
         // The first ten words are the rarest.
         let rank = |t: &str| if t < "w000010" { 1 } else { 2 };
-        let kept = shards(&[entry(&refs)], rank);
+        let kept = shards(&entry(&refs), rank);
         let n: usize = kept.iter().map(|(_, [w, _])| w.split(' ').count()).sum();
         assert_eq!(n, MAX_WORDS);
         assert_eq!(kept[0].0, "w000010", "the rarest are left out");

@@ -144,6 +144,10 @@ impl Standing {
 /// terms with their weights.
 pub type WeighedSection = (String, Vec<(Arc<str>, u8)>);
 
+/// Distinct words of four letters or more, with their terms, for the
+/// dictionary that typos are corrected against.
+pub type Words = FastMap<Box<str>, Arc<str>>;
+
 /// One result's part of the index.
 pub struct Entry {
     /// `[page, title, url, parent section]` as JSON.
@@ -154,13 +158,11 @@ pub struct Entry {
     /// How many distinct terms its title has, so the reader can tell a
     /// query that is the title from one that merely shares its words.
     pub title_terms: usize,
-    /// The entry's distinct words of four letters or more, with their
-    /// terms, for the dictionary that typos are corrected against.
-    pub words: Vec<(Box<str>, Arc<str>)>,
 }
 
-/// The page's title and what the result list shows, and its sections' terms.
-pub fn page(site: &Site, id: PageId) -> Entry {
+/// The page's title and what the result list shows, its sections' terms,
+/// and its words.
+pub fn page(site: &Site, id: PageId) -> (Entry, Words) {
     let p = site.page(id);
     let fm = p.front();
     let kind = if p.is_section() && !p.url().is_empty() {
@@ -189,7 +191,7 @@ pub fn page(site: &Site, id: PageId) -> Entry {
 }
 
 /// A metric's entry: its page, with its latest figure as its text.
-pub fn metric(site: &Site, id: usize, m: &Metric) -> Entry {
+pub fn metric(site: &Site, id: usize, m: &Metric) -> (Entry, Words) {
     let mut text = m.description.clone().unwrap_or_default();
     if let Some(q) = m.latest_quarter()
         && let Some(v) = m.value(q)
@@ -226,21 +228,19 @@ struct Weighed {
     info: String,
     sections: Vec<WeighedSection>,
     title_terms: usize,
-    words: FastMap<Box<str>, Arc<str>>,
+    words: Words,
 }
 
 impl Weighed {
-    fn finish(self, kind: &'static str, standing: Standing) -> Entry {
-        let mut words: Vec<(Box<str>, Arc<str>)> = self.words.into_iter().collect();
-        words.sort_unstable();
-        Entry {
+    fn finish(self, kind: &'static str, standing: Standing) -> (Entry, Words) {
+        let entry = Entry {
             info: self.info,
             kind,
             standing,
             sections: self.sections,
             title_terms: self.title_terms,
-            words,
-        }
+        };
+        (entry, self.words)
     }
 }
 
@@ -280,7 +280,7 @@ struct Scorer {
     /// term → (body occurrences, weight from fields, last field counted)
     score: FastMap<Arc<str>, (u32, u32, u8)>,
     field: u8,
-    words: FastMap<Box<str>, Arc<str>>,
+    words: Words,
 }
 
 impl Scorer {

@@ -40,7 +40,7 @@ use serde_json::{Value, json};
 
 use crate::model::Site;
 use crate::render::{Content, OutputFile};
-use entries::{Entry, Standing};
+use entries::{Entry, Standing, Words};
 
 /// The digits of postings: 64 characters that need no escaping in JSON.
 pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
@@ -53,17 +53,35 @@ const DOC_SHARD: usize = 16 * 1024;
 
 /// Builds the index files for the pages and metrics of `site`.
 pub fn files(site: &Site) -> Vec<OutputFile> {
-    let mut entries: Vec<Entry> = (0..site.pages.len())
+    // Each page's words are merged as the pages are read, so the dictionary
+    // costs memory for the site's distinct words, not for every page's.
+    let (mut entries, mut words) = (0..site.pages.len())
         .into_par_iter()
-        .map(|id| entries::page(site, id))
-        .collect();
+        .map(|id| (id, entries::page(site, id)))
+        .fold(
+            || (Vec::new(), Words::default()),
+            |(mut entries, mut words), (id, (e, w))| {
+                entries.push((id, e));
+                words.extend(w);
+                (entries, words)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Words::default()),
+            |(mut a, mut words), (b, more)| {
+                a.extend(b);
+                words.extend(more);
+                (a, words)
+            },
+        );
+    entries.sort_unstable_by_key(|(id, _)| *id);
+    let mut entries: Vec<Entry> = entries.into_iter().map(|(_, e)| e).collect();
     let first_metric = entries.len();
-    entries.extend(
-        site.metrics
-            .values()
-            .enumerate()
-            .map(|(k, m)| entries::metric(site, first_metric + k, m)),
-    );
+    for (k, m) in site.metrics.values().enumerate() {
+        let (e, w) = entries::metric(site, first_metric + k, m);
+        entries.push(e);
+        words.extend(w);
+    }
 
     let mut postings: text::FastMap<Arc<str>, Vec<(u32, u8)>> = text::FastMap::default();
     let mut section_id = 0u32;
@@ -80,7 +98,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
             section_id += 1;
         }
     }
-    let words = dictionary::shards(&entries, |t| postings.get(t).map_or(0, Vec::len));
+    let words = dictionary::shards(&words, |t| postings.get(t).map_or(0, Vec::len));
     let mut terms: Vec<(Arc<str>, String)> = postings.into_iter().map(|(t, list)| (t, encode(&list))).collect();
     terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
 
