@@ -309,7 +309,7 @@
     if (!starts.length) return [];
     if (qw.exact) set[floorIndex(starts, qw.exact)] = true;
     if (qw.also) set[floorIndex(starts, qw.also)] = true;
-    if (qw.derive) set[floorIndex(starts, qw.exact + "\uffff")] = true;
+    if (qw.derive) derivedShards(starts, qw.exact).forEach(function (n) { set[n] = true; });
     if (qw.prefix) {
       var a = floorIndex(starts, qw.prefix), b = floorIndex(starts, qw.prefix + "\uffff");
       for (var i = a; i <= Math.min(b, a + 3); i++) set[i] = true;
@@ -372,16 +372,23 @@
    * does not join (sign: signature, signatory; retire: retirement): the
    * most frequent few, at most DERIVED_CHARS longer. */
   var DERIVED = 0.5, DERIVED_CHARS = 5, DERIVED_MAX = 10;
+  /* The term shards derived words are looked for in: where `t` is and the
+   * next two at most, the same whatever was loaded before. */
+  function derivedShards(starts, t) {
+    var out = [], a = floorIndex(starts, t), b = Math.min(floorIndex(starts, t + "\uffff"), a + 2);
+    for (var n = a; n <= b; n++) out.push(n);
+    return out;
+  }
   Engine.prototype.derived = function (t) {
-    var starts = this.meta.raw.terms, out = [];
-    for (var n = floorIndex(starts, t); n <= floorIndex(starts, t + "\uffff"); n++) {
-      var shard = this.shard(n);
-      if (!shard) continue;
+    var self = this, out = [];
+    derivedShards(this.meta.raw.terms, t).forEach(function (n) {
+      var shard = self.shard(n);
+      if (!shard) return;
       for (var i = 0; i < shard.length; i += 2) {
         var x = shard[i];
         if (x.length > t.length && x.length <= t.length + DERIVED_CHARS && x.indexOf(t) === 0) out.push({ t: x, s: shard[i + 1] });
       }
-    }
+    });
     out.sort(function (x, y) { return y.s.length - x.s.length || (x.t < y.t ? -1 : 1); });
     return out.slice(0, DERIVED_MAX);
   };
