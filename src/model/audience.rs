@@ -232,6 +232,32 @@ pub fn partition(
     (published, hidden)
 }
 
+/// A build that publishes nothing but the home page, while the site has
+/// pages for other audiences, is almost always a forgotten `audience:` or
+/// the wrong `--audience`: said once, as a warning.
+pub fn empty(published: &[ParsedPage], hidden: &Hidden, audience: &Audience) -> Option<Diagnostic> {
+    if hidden.pages.is_empty() || published.iter().any(|p| p.rel != "_index.md") {
+        return None;
+    }
+    let drafts = hidden.pages.values().filter(|r| **r == Reason::Draft).count();
+    let others = hidden.pages.len() - drafts;
+    let what = match (others, drafts) {
+        (0, 1) => "the only other page is a draft".to_string(),
+        (0, d) => format!("the other {d} pages are drafts"),
+        (1, 0) => "the only other page is for another audience".to_string(),
+        (o, 0) => format!("the other {o} pages are for other audiences"),
+        (o, d) => format!("the other pages are for other audiences ({o}) or drafts ({d})"),
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "no page is published for audience `{audience}` besides the home page"
+        ))
+        .help(format!(
+            "{what}; give each page meant for `{audience}` (and its section's `_index.md`) `audience: {audience}` in its front matter, or build another audience with `--audience`"
+        )),
+    )
+}
+
 fn unknown_audience(config: &Config, name: &str, file: &str, at: crate::diag::Position) -> Diagnostic {
     Diagnostic::error(format!("unknown audience `{name}`"))
         .in_file(file)
