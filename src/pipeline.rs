@@ -94,16 +94,16 @@ pub struct Models {
 impl Models {
     /// Latest's view of the versions.
     pub fn latest_history(&self) -> Option<Annotations> {
-        self.annotations(0)
+        annotations(self.set.as_ref(), 0)
     }
+}
 
-    /// The view of version `k` (0 is latest, then the tags in order).
-    pub fn annotations(&self, k: usize) -> Option<Annotations> {
-        self.set.as_ref().map(|set| Annotations {
-            set: Arc::clone(set),
-            current: k,
-        })
-    }
+/// The view of version `k` (0 is latest, then the tags in order).
+pub fn annotations(set: Option<&Arc<VersionSet>>, k: usize) -> Option<Annotations> {
+    set.map(|set| Annotations {
+        set: Arc::clone(set),
+        current: k,
+    })
 }
 
 /// Opens the history around the resolved `latest` and resolves every
@@ -138,7 +138,7 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
         borrowed.reverse();
         notices.push(borrowed_config_notice(&borrowed));
     }
-    let set = history::set::build(&history, &settings.config, &latest, &tags);
+    let set = history::set::build(&history, &settings.config, &latest, &tags, &history.uncommitted);
     Models {
         latest,
         history: Some(history),
@@ -336,7 +336,7 @@ pub fn render(
     };
     set_globals(r, theme, settings, site_version(root, &settings.config));
     let mut files = render_site(r, theme, progress, diags);
-    files.extend(render_tags(settings, models, theme, diags));
+    files.extend(render_tags(settings, &models.tags, models.set.as_ref(), theme, diags));
     files
 }
 
@@ -344,14 +344,15 @@ pub fn render(
 /// render fails is left out with warnings naming it.
 pub fn render_tags(
     settings: &Settings,
-    models: &Models,
+    tags: &[Tag],
+    set: Option<&Arc<VersionSet>>,
     theme: &mut Theme,
     diags: &mut Diagnostics,
 ) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let hidden = indicatif::ProgressBar::hidden();
-    for (k, t) in models.tags.iter().enumerate() {
-        let ann = models.annotations(k + 1);
+    for (k, t) in tags.iter().enumerate() {
+        let ann = annotations(set, k + 1);
         let r = Render {
             site: &t.site,
             history: ann.as_ref(),

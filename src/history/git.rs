@@ -249,6 +249,13 @@ pub fn read_blobs(repo: &Repo, oids: &[String]) -> Result<HashMap<String, Vec<u8
     Ok(found)
 }
 
+/// The hash of the commit at `HEAD`; empty without one.
+pub fn head(repo: &Repo) -> String {
+    run(&repo.toplevel, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+        .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Paths under the content folder (content-relative) that differ from
 /// `HEAD`: modified, added, renamed or not yet tracked.
 pub fn uncommitted(repo: &Repo) -> Vec<String> {

@@ -50,6 +50,8 @@ pub struct History {
     pub uncommitted: BTreeSet<String>,
     /// The published versions, oldest first.
     pub versions: Vec<Version>,
+    /// Every tag of the repository when read, for [`History::is_stale`].
+    tags: Vec<git::Tag>,
     /// Commits at the edge of a shallow clone, as indexes.
     pub shallow: BTreeSet<usize>,
     blobs: Mutex<HashMap<String, Arc<[u8]>>>,
@@ -88,9 +90,7 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
     revs.extend(matching.iter().map(|t| t.commit.clone()));
     revs.dedup();
     let log = log::read(&repo, &revs).map_err(|u| notice(&u, &shown))?;
-    let head_hash = git::run(&repo.toplevel, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
-        .map(|o| String::from_utf8_lossy(&o).trim().to_string())
-        .unwrap_or_default();
+    let head_hash = git::head(&repo);
     let Some(&head) = log.by_hash.get(&head_hash) else {
         return Err(notice(&Unavailable::NoCommits, &shown));
     };
@@ -122,6 +122,7 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
         log,
         head,
         versions,
+        tags: all_tags,
         shallow,
         blobs: Mutex::new(HashMap::new()),
     })
@@ -208,6 +209,16 @@ pub fn slug(tag: &str) -> String {
 }
 
 impl History {
+    /// Whether a commit or a tag was made since the history was read.
+    pub fn is_stale(&self) -> bool {
+        git::head(&self.repo) != self.log.commits[self.head].hash || git::tags(&self.repo) != self.tags
+    }
+
+    /// Content-relative paths that differ from `HEAD` now.
+    pub fn edited(&self) -> BTreeSet<String> {
+        git::uncommitted(&self.repo).into_iter().collect()
+    }
+
     /// Follows each content-relative path in `rels`, as it is at commit
     /// `start`, back through the history reachable from there: renames are
     /// followed, an addition ends the trail.

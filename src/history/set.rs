@@ -5,7 +5,7 @@
 //! the same page. Each version's pages carry their trail of commits, their
 //! committed blob and flags for the render.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use std::path::PathBuf;
@@ -25,8 +25,15 @@ pub struct Tag {
     pub blobs: HashMap<String, String>,
 }
 
-/// Which page is which in every version, with trails and flags.
-pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag]) -> VersionSet {
+/// Which page is which in every version, with trails and flags;
+/// `uncommitted` names latest's content files that differ from `HEAD`.
+pub fn build(
+    history: &Arc<History>,
+    config: &Config,
+    latest: &Site,
+    tags: &[Tag],
+    uncommitted: &BTreeSet<String>,
+) -> VersionSet {
     let log = &history.log;
     let mut list = vec![VersionEntry {
         name: "latest".into(),
@@ -64,7 +71,7 @@ pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag
     }
     let mut pages = Vec::with_capacity(list.len());
     let mut by_rel = Vec::with_capacity(list.len());
-    let (p, r) = pages_of(history, config, latest, &latest_trails, &owner, None, true);
+    let (p, r) = pages_of(history, config, latest, &latest_trails, &owner, Of::Latest(uncommitted));
     pages.push(p);
     by_rel.push(r);
     for t in tags {
@@ -76,7 +83,7 @@ pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag
             .map(|p| p.parsed.rel.as_str())
             .collect();
         let trails = history.trace(t.version.commit, rels.iter().copied());
-        let (p, r) = pages_of(history, config, &t.site, &trails, &owner, Some(&t.blobs), false);
+        let (p, r) = pages_of(history, config, &t.site, &trails, &owner, Of::Tag(&t.blobs));
         pages.push(p);
         by_rel.push(r);
     }
@@ -93,15 +100,22 @@ pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag
 
 type Pages = (HashMap<String, VersionPage>, HashMap<String, String>);
 
+/// Whose pages: latest's, with its files edited since `HEAD`, or a tag's,
+/// with the blob of each of its files.
+enum Of<'a> {
+    Latest(&'a BTreeSet<String>),
+    Tag(&'a HashMap<String, String>),
+}
+
 fn pages_of(
     history: &History,
     config: &Config,
     site: &Site,
     trails: &HashMap<String, Trail>,
     owner: &HashMap<(usize, &str), &str>,
-    blobs: Option<&HashMap<String, String>>,
-    latest: bool,
+    of: Of,
 ) -> Pages {
+    let latest = matches!(of, Of::Latest(_));
     let log = &history.log;
     let mut pages = HashMap::with_capacity(site.pages.len());
     let mut by_rel = HashMap::with_capacity(site.pages.len());
@@ -124,15 +138,15 @@ fn pages_of(
             kind: p.kind(),
             redline: has_redlines(p, config.redlines),
             // Latest's committed text is its last change's blob, unless edited since.
-            blob: match blobs {
-                Some(b) => b.get(rel).cloned(),
-                None if history.uncommitted.contains(rel) => None,
-                None => trail
+            blob: match of {
+                Of::Tag(b) => b.get(rel).cloned(),
+                Of::Latest(edited) if edited.contains(rel) => None,
+                Of::Latest(_) => trail
                     .changes
                     .first()
                     .and_then(|&(c, n)| log.commits[c].changes[n].new_blob.clone()),
             },
-            uncommitted: latest && !p.implicit && history.uncommitted.contains(rel),
+            uncommitted: matches!(of, Of::Latest(edited) if !p.implicit && edited.contains(rel)),
             truncated: history.is_truncated(&trail),
             implicit: p.implicit,
             trail,

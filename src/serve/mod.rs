@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use crate::BuildOptions;
 use crate::diag::Diagnostics;
 use http::Shared;
-use state::{IndexDone, State, Update};
+use state::{IndexDone, Outside, State, Update};
 use watch::Watcher;
 
 /// The port `serve` listens on unless told otherwise.
@@ -203,11 +203,17 @@ fn rebuild_loop(
 ) {
     let mut indexing = start_index(state, outbox, false);
     loop {
-        let first = match inbox.recv_timeout(CLOCK_CHECK) {
+        let first = match inbox.recv_timeout(OUTSIDE_CHECK) {
             Ok(m) => m,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Some(result) = state.follow_clock() {
-                    eprintln!("a new day: policy statuses are computed again");
+                if let Some((why, result)) = state.follow_outside() {
+                    eprintln!(
+                        "{}",
+                        match why {
+                            Outside::NewDay => "a new day: policy statuses are computed again",
+                            Outside::Repository => "the repository changed: history and versions are read again",
+                        }
+                    );
                     publish(state, shared, result, &mut warned, Duration::ZERO);
                     indexing = start_index(state, outbox, indexing);
                 }
@@ -254,8 +260,9 @@ fn rebuild_loop(
     }
 }
 
-/// How often the builder looks at the calendar when nothing else happens.
-const CLOCK_CHECK: Duration = Duration::from_secs(60);
+/// How often the builder looks at the calendar and the repository when
+/// nothing else happens.
+const OUTSIDE_CHECK: Duration = Duration::from_secs(2);
 
 /// Serves the result of a rebuild, or shows its errors over the last good one.
 fn publish(

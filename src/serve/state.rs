@@ -32,18 +32,19 @@
 //!    swaps its files in unless a newer build came first ([`State::finish`]
 //!    does both at once).
 //!
-//! Git history and published versions are read once, with the first build
-//! and again after a config or theme change: each rebuild attaches the same
-//! history to the new model, and the `v/<tag>/` pages are rendered then
-//! (re-reading every tag per save would cost a full build per tag). So in a
-//! git repository, commits, tags and "not yet committed" marks that appear
-//! while serving show after a restart; everything else equals a build.
+//! Git history and published versions are read with the first build, and
+//! again after a config or theme change or when a commit or tag is made:
+//! re-reading every tag per save would cost a full build per tag. Each
+//! rebuild asks git which files differ from `HEAD`; when those or latest's
+//! pages change, which page is which across versions is worked out again
+//! from the history already read and the `v/<tag>/` pages are rendered
+//! again, so "not yet committed" marks follow edits as a build shows them.
 //!
 //! A failed update returns its diagnostics and keeps the last good files.
 //! `tests/suite/serve.rs` checks the result against a full build on random
 //! edit sequences.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -56,7 +57,8 @@ use super::watch::{self, Change};
 use crate::BuildOptions;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::history::{Annotations, Notice};
+use crate::history::set::Tag;
+use crate::history::{self, Annotations, History, Notice, VersionSet};
 use crate::model::Site;
 use crate::pipeline::{self, Settings};
 use crate::render::theme::Theme;
@@ -96,12 +98,80 @@ pub struct State {
 
 /// What the published versions add, read with the first good build.
 struct Published {
-    /// Latest's view of the versions.
-    annotations: Option<Annotations>,
+    history: Option<Arc<History>>,
+    tags: Vec<Tag>,
+    set: Option<Arc<VersionSet>>,
+    /// What `set` was worked out for: latest's pages and its files that
+    /// differed from `HEAD`.
+    rels: Vec<String>,
+    edited: BTreeSet<String>,
     /// The `v/<tag>/` files.
     files: Vec<OutputFile>,
+    /// Of resolving the tags, then of rendering them.
     diags: Vec<Diagnostic>,
+    render_diags: Vec<Diagnostic>,
     notices: Vec<Notice>,
+}
+
+impl Published {
+    /// Reads the history around `latest` and renders the published versions.
+    fn read(root: &Path, settings: &Settings, latest: Site, theme: &mut Theme) -> (Published, Site) {
+        let mut d = Diagnostics::default();
+        let models = pipeline::models(root, settings, latest, &mut d);
+        let mut published = Published {
+            rels: pages_of(&models.latest),
+            edited: models
+                .history
+                .as_ref()
+                .map(|h| h.uncommitted.clone())
+                .unwrap_or_default(),
+            history: models.history,
+            tags: models.tags,
+            set: models.set,
+            files: Vec::new(),
+            diags: d.items,
+            render_diags: Vec::new(),
+            notices: models.notices,
+        };
+        published.render(settings, theme);
+        (published, models.latest)
+    }
+
+    fn render(&mut self, settings: &Settings, theme: &mut Theme) {
+        let mut d = Diagnostics::default();
+        self.files = pipeline::render_tags(settings, &self.tags, self.set.as_ref(), theme, &mut d);
+        self.render_diags = d.items;
+    }
+
+    /// Works out which page is which again when latest's pages or its
+    /// edited files changed since the last time.
+    fn follow(&mut self, settings: &Settings, latest: &Site, theme: &mut Theme) {
+        let Some(history) = &self.history else {
+            return;
+        };
+        let (rels, edited) = (pages_of(latest), history.edited());
+        if rels == self.rels && edited == self.edited {
+            return;
+        }
+        self.set = Some(Arc::new(history::set::build(
+            history,
+            &settings.config,
+            latest,
+            &self.tags,
+            &edited,
+        )));
+        (self.rels, self.edited) = (rels, edited);
+        self.render(settings, theme);
+    }
+
+    fn annotations(&self) -> Option<Annotations> {
+        pipeline::annotations(self.set.as_ref(), 0)
+    }
+}
+
+/// The content files of a site's pages.
+fn pages_of(site: &Site) -> Vec<String> {
+    site.pages.iter().map(|p| p.parsed.rel.clone()).collect()
 }
 
 struct PageOutput {
@@ -125,6 +195,13 @@ pub struct Update {
     pub timings: Vec<(&'static str, Duration)>,
     /// The search index is of an older build: see [`State::index_job`].
     pub index_pending: bool,
+}
+
+/// Why [`State::follow_outside`] built again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outside {
+    NewDay,
+    Repository,
 }
 
 /// Building the search index of one build, on any thread.
@@ -279,12 +356,28 @@ impl State {
         }
     }
 
-    /// When the build day follows the clock (no `--today`) and the date has
-    /// changed since the last build, builds again for the new day: policy
-    /// statuses move with the calendar while serving. `None` when the day
-    /// is the same.
-    pub fn follow_clock(&mut self) -> Option<Result<Update, Diagnostics>> {
-        self.new_day().then(|| self.rebuild(Clock::start()))
+    /// Builds again when something the sources do not show changed: the
+    /// build day, when it follows the clock (no `--today`), so policy
+    /// statuses move with the calendar; or the repository, by a commit, a
+    /// tag, or a file reverted to or moved away from its committed text.
+    /// `None` when neither did.
+    pub fn follow_outside(&mut self) -> Option<(Outside, Result<Update, Diagnostics>)> {
+        let why = if self.new_day() {
+            Outside::NewDay
+        } else if self.repository_moved() {
+            Outside::Repository
+        } else {
+            return None;
+        };
+        Some((why, self.rebuild(Clock::start())))
+    }
+
+    fn repository_moved(&self) -> bool {
+        self.history.as_ref().is_some_and(|p| {
+            p.history
+                .as_ref()
+                .is_some_and(|h| h.is_stale() || h.edited() != p.edited)
+        })
     }
 
     /// Moves the settings to the clock's day; whether it changed.
@@ -345,7 +438,6 @@ impl State {
         }
         let mut d = Diagnostics::default();
         self.settings = Settings::resolve(self.inputs.config.clone(), &self.opts, &mut d).ok_or(d.items);
-        self.version = pipeline::site_version(&self.inputs.root, &self.inputs.config);
         self.load_theme();
     }
 
@@ -400,24 +492,30 @@ impl State {
         if diags.has_errors() {
             return Err(diags);
         }
-        if self.history.is_none() {
-            let mut d = Diagnostics::default();
-            let models = pipeline::models(&inputs.root, settings, site, &mut d);
-            let files = pipeline::render_tags(settings, &models, theme, &mut d);
-            self.history = Some(Published {
-                annotations: models.latest_history(),
-                files,
-                diags: d.items,
-                notices: models.notices,
-            });
-            site = models.latest;
-            clock.lap("history");
+        if self
+            .history
+            .as_ref()
+            .is_some_and(|p| p.history.as_ref().is_some_and(|h| h.is_stale()))
+        {
+            self.history = None;
         }
+        match self.history.as_mut() {
+            None => {
+                // `git describe` moves with commits and tags.
+                self.version = pipeline::site_version(&inputs.root, &inputs.config);
+                let (published, latest) = Published::read(&inputs.root, settings, site, theme);
+                self.history = Some(published);
+                site = latest;
+            }
+            Some(published) => published.follow(settings, &site, theme),
+        }
+        clock.lap("history");
         let published = self.history.as_ref().expect("read just above");
-        diags.extend(published.diags.iter().cloned());
+        diags.extend(published.diags.iter().chain(&published.render_diags).cloned());
+        let annotations = published.annotations();
         let r = Render {
             site: &site,
-            history: published.annotations.as_ref(),
+            history: annotations.as_ref(),
         };
         pipeline::set_globals(r, theme, settings, self.version.clone());
         let theme: &Theme = theme;

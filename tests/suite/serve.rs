@@ -19,7 +19,7 @@ use proptest::test_runner::Config as ProptestConfig;
 use casebook::BuildOptions;
 use casebook::diag::Diagnostics;
 use casebook::render::Content;
-use casebook::serve::state::State;
+use casebook::serve::state::{Outside, State};
 
 use crate::harness::{SiteTest, TODAY, main_of, repo_root};
 
@@ -1241,5 +1241,78 @@ fn a_browser_reloads_on_save_keeps_its_place_and_shows_errors() {
     browser.wait_until(
         "document.body.innerText.includes('Alpha fixed says') && !document.getElementById('casebook-error-overlay')",
         "the fix without the overlay",
+    );
+}
+
+/// The engine's files after `paths` changed must equal a fresh build's.
+fn follows(state: &mut State, site: &SiteTest, paths: &[PathBuf], step: &str) -> BTreeMap<String, Vec<u8>> {
+    let got = incremental(state, paths);
+    if let Err(e) = same(step, &got, &full(site.root())) {
+        panic!("{e}");
+    }
+    got.expect("same as a build that succeeds").0
+}
+
+/// What the engine serves after noticing a change in the repository.
+fn outside(state: &mut State, site: &SiteTest, step: &str) -> BTreeMap<String, Vec<u8>> {
+    let (why, update) = state.follow_outside().expect("the repository change is noticed");
+    assert_eq!(why, Outside::Repository, "{step}");
+    let warnings = update.expect("it builds").warnings.render();
+    state.finish().expect("the index builds");
+    assert!(state.follow_outside().is_none(), "{step}: noticed once");
+    let got: BTreeMap<String, Vec<u8>> = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    if let Err(e) = same(step, &Ok((got.clone(), warnings)), &full(site.root())) {
+        panic!("{e}");
+    }
+    got
+}
+
+#[test]
+fn edits_commits_and_tags_while_serving_show_as_a_build_shows_them() {
+    let site = site();
+    site.create(
+        "casebook.yaml",
+        "title: Serve Test Legal\nbase_url: https://legal.example\nversions:\n  tags: \"v*\"\n",
+    );
+    if !git(&site, &["init", "-q"]) {
+        println!("SKIPPED edits_commits_and_tags_while_serving_show_as_a_build_shows_them: no git");
+        return;
+    }
+    assert!(git(&site, &["add", "-A"]) && git(&site, &["commit", "-qm", "First version"]));
+    assert!(git(&site, &["tag", "v1"]));
+    let (mut state, first) = State::new(site.root(), &options());
+    assert!(first.is_ok());
+    state.finish().expect("the index builds");
+    let flag = "Not yet committed";
+    let page = "policies/alpha/index.html";
+    let shown = |files: &BTreeMap<String, Vec<u8>>, path: &str| String::from_utf8_lossy(&files[path]).into_owned();
+
+    let alpha = site.path("content/policies/alpha.md");
+    let text = site.read("content/policies/alpha.md");
+    site.create(
+        "content/policies/alpha.md",
+        text.replace("Everyone.", "Everyone, contractors too."),
+    );
+    let files = follows(&mut state, &site, std::slice::from_ref(&alpha), "an edit");
+    assert!(shown(&files, page).contains(flag), "an edited page is marked");
+
+    site.create("content/policies/new.md", "---\ntitle: New\nkind: policy\n---\nNew.\n");
+    let added = site.path("content/policies/new.md");
+    let files = follows(&mut state, &site, std::slice::from_ref(&added), "a new page");
+    assert!(
+        shown(&files, "policies/new/index.html").contains(flag),
+        "a new page is marked"
+    );
+
+    assert!(git(&site, &["add", "-A"]) && git(&site, &["commit", "-qm", "Widen the scope"]));
+    let files = outside(&mut state, &site, "a commit");
+    assert!(!shown(&files, page).contains(flag), "a committed page is not marked");
+    assert!(shown(&files, "policies/alpha/history/index.html").contains("Widen the scope"));
+
+    assert!(git(&site, &["tag", "v2"]));
+    let files = outside(&mut state, &site, "a tag");
+    assert!(
+        files.contains_key("v/v2/policies/new/index.html"),
+        "the new version is published"
     );
 }
