@@ -106,7 +106,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     };
     let parsed = pipeline::sources(root, &settings.config, &mut diags);
     let latest = pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
-    let models = pipeline::models(root, &settings, latest, &mut diags);
+    let mut models = pipeline::models(root, &settings, latest, &mut diags);
+    pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), &mut diags);
     let theme = render::theme::Theme::load(root, &settings.config, &mut diags);
     let (Some(mut theme), false) = (theme, diags.has_errors()) else {
         return Err(diags.sorted());

@@ -16,6 +16,7 @@ pub mod git;
 pub mod in_force;
 pub mod log;
 pub mod redline;
+pub mod register;
 pub mod set;
 pub mod versions;
 

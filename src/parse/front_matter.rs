@@ -109,6 +109,8 @@ pub struct FrontMatter {
     pub presented_by: Option<Ref>,
     /// For reports: the day of the meeting it is for.
     pub meeting: Option<Date>,
+    /// For reports: the day it is computed as of, instead of its quarter's last.
+    pub as_of: Option<Date>,
     pub tags: Vec<String>,
     /// `aliases`, and Jekyll's `redirect_from`: old URLs that redirect here.
     pub aliases: Vec<Ref>,
@@ -254,6 +256,7 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         author: r.reference("author"),
         presented_by: r.reference("presented_by"),
         meeting: r.0.date("meeting"),
+        as_of: r.0.date("as_of"),
         tags: r.strings("tags"),
         aliases,
         url: r.url(),

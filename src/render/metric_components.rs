@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::args::{known, list_arg, string_arg};
 use super::metric_views::{self as views, quarter_range, series, target_series};
+use super::report::AsOf;
 use crate::chart::{self, Frame, Series};
 use crate::diag::suggest;
 use crate::metrics::{Decimal, Metric, Unit, format};
@@ -426,18 +427,21 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
 }
 
 /// `{{ kpi(metric="…", quarter="2026-Q3") }}`: one metric's tile.
-pub fn kpi(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
+pub fn kpi(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) -> Result<Value, String> {
     let args = &call.call.args;
     let id = string_arg(args, "metric")?.ok_or("a KPI tile needs `metric=\"<id>\"`")?;
     let m = metric(site, id)?;
     let q = quarter_for(site, page, args, [m])?;
-    let view = views::kpi_view(site, m, q, &call_id(call, &["kpi"]));
+    let mut view = views::kpi_view(site, m, q, &call_id(call, &["kpi"]));
+    if let Some(a) = as_of {
+        a.annotate_one(&mut view);
+    }
     Ok(json!({ "kpi": view, "title": string_arg(args, "title")? }))
 }
 
 /// `{{ kpi_table(metrics=[…] | goal="…" | owner="…", quarter="…") }}`;
 /// without a selector, every metric.
-pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
+pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) -> Result<Value, String> {
     let args = &call.call.args;
     let selectors: Vec<&str> = ["metrics", "goal", "owner"]
         .into_iter()
@@ -469,7 +473,7 @@ pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, 
         views::by_title(site.metrics.values())
     };
     let q = quarter_for(site, page, args, ms.iter().copied())?;
-    let table = views::kpi_table(site, &ms, q, &call_id(call, &["kpis"]));
+    let table = super::report::annotated(as_of, views::kpi_table(site, &ms, q, &call_id(call, &["kpis"])));
     Ok(json!({ "kpis": table, "title": string_arg(args, "title")? }))
 }
 
@@ -492,14 +496,19 @@ pub fn metrics_of_goal<'a>(site: &'a Site, goal: &str, page: PageId) -> Vec<&'a 
 }
 
 /// `{{ goal_status(goal="…") }}`: a goal's card with its key results.
-pub fn goal_status(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
+pub fn goal_status(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) -> Result<Value, String> {
     let args = &call.call.args;
     let goal = string_arg(args, "goal")?.ok_or("a goal card needs `goal=\"<id>\"`")?;
     known(&site.goals, goal, "goal")?;
-    let q = match quarter_arg(args)? {
-        Some(q) => Some(q),
-        None => views::page_quarter(site, page),
-    };
+    let q = quarter_arg(args)?;
+    // In a report, the goal as it stood on its day, unless another quarter is asked for.
+    let then = as_of
+        .filter(|a| q.is_none_or(|q| q == a.quarter))
+        .and_then(|a| a.goal(goal));
+    if let Some(view) = then {
+        return Ok(json!({ "goal": view }));
+    }
+    let q = q.or_else(|| views::page_quarter(site, page));
     let view = views::goal_progress(site, goal, q).ok_or_else(|| format!("unknown goal `{goal}`"))?;
     Ok(json!({ "goal": view }))
 }

@@ -412,6 +412,8 @@ impl State {
             clock.lap("history");
         }
         let published = self.history.as_ref().expect("read just above");
+        let history = published.annotations.as_ref().map(|a| &*a.set.history);
+        pipeline::computed_metrics(&mut site, history, &mut diags);
         diags.extend(published.diags.iter().cloned());
         let r = Render {
             site: &site,
