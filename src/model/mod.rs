@@ -112,6 +112,9 @@ pub struct Site {
     /// Said once per build about the content: ignored keys of other
     /// tools, template text, links nothing is known about.
     pub notes: Vec<Notice>,
+    /// The warning a build for this audience gives when it publishes nothing
+    /// but the home page; `check` gives it only for audiences that are built.
+    pub empty: Option<Diagnostic>,
 }
 
 /// What a site is resolved for: the same for every version of one build.
@@ -131,7 +134,11 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         assets,
     } = parsed;
     folders::check_keys(&parsed, config, diags);
+    let mut hidden_assets = audience::Hidden::default();
+    let assets = audience::partition_assets(assets, &parsed, config, &opts.audience, &mut hidden_assets);
     let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
+    hidden.assets = hidden_assets.assets;
+    let empty = audience::empty(&published, &hidden, &opts.audience);
     let mut pages: Vec<Page> = published
         .into_iter()
         .map(|p| page_from(p, config, opts.today))
@@ -176,6 +183,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         metric_ids,
         metrics: BTreeMap::new(),
         notes: Vec::new(),
+        empty,
     };
     link_sections(&mut site);
     cascade_audiences(&mut site);
@@ -196,7 +204,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     cycles::check(&mut site, diags);
     audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
     resolve::aliases(&mut site, diags);
-    resolve::permalinks(&site, diags);
+    resolve::claimed_urls(&site, diags);
     links::links(&mut site, diags);
     site.notes.extend(foreign::notes(&site));
     build_register(&mut site);

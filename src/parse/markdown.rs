@@ -11,6 +11,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use super::anchors::{self, Anchor, AnchorKind};
 use super::components::Call;
 use super::links::{self, Classified, Link};
+use super::sections::{self, HeadingSpan, Section};
 use super::templates::TemplateText;
 use crate::config::variables::Variables;
 use crate::diag::{Diagnostic, LineIndex, Position};
@@ -48,6 +49,8 @@ pub struct Rendered {
     /// The text of the first paragraph, for listings and descriptions.
     pub summary: String,
     pub word_count: usize,
+    /// The text under each heading, for the search index.
+    pub sections: Vec<Section>,
 }
 
 /// How the marker left in the HTML for a component call starts.
@@ -108,11 +111,13 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         lines: LineIndex::new(page.full),
         templates_until: 0,
         html_block: None,
+        heading_spans: Vec::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
     }
     r.report_duplicate_ids();
+    let sections = sections::collect(&r.out, &r.heading_spans, &r.headings);
     let events = unwrap_block_calls(r.out, &mut r.calls);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -125,6 +130,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         templates: r.templates,
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
+        sections,
     }
 }
 
@@ -157,6 +163,8 @@ struct Renderer<'a, 'b> {
     templates_until: usize,
     /// The HTML block being read: where it starts and its text so far.
     html_block: Option<(usize, String)>,
+    /// Where each heading's events are in `out`, for [`sections::collect`].
+    heading_spans: Vec<HeadingSpan>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -366,6 +374,10 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(CowStr::from(format!(
             "<a class=\"anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n"
         ))));
+        self.heading_spans.push(HeadingSpan {
+            events: index..self.out.len(),
+            heading: self.headings.len(),
+        });
         self.headings.push(Heading { level: lvl, text, id });
     }
 

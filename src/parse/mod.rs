@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod links;
 pub mod markdown;
 pub mod sanitize;
+pub mod sections;
 pub mod templates;
 
 use rayon::prelude::*;
