@@ -43,7 +43,7 @@ impl Computed {
             Computed::PolicyReviews => {
                 "Computed by casebook from the policy register in git: at the end of each quarter, the share of \
                  policies in force (effective date passed; not draft, retired or undated) whose next review date \
-                 had not passed, counting only policies this metric's audience may see, each as committed on that day."
+                 had not passed, counting only policies this metric’s audience may see, each as committed on that day."
             }
         }
     }

@@ -185,7 +185,7 @@ pub(super) fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> Commi
 }
 
 /// Where a page's history view is, unless a page already has that URL.
-fn history_url(site: &Site, page_url: &str) -> Option<String> {
+pub(super) fn history_url(site: &Site, page_url: &str) -> Option<String> {
     let url = format!("{page_url}history/");
     (!site.by_url.contains_key(&url)).then_some(url)
 }

@@ -42,13 +42,33 @@ fn metric<'a>(site: &'a Site, id: &str) -> Result<&'a Metric, String> {
     })
 }
 
-fn quarter_arg(args: &Args) -> Result<Option<Quarter>, String> {
+fn quarter_arg(site: &Site, page: PageId, args: &Args) -> Result<Option<Quarter>, String> {
     match string_arg(args, "quarter")? {
         None => Ok(None),
-        Some(s) => s
-            .parse::<Quarter>()
-            .map(Some)
-            .map_err(|e| format!("argument `quarter`: {}", e.0)),
+        Some(s) => {
+            let q = s
+                .parse::<Quarter>()
+                .map_err(|e| format!("argument `quarter`: {}", e.0))?;
+            within_report(site, page, q)?;
+            Ok(Some(q))
+        }
+    }
+}
+
+/// A report shows what was known by its quarter: asking it for a later one
+/// would make it change as data comes in.
+fn within_report(site: &Site, page: PageId, q: Quarter) -> Result<(), String> {
+    match views::page_quarter(site, page) {
+        Some(r) if q > r => {
+            let qf = &site.config.quarter_format;
+            Err(format!(
+                "this report is as of {}, so it cannot show {}; ask for {} or earlier, or show later figures in a later report",
+                qf.label(r),
+                qf.label(q),
+                qf.label(r)
+            ))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -59,7 +79,7 @@ fn quarter_for<'a>(
     args: &Args,
     metrics: impl IntoIterator<Item = &'a Metric>,
 ) -> Result<Quarter, String> {
-    if let Some(q) = quarter_arg(args)? {
+    if let Some(q) = quarter_arg(site, page, args)? {
         return Ok(q);
     }
     if let Some(q) = views::page_quarter(site, page) {
@@ -69,7 +89,13 @@ fn quarter_for<'a>(
 }
 
 /// `quarters=8`, `quarters="2025-Q1..2026-Q3"` or `quarters="all"`, ending at `end`.
-fn quarters_arg(args: &Args, end: Quarter, metrics: &[&Metric]) -> Result<Vec<Quarter>, String> {
+fn quarters_arg(
+    site: &Site,
+    page: PageId,
+    args: &Args,
+    end: Quarter,
+    metrics: &[&Metric],
+) -> Result<Vec<Quarter>, String> {
     let help = "write `quarters=8` for the last 8 quarters, `quarters=\"2025-Q1..2026-Q3\"`, or `quarters=\"all\"`";
     let last_n = |n: usize| quarter_range(end.offset(1 - n as i32), end);
     match args.get("quarters") {
@@ -103,6 +129,7 @@ fn quarters_arg(args: &Args, end: Quarter, metrics: &[&Metric]) -> Result<Vec<Qu
             if a > b {
                 return Err(format!("argument `quarters` runs backwards: {a} is after {b}"));
             }
+            within_report(site, page, b)?;
             let range = quarter_range(a, b);
             if range.len() > 40 {
                 return Err(format!(
@@ -206,7 +233,7 @@ pub fn chart(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Stri
     if kind == "breakdown" {
         return breakdown(site, page, call, m, &title, frame_id);
     }
-    let quarters = quarters_arg(args, end, &[m])?;
+    let quarters = quarters_arg(site, page, args, end, &[m])?;
     let actual = series(m, &quarters, &m.title);
     let target = target_series(m, &quarters);
     let desc = describe(site, m, &quarters, &actual, target.as_ref());
@@ -285,13 +312,13 @@ fn breakdown(
         ));
     }
     // One quarter asked for: horizontal bars of its parts.
-    let single = match quarter_arg(args)? {
+    let single = match quarter_arg(site, page, args)? {
         Some(q) => Some(q),
         None if !args.contains_key("quarters") => {
             // Stacked over the range ending at the page's quarter; if only one
             // quarter in it has a breakdown, show that one as bars.
             let end = quarter_for(site, page, args, [m])?;
-            let range = quarters_arg(args, end, &[m])?;
+            let range = quarters_arg(site, page, args, end, &[m])?;
             let with: Vec<Quarter> = range.iter().copied().filter(|q| m.breakdown.contains_key(q)).collect();
             (with.len() == 1).then(|| with[0])
         }
@@ -332,7 +359,7 @@ fn breakdown(
         return chart_data(&frame, &frame.title, "breakdown", &[m], |f| chart::horizontal(f, parts));
     }
     let end = quarter_for(site, page, args, [m])?;
-    let range = quarters_arg(args, end, &[m])?;
+    let range = quarters_arg(site, page, args, end, &[m])?;
     let quarters: Vec<Quarter> = range.into_iter().filter(|q| m.breakdown.contains_key(q)).collect();
     if quarters.is_empty() {
         return Err(format!(
@@ -369,7 +396,7 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
     }
     let ms: Vec<&Metric> = ids.iter().map(|id| metric(site, id)).collect::<Result<_, _>>()?;
     let end = quarter_for(site, page, args, ms.iter().copied())?;
-    let quarters = quarters_arg(args, end, &ms)?;
+    let quarters = quarters_arg(site, page, args, end, &ms)?;
     let same_unit = ms.iter().all(|m| m.unit == ms[0].unit);
     let mut all: Vec<Series> = ms.iter().map(|m| series(m, &quarters, &m.title)).collect();
     let (unit, note) = if same_unit {
@@ -500,7 +527,7 @@ pub fn goal_status(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&
     let args = &call.call.args;
     let goal = string_arg(args, "goal")?.ok_or("a goal card needs `goal=\"<id>\"`")?;
     known(&site.goals, goal, "goal")?;
-    let q = quarter_arg(args)?;
+    let q = quarter_arg(site, page, args)?;
     // In a report, the goal as it stood on its day, unless another quarter is asked for.
     let then = as_of
         .filter(|a| q.is_none_or(|q| q == a.quarter))

@@ -236,7 +236,7 @@ fn computed_note(m: &Metric) -> Option<String> {
         Provenance::Git {
             before_history: Some(d),
         } => Some(format!(
-            "The content's git history starts on {}: quarters before it read each policy as first committed.",
+            "The content’s git history starts on {}: quarters before it read each policy as first committed.",
             super::views::display_date(d)
         )),
         Provenance::Files { day } => Some(format!(

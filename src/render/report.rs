@@ -49,6 +49,8 @@ pub struct PolicyAt {
     pub url: Option<String>,
     pub front: FrontMatter,
     pub lifecycle: Lifecycle,
+    /// The commit and change it stood as (from git only).
+    pub at: Option<(usize, usize)>,
 }
 
 /// What a report is computed from: its quarter, its day, and the register
@@ -162,6 +164,7 @@ fn from_snapshot<'s>(
                 url,
                 lifecycle: s.lifecycle(snap.day, config),
                 front: s.front.clone(),
+                at: Some((s.commit, s.change)),
             }),
             _ => {
                 let id = s
@@ -200,6 +203,7 @@ fn from_files(site: &Site, day: Date) -> Vec<PolicyAt> {
                 url: Some(p.url().to_string()),
                 front: p.front().clone(),
                 lifecycle: crate::model::policy::lifecycle(p.front(), day, site.config.review_due_days),
+                at: None,
             }
         })
         .collect()
@@ -260,11 +264,11 @@ impl AsOf {
         let mut note = match self.source {
             Source::Git => "The policy register and goals are as committed in git by the end of that day.".to_string(),
             Source::FirstCommit(first) => format!(
-                "The repository's history starts on {}, after that day: policies and goals are shown as first committed, with their status on {day}.",
+                "The repository’s history starts on {}, after that day: policies and goals are shown as first committed, with their status on {day}.",
                 super::views::display_date(first)
             ),
             Source::WorkingTree => format!(
-                "Without git history, the policies and goals shown are today's files, not as they stood that day; their status is worked out for {day}."
+                "Without git history, the policies and goals shown are today’s files, not as they stood that day; their status is worked out for {day}."
             ),
         };
         if self.unreadable > 0 {
@@ -293,6 +297,10 @@ pub struct PolicyRow {
     pub next_review: Option<DateView>,
     pub days_to_review: Option<i64>,
     pub status: StatusView,
+    /// In "what changed": the redline of the revision it stood as, else
+    /// its history page (set by [`report_changes`]).
+    pub redline: Option<String>,
+    pub history: Option<String>,
 }
 
 pub fn policy_row(site: &Site, p: &PolicyAt) -> PolicyRow {
@@ -307,6 +315,8 @@ pub fn policy_row(site: &Site, p: &PolicyAt) -> PolicyRow {
         next_review: p.lifecycle.next_review.map(DateView::from),
         days_to_review: p.lifecycle.days_to_review,
         status: p.lifecycle.status.into(),
+        redline: None,
+        history: None,
     }
 }
 
@@ -345,6 +355,16 @@ pub struct NewerReport {
     pub quarter_label: String,
 }
 
+/// What is known after a report's quarter: the banner above it (outside
+/// `<main>`, so the report itself reads the same once later data comes).
+#[derive(Debug, Clone, Serialize)]
+pub struct Later {
+    /// The report of the latest later quarter, if there is one.
+    pub report: Option<NewerReport>,
+    /// The latest quarter with metric values, when after the report's.
+    pub data_label: Option<String>,
+}
+
 /// What a board report computes, as of its day.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportSections {
@@ -365,8 +385,8 @@ pub struct ReportSections {
     /// Policies due for review or overdue on the report's day.
     pub policies: Vec<PolicyRow>,
     pub changes: Changes,
-    /// The report of the latest later quarter, if there is one.
-    pub newer: Option<NewerReport>,
+    /// Later reports or figures, for a banner outside the report.
+    pub later: Option<Later>,
 }
 
 pub fn sections(r: Render<'_>, id: PageId, a: &AsOf) -> ReportSections {
@@ -400,23 +420,37 @@ pub fn sections(r: Render<'_>, id: PageId, a: &AsOf) -> ReportSections {
         attention,
         policies: due,
         changes: report_changes::changes(r, a),
-        newer: newer(site, id, q),
+        later: later(site, id, q),
     }
 }
 
-/// The report of the latest quarter after `q`, for a banner on this one.
-fn newer(site: &Site, id: PageId, q: Quarter) -> Option<NewerReport> {
-    site.pages
+/// The latest report and metric values after quarter `q`, for a banner on
+/// report `id`.
+fn later(site: &Site, id: PageId, q: Quarter) -> Option<Later> {
+    let report = site
+        .pages
         .iter()
         .enumerate()
         .filter(|&(other, p)| other != id && p.kind() == Kind::Report && !p.is_section())
         .filter_map(|(_, p)| Some((p.front().quarter.filter(|later| *later > q)?, p)))
-        .max_by(|(qa, a), (qb, b)| qa.cmp(qb).then_with(|| b.url().cmp(a.url())))
-        .map(|(later, p)| NewerReport {
+        .max_by(|(qa, a), (qb, b)| qa.cmp(qb).then_with(|| b.url().cmp(a.url())));
+    let data = site
+        .metrics
+        .values()
+        .filter_map(|m| m.latest_quarter())
+        .max()
+        .filter(|d| *d > q);
+    if report.is_none() && data.is_none() {
+        return None;
+    }
+    Some(Later {
+        report: report.map(|(rq, p)| NewerReport {
             title: p.title.clone(),
             url: p.url().to_string(),
-            quarter_label: label(site, later),
-        })
+            quarter_label: label(site, rq),
+        }),
+        data_label: data.map(|d| label(site, d)),
+    })
 }
 
 /// The "on this page" entries of the sections the theme renders below the

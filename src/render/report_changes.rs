@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::Render;
-use super::history::{CommitView, commit_redline_url, commit_view, has_commit_redline};
+use super::history::{CommitView, commit_redline_url, commit_view, has_commit_redline, history_url};
 use super::report::{AsOf, PolicyRow, policy_row};
 use super::views::DateView;
 use crate::kind::Kind;
@@ -47,7 +47,14 @@ pub fn changes(r: Render<'_>, a: &AsOf) -> Changes {
         .iter()
         .filter(|p| !matches!(p.lifecycle.status, PolicyStatus::Draft | PolicyStatus::Retired))
         .filter(|p| p.lifecycle.effective.is_some_and(|e| from <= e && e <= to))
-        .map(|p| policy_row(site, p));
+        .map(|p| {
+            let mut row = policy_row(site, p);
+            if let Some(ann) = r.history {
+                row.redline = p.at.and_then(|at| revision_redline(ann, at));
+                row.history = p.url.as_deref().and_then(|u| history_url(site, u));
+            }
+            row
+        });
     let mut took_effect: Vec<PolicyRow> = took_effect.collect();
     took_effect.sort_by(|x, y| {
         (x.effective.as_ref().map(|d| &d.iso), x.title.to_lowercase())
@@ -57,13 +64,27 @@ pub fn changes(r: Render<'_>, a: &AsOf) -> Changes {
         from: from.into(),
         to: to.into(),
         took_effect,
-        committed: r.history.map(|ann| committed(ann, from, to)).unwrap_or_default(),
+        committed: r.history.map(|ann| committed(ann, a, from, to)).unwrap_or_default(),
         from_git: r.history.is_some(),
     }
 }
 
-/// The policies of this version changed by commits dated `from..=to`.
-fn committed(ann: &crate::history::Annotations, from: Date, to: Date) -> Vec<PolicyChanges> {
+/// The redline of the revision a commit change made, where one is published.
+fn revision_redline(ann: &crate::history::Annotations, (c, n): (usize, usize)) -> Option<String> {
+    let set = &ann.set;
+    // Redlines of commits are published for the latest version only.
+    if ann.current != 0 {
+        return None;
+    }
+    set.pages[ann.current].values().find_map(|vp| {
+        let i = vp.trail.changes.iter().position(|&x| x == (c, n))?;
+        has_commit_redline(set, vp, i).then(|| commit_redline_url(set, &vp.url, c))
+    })
+}
+
+/// The policies of this version changed by commits dated `from..=to`,
+/// titled as they stood on the report's day.
+fn committed(ann: &crate::history::Annotations, a: &AsOf, from: Date, to: Date) -> Vec<PolicyChanges> {
     let set = &ann.set;
     let (first, last) = (from.to_string(), to.to_string());
     let mut out: Vec<PolicyChanges> = set.pages[ann.current]
@@ -85,8 +106,12 @@ fn committed(ann: &crate::history::Annotations, from: Date, to: Date) -> Vec<Pol
                     })
                 })
                 .collect();
+            let then = a
+                .policies
+                .iter()
+                .find(|p| p.at.is_some_and(|at| vp.trail.changes.contains(&at)));
             (!commits.is_empty()).then(|| PolicyChanges {
-                title: vp.title.clone(),
+                title: then.map_or_else(|| vp.title.clone(), |p| p.title.clone()),
                 url: vp.url.clone(),
                 commits,
             })

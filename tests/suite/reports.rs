@@ -1,0 +1,198 @@
+//! Board reports as snapshots of their quarter, "what changed" from both
+//! sources, and what every status is measured against. The repositories
+//! are scripted here with fixed commit dates; expectations come from those
+//! dates and from `git` itself.
+
+use crate::harness::{SiteTest, between, main_of, text_of};
+use crate::history::{commit, git_in};
+
+const ROLE: &str = "---\ntitle: General Counsel\n---\nThe GC.\n";
+
+/// Effective 2025-11-01, reviewed every 12 months: overdue from 2 November 2026.
+const RETENTION: &str = "---\ntitle: Records retention\nowner: general-counsel\napprover: general-counsel\neffective: 2025-11-01\nreview_every: 12 months\n---\nKeep records for seven years.\n";
+
+const TRAVEL: &str = "---\ntitle: Travel\nowner: general-counsel\napprover: general-counsel\neffective: 2026-08-01\nreview_every: 12 months\n---\nEconomy class for flights under six hours.\n";
+
+const Q3_REPORT: &str = "---\ntitle: Board report Q3 2026\nquarter: 2026-Q3\n---\nThe quarter.\n\n{{ policy_list() }}\n\n{{ kpi_table() }}\n\n{{ chart(metric=\"spend\", quarters=\"all\") }}\n";
+
+/// A repository whose records retention policy falls overdue after the end
+/// of Q3 2026, with a travel policy that took effect and changed in Q3, and
+/// a policy, a report and figures added in Q4.
+fn scripted() -> SiteTest {
+    let t = SiteTest::with_files(&[
+        ("casebook.yaml", "title: Acme Legal\n"),
+        ("content/_index.md", "---\ntitle: Acme Legal\n---\nWelcome.\n"),
+        ("content/roles/general-counsel.md", ROLE),
+        ("content/policies/retention.md", RETENTION),
+        (
+            "content/metrics/spend.yaml",
+            "title: Spend\nunit: USD\nbetter: lower\ntarget: 100\nvalues:\n  2026-Q2: 90\n  2026-Q3: 95\n",
+        ),
+        ("content/reports/2026-q3.md", Q3_REPORT),
+    ]);
+    git_in(t.root(), None, &["init", "-q"]);
+    commit(&t, "alice", "2025-11-05T10:00:00Z", "Add the retention policy");
+    t.create("content/policies/travel.md", TRAVEL);
+    commit(&t, "alice", "2026-08-03T10:00:00Z", "Add the travel policy");
+    t.create("content/policies/travel.md", TRAVEL.replace("six hours", "five hours"));
+    commit(&t, "bob", "2026-08-20T10:00:00Z", "Shorten the economy threshold");
+    // After the quarter: a renamed policy, a new one, later figures and a later report.
+    t.create(
+        "content/policies/travel.md",
+        TRAVEL
+            .replace("six hours", "five hours")
+            .replace("title: Travel", "title: Travel and expenses"),
+    );
+    t.create(
+        "content/policies/gifts.md",
+        "---\ntitle: Gifts\napprover: general-counsel\neffective: 2026-10-01\nreview_every: 12 months\n---\nDeclare gifts.\n",
+    );
+    t.create(
+        "content/metrics/spend.yaml",
+        "title: Spend\nunit: USD\nbetter: lower\ntarget: 100\nvalues:\n  2026-Q2: 90\n  2026-Q3: 95\n  2026-Q4: 81\n",
+    );
+    t.create(
+        "content/reports/2026-q4.md",
+        "---\ntitle: Board report Q4 2026\nquarter: 2026-Q4\n---\nLater.\n",
+    );
+    commit(
+        &t,
+        "alice",
+        "2026-10-12T10:00:00Z",
+        "Gifts policy, Q4 figures and report",
+    );
+    t
+}
+
+fn build_into(t: &SiteTest, today: &str, out: &str) -> String {
+    t.run(&["build", "--today", today, "--out", out]).assert_code(0);
+    t.read(&format!("{out}/reports/2026-q3/index.html"))
+}
+
+#[test]
+fn a_report_is_the_same_snapshot_whatever_the_build_day() {
+    let t = scripted();
+    let early = build_into(&t, "2026-10-20", "early");
+    let late = build_into(&t, "2027-02-01", "late");
+    // The fixture does fall overdue: the register of the later build says so.
+    let register = text_of(&main_of(&t.read("late/register/index.html")));
+    assert!(register.contains("Records retention Overdue"), "{register}");
+    assert!(!text_of(&main_of(&t.read("early/register/index.html"))).contains("Overdue"));
+
+    let main = main_of(&early);
+    assert_eq!(main, main_of(&late), "the report's <main> depends on the build day");
+    let text = text_of(&main);
+    assert!(text.contains("As of 30 September 2026"), "{text}");
+    assert!(!text.contains("Overdue"), "{text}");
+    assert!(
+        text.contains("No policy was due for review or overdue on 30 September 2026 ."),
+        "{text}"
+    );
+    // The register as it stood: no Q4 policy, the Q3 title.
+    assert!(!text.contains("Gifts"), "{text}");
+    assert!(!text.contains("Travel and expenses"), "{text}");
+    let list = text_of(between(&main, "<div class=\"component policy-list\"", "</div>").unwrap());
+    assert!(list.contains("Records retention Effective"), "{list}");
+    assert!(list.contains("Travel Effective"), "{list}");
+    // Figures up to the quarter only, even in a chart of "all" quarters.
+    assert!(text.contains("$95"), "{text}");
+    assert!(!text.contains("$81"), "{text}");
+    // Nothing of Q4 in the report itself (the pager links the Q4 report).
+    let report = &text[..text.find("Last updated").expect("page history")];
+    assert!(!report.contains("Q4 2026"), "{report}");
+
+    // Later figures and a later report: a banner outside <main>, screen only.
+    let banner = between(&early, "<p class=\"banner banner-info report-newer\"", "</p>").expect("banner");
+    assert!(banner.contains("href=\"../../reports/2026-q4/\""), "{banner}");
+    assert!(text_of(banner).contains("A newer report covers Q4 2026"), "{banner}");
+    assert!(!main.contains("report-newer"));
+    let css = t.read("early/css/casebook.css");
+    let print = &css[css.find("@media print").unwrap()..];
+    assert!(
+        print.contains(".report-newer { display: none"),
+        "the banner is not hidden in print"
+    );
+}
+
+#[test]
+fn what_changed_lists_policies_that_took_effect_and_commits_with_their_redlines() {
+    let t = scripted();
+    let page = build_into(&t, "2026-11-27", "public");
+    let section = between(&page, "id=\"policies-changed\"", "</section>").expect("changes section");
+    let took = between(section, "id=\"policies-took-effect\"", "id=\"policies-committed\"").unwrap();
+    let committed = section.split("id=\"policies-committed\"").nth(1).unwrap();
+    // Labelled by source.
+    assert!(
+        text_of(took).starts_with("Took effect in Q3 2026 by their effective date"),
+        "{took}"
+    );
+    assert!(
+        text_of(committed).starts_with("Text changed in Q3 2026 by commits, from git"),
+        "{committed}"
+    );
+
+    let shortened = git_in(t.root(), None, &["rev-parse", "HEAD~1"]);
+    let short = &shortened.trim()[..10];
+    let redline = format!("href=\"../../policies/travel/history/{short}/\"");
+    assert_eq!(
+        text_of(took),
+        "Took effect in Q3 2026 by their effective date Policies whose effective date falls from 1 July 2026 to 30 September 2026 Policy Effective Approved by Changes Travel 1 August 2026 General Counsel Redline"
+    );
+    assert!(took.contains(&redline), "{took}");
+    let rows = text_of(committed);
+    assert!(
+        rows.contains("Travel 20 August 2026 Shorten the economy threshold Bob Ops — 3 August 2026 Add the travel policy Alice Law —"),
+        "{rows}"
+    );
+    assert!(committed.contains(&redline), "{committed}");
+    // The redline linked is the commit's, and it exists.
+    let redline_page = t.read(&format!("public/policies/travel/history/{short}/index.html"));
+    assert!(redline_page.contains("five"), "the linked redline is not the Q3 change");
+    // Q4 commits and the policy that only took effect before Q3 are not listed.
+    assert!(!text_of(section).contains("Records retention"), "{section}");
+    assert!(!text_of(section).contains("Gifts"), "{section}");
+}
+
+#[test]
+fn a_report_cannot_ask_for_a_quarter_after_its_own() {
+    let t = scripted();
+    t.create(
+        "content/reports/2026-q3.md",
+        Q3_REPORT.replace("{{ kpi_table() }}", "{{ kpi(metric=\"spend\", quarter=\"2026-Q4\") }}"),
+    );
+    let run = t.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("this report is as of Q3 2026, so it cannot show Q4 2026"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn without_git_a_report_says_it_uses_todays_files() {
+    let t = SiteTest::with_files(&[
+        ("content/roles/general-counsel.md", ROLE),
+        ("content/policies/retention.md", RETENTION),
+        ("content/reports/2026-q3.md", Q3_REPORT),
+        (
+            "content/metrics/spend.yaml",
+            "title: Spend\nunit: USD\nbetter: lower\ntarget: 100\nvalues:\n  2026-Q3: 95\n",
+        ),
+    ]);
+    let early = build_into(&t, "2026-10-20", "early");
+    let late = build_into(&t, "2027-02-01", "late");
+    assert_eq!(main_of(&early), main_of(&late));
+    let text = text_of(&main_of(&early));
+    assert!(
+        text.contains("Without git history, the policies and goals shown are today’s files"),
+        "{text}"
+    );
+    // Their status is still worked out for the report's day.
+    assert!(text.contains("Records retention Effective"), "{text}");
+    assert!(
+        text.contains("Commits are read from git history, which this build could not read"),
+        "{text}"
+    );
+}
