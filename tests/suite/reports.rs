@@ -196,3 +196,76 @@ fn without_git_a_report_says_it_uses_todays_files() {
         "{text}"
     );
 }
+
+/// Spend beats its Q3 2026 target (990 against 1,000) yet is behind the
+/// straight path to a harder key result: from 2,000 in 2025-Q3 to 200 by
+/// 2027-Q2 is 1,800 over 7 quarters, so 2000 − 1800 × 4/7 ≈ 971 in 2026-Q3,
+/// and 990 is above it within the 5% band: at risk. A second key result
+/// came due in Q3 (1,200 by 2026-Q3) and is met.
+fn labelled() -> SiteTest {
+    SiteTest::with_files(&[
+        (
+            "content/metrics/spend.yaml",
+            "title: Spend\nunit: USD\nbetter: lower\ntarget: {2026-Q3: 1000}\nvalues:\n  2025-Q3: 2000\n  2025-Q4: 1700\n  2026-Q1: 1400\n  2026-Q2: 1100\n  2026-Q3: 990\n",
+        ),
+        (
+            "content/goals/cut-spend.md",
+            "---\ntitle: Cut spend\nkey_results:\n  - metric: spend\n    target: 200\n    by: 2027-Q2\n    description: Spend of 200 a quarter\n  - metric: spend\n    target: 1200\n    by: 2026-Q3\n    description: Spend under 1,200\n---\nWhy.\n",
+        ),
+        (
+            "content/reports/2026-q3.md",
+            "---\ntitle: Board report Q3 2026\nquarter: 2026-Q3\n---\n{{ kpi(metric=\"spend\") }}\n",
+        ),
+    ])
+}
+
+#[test]
+fn every_status_says_what_it_is_measured_against() {
+    let t = labelled();
+    t.build_ok();
+    let main = t.main_of("reports/2026-q3/");
+    let text = text_of(&main);
+    // The executive counts say which question they answer.
+    assert!(
+        text.contains("Metrics against their Q3 2026 targets: 1 on track, 0 at risk, 0 off track (of 1)"),
+        "{text}"
+    );
+    assert!(text.contains("Goals, each as its weakest key result"), "{text}");
+    assert!(text.contains("0 on track, 1 at risk, 0 off track (of 1)"), "{text}");
+    // The KPI table: the quarter's status beside the key results' on the same metric.
+    let table = text_of(between(&main, "<table class=\"data kpi-table\">", "</table>").unwrap());
+    assert!(
+        table.contains("Spend On track vs Q3 2026 target At risk vs path to key result (by Q2 2027) Cut spend On track vs key result target (due Q3 2026) Cut spend $990"),
+        "{table}"
+    );
+    // The KPI tile in the body does the same.
+    let tile = text_of(between(&main, "<div class=\"component kpi-tile", "</dl>").unwrap());
+    assert!(tile.contains("$990 On track vs Q3 2026 target"), "{tile}");
+    assert!(
+        tile.contains("Key result At risk vs path to key result (by Q2 2027)"),
+        "{tile}"
+    );
+    // The goal's card: each key result's status, then the metric's for the quarter.
+    let goal = text_of(between(&main, "id=\"goal-summary\"", "</section>").unwrap());
+    assert!(goal.contains("Cut spend At risk worst of its key results"), "{goal}");
+    assert!(
+        goal.contains(
+            "Spend of 200 a quarter Spend At risk vs path to key result (by Q2 2027) On track vs Q3 2026 target"
+        ),
+        "{goal}"
+    );
+    // No KPI badge anywhere in the report goes without its basis.
+    let badges = main.matches("<span class=\"status status-").count();
+    let bases = main.matches("<span class=\"status-basis\">").count();
+    assert!(badges >= 8, "{badges} badges");
+    assert_eq!(badges, bases, "a status without what it is measured against");
+
+    // The goal and metric pages label theirs the same way.
+    let goal_page = text_of(&t.main_of("goals/cut-spend/"));
+    assert!(
+        goal_page.contains("At risk vs path to key result (by Q2 2027)"),
+        "{goal_page}"
+    );
+    let metric_page = text_of(&t.main_of("metrics/spend/"));
+    assert!(metric_page.contains("On track vs Q3 2026 target"), "{metric_page}");
+}
