@@ -80,10 +80,10 @@ pub fn resolve(parsed: Parsed, config: &Config, settings: &Settings, diags: &mut
 
 /// The values of the computed metrics (`computed:`) of the site built from
 /// the working tree: from the register's history, or without it from
-/// today's files (see [`history::register::fill`]).
+/// today's files (see [`history::reviews::fill`]).
 pub fn computed_metrics(site: &mut Site, history: Option<&History>, diags: &mut Diagnostics) {
     let today = site.today;
-    history::register::fill(site, history.map(|h| (h, h.head)), today, diags);
+    history::reviews::fill(site, history.map(|h| (h, h.head)), today, diags);
 }
 
 /// Latest and every published version, resolved, with which page is which
@@ -200,7 +200,7 @@ fn tag(
     let tagged = jiff::Timestamp::from_second(history.log.commits[version.commit].time)
         .map_or(site.today, |t| tree.config.timezone.to_datetime(t).date());
     let until = tagged.min(site.today);
-    history::register::fill(&mut site, Some((history, version.commit)), until, &mut d);
+    history::reviews::fill(&mut site, Some((history, version.commit)), until, &mut d);
     if d.has_errors() {
         report_failed(&version.name, d, diags);
         return None;

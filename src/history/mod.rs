@@ -17,6 +17,7 @@ pub mod in_force;
 pub mod log;
 pub mod redline;
 pub mod register;
+pub mod reviews;
 pub mod set;
 pub mod versions;
 

@@ -16,15 +16,10 @@ use jiff::civil::Date;
 use super::History;
 use super::log::Log;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
 use crate::kind::Kind;
-use crate::metrics::Decimal;
-use crate::metrics::computed::{self, Provenance, Tally};
-use crate::model::Site;
 use crate::model::audience::{self, Audience, is_draft};
-use crate::model::policy::{self, PolicyStatus};
+use crate::model::policy;
 use crate::parse::front_matter::{self, FrontMatter};
-use crate::quarter::Quarter;
 use crate::source::{self, FileKind};
 use crate::{diag, paths};
 
@@ -132,29 +127,70 @@ fn replay(log: &Log, commits: &[usize], before: i64) -> BTreeMap<String, (usize,
 /// The register at the end of `day`, from the history reachable from
 /// `start`; `None` when no content was ever committed there.
 pub fn at(history: &History, start: usize, day: Date, config: &Config) -> Option<Snapshot> {
-    let commits = oldest_first(&history.log, start);
-    let &first = commits.iter().find(|&&c| !history.log.commits[c].changes.is_empty())?;
-    let first_time = history.log.commits[first].time;
-    let tz = &config.timezone;
-    let before = end_of(day, tz);
-    let (files, basis) = if first_time >= before {
-        let first_day = jiff::Timestamp::from_second(first_time)
-            .map(|t| tz.to_datetime(t).date())
-            .unwrap_or(day);
-        (
-            replay(&history.log, &commits, first_time + 1),
-            Basis::FirstCommit { first: first_day },
-        )
-    } else {
-        (replay(&history.log, &commits, before), Basis::Git)
-    };
-    let (pages, unreadable) = read(history, &files, config);
-    Some(Snapshot {
-        day,
-        basis,
-        pages,
-        unreadable,
-    })
+    Snapshots::new(history, start, config).at(day)
+}
+
+/// The files standing on a day: path → (commit, change).
+type Files = BTreeMap<String, (usize, usize)>;
+
+/// Snapshots of many days from one history: days on which the same files
+/// stood share one reading of their front matter.
+pub struct Snapshots<'h> {
+    history: &'h History,
+    config: &'h Config,
+    commits: Vec<usize>,
+    read: BTreeMap<Files, (Vec<Standing>, Vec<String>)>,
+}
+
+impl<'h> Snapshots<'h> {
+    pub fn new(history: &'h History, start: usize, config: &'h Config) -> Snapshots<'h> {
+        Snapshots {
+            history,
+            config,
+            commits: oldest_first(&history.log, start),
+            read: BTreeMap::new(),
+        }
+    }
+
+    /// The day the content was first committed, in the configured zone.
+    pub fn first_day(&self) -> Option<Date> {
+        let log = &self.history.log;
+        let &first = self.commits.iter().find(|&&c| !log.commits[c].changes.is_empty())?;
+        let t = jiff::Timestamp::from_second(log.commits[first].time).ok()?;
+        Some(self.config.timezone.to_datetime(t).date())
+    }
+
+    /// The register at the end of `day`; `None` when no content was ever committed.
+    pub fn at(&mut self, day: Date) -> Option<Snapshot> {
+        let log = &self.history.log;
+        let &first = self.commits.iter().find(|&&c| !log.commits[c].changes.is_empty())?;
+        let first_time = log.commits[first].time;
+        let tz = &self.config.timezone;
+        let before = end_of(day, tz);
+        let (files, basis) = if first_time >= before {
+            let first_day = jiff::Timestamp::from_second(first_time)
+                .map(|t| tz.to_datetime(t).date())
+                .unwrap_or(day);
+            (
+                replay(log, &self.commits, first_time + 1),
+                Basis::FirstCommit { first: first_day },
+            )
+        } else {
+            (replay(log, &self.commits, before), Basis::Git)
+        };
+        let (history, config) = (self.history, self.config);
+        let (pages, unreadable) = self
+            .read
+            .entry(files)
+            .or_insert_with_key(|files| read(history, files, config))
+            .clone();
+        Some(Snapshot {
+            day,
+            basis,
+            pages,
+            unreadable,
+        })
+    }
 }
 
 /// A file that may matter: a page whose path or front matter makes it a
@@ -278,124 +314,6 @@ fn effective_audience(
         dir = paths::parent(dir);
     }
     Some(name.to_string())
-}
-
-/// The policies `who` could see on the snapshot's day and how many of
-/// those in force were not overdue.
-pub fn tally(snapshot: &Snapshot, config: &Config, who: &Audience) -> Tally {
-    let mut t = Tally::default();
-    for s in snapshot.policies().filter(|s| s.seen_by(config, who)) {
-        let status = s.lifecycle(snapshot.day, config).status;
-        if status.in_force() {
-            t.add(status == PolicyStatus::Overdue);
-        }
-    }
-    t
-}
-
-/// Fills the values of every `computed:` metric of `site`. With `history`
-/// (and the commit the site is built from), each quarter over by `until`
-/// gets the value of the register at its end; without, the quarter of the
-/// build day gets today's, with a warning.
-pub fn fill(site: &mut Site, history: Option<(&History, usize)>, until: Date, diags: &mut Diagnostics) {
-    let mut days: BTreeMap<Date, Option<Snapshot>> = BTreeMap::new();
-    let ids: Vec<String> = site
-        .metrics
-        .iter()
-        .filter(|(_, m)| m.computed.is_some())
-        .map(|(id, _)| id.clone())
-        .collect();
-    for id in ids {
-        let m = &site.metrics[&id];
-        let name = m
-            .audience
-            .as_ref()
-            .map_or(site.config.default_audience.as_str(), |a| a.id.as_str());
-        // An unknown audience was reported with the file.
-        let Ok(who) = Audience::named(&site.config, name) else {
-            continue;
-        };
-        let from_git = history.and_then(|(h, start)| quarterly(h, start, &site.config, &who, until, &mut days));
-        let (values, from) = match from_git {
-            Some(v) => v,
-            None => {
-                let q = Quarter::of_date(site.today, site.config.fiscal_year_start);
-                let label = site.config.quarter_format.label(q);
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "`{id}` is computed from today's policies only: there is no git history, so it has a value for {label} alone"
-                    ))
-                    .in_file(&m.file)
-                    .help("earlier quarters are read from the policies as committed in git; build from a checkout with its whole history to compute them"),
-                );
-                let value = today(site, &who).percent().map(|v| (q, v));
-                (value.into_iter().collect(), Provenance::Files { day: site.today })
-            }
-        };
-        if let Some(m) = site.metrics.get_mut(&id) {
-            m.values = values;
-            m.computed_from = Some(from);
-        }
-    }
-}
-
-/// The value of every quarter over by `until`, and what they stand on;
-/// `None` when git holds no content to read.
-fn quarterly(
-    history: &History,
-    start: usize,
-    config: &Config,
-    who: &Audience,
-    until: Date,
-    days: &mut BTreeMap<Date, Option<Snapshot>>,
-) -> Option<(BTreeMap<Quarter, Decimal>, Provenance)> {
-    let fy = config.fiscal_year_start;
-    let mut snapshot = |day: Date| -> Option<Snapshot> {
-        days.entry(day)
-            .or_insert_with(|| at(history, start, day, config))
-            .clone()
-    };
-    // Values start with the content's first commit, or earlier with the
-    // earliest effective date in it: before that commit the files as first
-    // committed stand in, and later files were not in git yet.
-    let commits = oldest_first(&history.log, start);
-    let &first = commits.iter().find(|&&c| !history.log.commits[c].changes.is_empty())?;
-    let first_day = jiff::Timestamp::from_second(history.log.commits[first].time)
-        .ok()
-        .map(|t| config.timezone.to_datetime(t).date())?;
-    let imported = first_day.yesterday().ok().and_then(&mut snapshot);
-    let earliest = imported
-        .iter()
-        .flat_map(Snapshot::policies)
-        .filter(|s| s.seen_by(config, who))
-        .filter_map(|s| s.front.effective)
-        .fold(first_day, Date::min);
-    let mut values = BTreeMap::new();
-    let mut before_history = None;
-    for q in computed::complete_quarters(earliest, until, fy) {
-        let Some(snap) = snapshot(q.last_day(fy)) else { continue };
-        if let Basis::FirstCommit { first } = snap.basis {
-            before_history = Some(first);
-        }
-        if let Some(v) = tally(&snap, config, who).percent() {
-            values.insert(q, v);
-        }
-    }
-    Some((values, Provenance::Git { before_history }))
-}
-
-/// Today's tally from the site's own policies, without history.
-fn today(site: &Site, who: &Audience) -> Tally {
-    let mut t = Tally::default();
-    for &id in &site.register {
-        let p = site.page(id);
-        let Some(l) = &p.lifecycle else { continue };
-        if is_draft(p.front()) || !who.sees(&site.config, &p.audience) || !l.status.in_force() {
-            continue;
-        }
-        t.add(l.status == PolicyStatus::Overdue);
-    }
-    t
 }
 
 #[cfg(test)]
