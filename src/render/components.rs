@@ -54,7 +54,7 @@ pub fn data(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) 
         "kpi" => metric_components::kpi(site, page, call, as_of),
         "kpi_table" => metric_components::kpi_table(site, page, call, as_of),
         "goal_status" => metric_components::goal_status(site, page, call, as_of),
-        "dashboard" => Ok(super::dashboard::dashboard(site, page)),
+        "dashboard" => Ok(super::dashboard::dashboard(site, page, as_of)),
         _ => Ok(Value::Null),
     }
 }

@@ -51,6 +51,8 @@ pub struct PolicyAt {
     pub lifecycle: Lifecycle,
     /// The commit and change it stood as (from git only).
     pub at: Option<(usize, usize)>,
+    /// Its audience that day.
+    pub audience: String,
 }
 
 /// What a report is computed from: its quarter, its day, and the register
@@ -165,6 +167,7 @@ fn from_snapshot<'s>(
                 lifecycle: s.lifecycle(snap.day, config),
                 front: s.front.clone(),
                 at: Some((s.commit, s.change)),
+                audience: s.audience.clone().unwrap_or_default(),
             }),
             _ => {
                 let id = s
@@ -204,6 +207,7 @@ fn from_files(site: &Site, day: Date) -> Vec<PolicyAt> {
                 front: p.front().clone(),
                 lifecycle: crate::model::policy::lifecycle(p.front(), day, site.config.review_due_days),
                 at: None,
+                audience: p.audience.clone(),
             }
         })
         .collect()

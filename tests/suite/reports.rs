@@ -13,7 +13,7 @@ const RETENTION: &str = "---\ntitle: Records retention\nowner: general-counsel\n
 
 const TRAVEL: &str = "---\ntitle: Travel\nowner: general-counsel\napprover: general-counsel\neffective: 2026-08-01\nreview_every: 12 months\n---\nEconomy class for flights under six hours.\n";
 
-const Q3_REPORT: &str = "---\ntitle: Board report Q3 2026\nquarter: 2026-Q3\n---\nThe quarter.\n\n{{ policy_list() }}\n\n{{ kpi_table() }}\n\n{{ chart(metric=\"spend\", quarters=\"all\") }}\n";
+const Q3_REPORT: &str = "---\ntitle: Board report Q3 2026\nquarter: 2026-Q3\n---\nThe quarter.\n\n{{ policy_list() }}\n\n{{ dashboard() }}\n\n{{ kpi_table() }}\n\n{{ chart(metric=\"spend\", quarters=\"all\") }}\n";
 
 /// A repository whose records retention policy falls overdue after the end
 /// of Q3 2026, with a travel policy that took effect and changed in Q3, and
@@ -94,6 +94,9 @@ fn a_report_is_the_same_snapshot_whatever_the_build_day() {
     let list = text_of(between(&main, "<div class=\"component policy-list\"", "</div>").unwrap());
     assert!(list.contains("Records retention Effective"), "{list}");
     assert!(list.contains("Travel Effective"), "{list}");
+    // The dashboard in the report is the report's day's too.
+    let dashboard = text_of(between(&main, "<section class=\"component dashboard\"", "</section>").unwrap());
+    assert!(dashboard.contains("No policy is overdue for review"), "{dashboard}");
     // Figures up to the quarter only, even in a chart of "all" quarters.
     assert!(text.contains("$95"), "{text}");
     assert!(!text.contains("$81"), "{text}");
@@ -268,4 +271,39 @@ fn every_status_says_what_it_is_measured_against() {
     );
     let metric_page = text_of(&t.main_of("metrics/spend/"));
     assert!(metric_page.contains("On track vs Q3 2026 target"), "{metric_page}");
+}
+
+#[test]
+fn as_of_computes_a_report_on_another_day() {
+    let t = scripted();
+    t.create(
+        "content/reports/2026-q3.md",
+        Q3_REPORT.replace("quarter: 2026-Q3\n", "quarter: 2026-Q3\nas_of: 2026-10-15\n"),
+    );
+    let page = build_into(&t, "2027-02-01", "public");
+    let text = text_of(&main_of(&page));
+    assert!(text.contains("As of 15 October 2026"), "{text}");
+    // On 15 October the retention review (1 November) is within 30 days, and
+    // the commit of 12 October stands: the new title and the gifts policy.
+    let due = text_of(between(&page, "id=\"policy-attention\"", "</section>").unwrap());
+    assert!(due.contains("Records retention Review due"), "{due}");
+    assert!(text.contains("Travel and expenses Effective"), "{text}");
+    assert!(text.contains("Gifts Effective"), "{text}");
+    // Figures still end with the quarter, and so does what changed in it.
+    assert!(!text.contains("$81"), "{text}");
+    let took = text_of(between(&page, "id=\"policies-took-effect\"", "id=\"policies-committed\"").unwrap());
+    assert!(!took.contains("Gifts"), "{took}");
+
+    t.create(
+        "content/about.md",
+        "---\ntitle: About\nas_of: 2026-10-15\n---\nAbout.\n",
+    );
+    let run = t.build(&[]);
+    run.assert_code(1);
+    run.assert_diagnostic(
+        "error: `as_of` is the day a report's `quarter` is computed as of",
+        "content/about.md:3:1",
+        "as_of: 2026-10-15",
+        "add `quarter: 2026-Q3`",
+    );
 }
