@@ -78,6 +78,14 @@ pub fn resolve(parsed: Parsed, config: &Config, settings: &Settings, diags: &mut
     crate::model::resolve(parsed, config, &settings.resolve, diags)
 }
 
+/// The values of the computed metrics (`computed:`) of the site built from
+/// the working tree: from the register's history, or without it from
+/// today's files (see [`history::reviews::fill`]).
+pub fn computed_metrics(site: &mut Site, history: Option<&History>, diags: &mut Diagnostics) {
+    let today = site.today;
+    history::reviews::fill(site, history.map(|h| (h, h.head)), today, diags);
+}
+
 /// Latest and every published version, resolved, with which page is which
 /// across them: everything a render needs.
 pub struct Models {
@@ -187,7 +195,12 @@ fn tag(
         Err(e) => d.push(e.in_file(crate::config::FILE_NAME)),
     }
     let parsed = parse::all(&tree.sources, &tree.config, &mut d);
-    let site = resolve(parsed, &tree.config, &tag_settings, &mut d);
+    let mut site = resolve(parsed, &tree.config, &tag_settings, &mut d);
+    // A tag's computed metrics end with the last quarter over when it was made.
+    let tagged = jiff::Timestamp::from_second(history.log.commits[version.commit].time)
+        .map_or(site.today, |t| tree.config.timezone.to_datetime(t).date());
+    let until = tagged.min(site.today);
+    history::reviews::fill(&mut site, Some((history, version.commit)), until, &mut d);
     if d.has_errors() {
         report_failed(&version.name, d, diags);
         return None;

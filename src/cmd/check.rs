@@ -152,7 +152,8 @@ fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnosti
     let settings = pipeline::Settings::load(root, opts, diags)?;
     let parsed = pipeline::sources(root, &settings.config, diags);
     let latest = pipeline::resolve(parsed, &settings.config, &settings, diags);
-    let models = pipeline::models(root, &settings, latest, diags);
+    let mut models = pipeline::models(root, &settings, latest, diags);
+    pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), diags);
     let mut theme = crate::render::theme::Theme::load(root, &settings.config, diags)?;
     pipeline::theme_claims(&models.latest, &theme, diags);
     if !diags.has_errors() {

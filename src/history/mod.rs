@@ -16,6 +16,8 @@ pub mod git;
 pub mod in_force;
 pub mod log;
 pub mod redline;
+pub mod register;
+pub mod reviews;
 pub mod set;
 pub mod versions;
 

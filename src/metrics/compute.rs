@@ -250,6 +250,9 @@ pub struct Progress {
     /// Share of the way from the baseline to the target (may be below 0 or above 1).
     pub share: Figure,
     pub status: Result<Status, NotAvailable>,
+    /// The status is measured against the straight path to the target
+    /// (before `by`), not against the target itself.
+    pub against_path: bool,
 }
 
 /// Progress of a key result on metric `m` towards `target` (or the metric's
@@ -315,6 +318,7 @@ pub fn progress(
     };
     Progress {
         target,
+        against_path: by.is_some_and(|b| current.is_none_or(|(cq, _)| cq < b)),
         by,
         baseline,
         current,

@@ -31,6 +31,8 @@ struct RawMetric<'a> {
     has_values: bool,
     breakdown: &'a [(Node, Node)],
     audience: Option<Ref>,
+    /// `computed:` was written; the method, when it is a known one.
+    computed: Option<Option<super::computed::Computed>>,
 }
 
 /// Where values are checked from, for positions.
@@ -105,12 +107,24 @@ pub fn parse(id: &str, file: &str, text: &str) -> (Option<Metric>, Vec<Diagnosti
             "a mapping of quarters to categories, e.g. `breakdown: {2026-Q3: {Litigation: 610000}}`",
         ),
         audience: reference(&mut f, "audience"),
+        computed: None,
     };
     let mut cx = Ctx {
         file,
         text,
         errors: Vec::new(),
     };
+    let mut raw = raw;
+    if let Some(n) = f.node("computed") {
+        let ruled_out: Vec<(&str, &Node)> = ["values", "breakdown"]
+            .into_iter()
+            .filter_map(|k| Some((k, f.key_node(k)?)))
+            .collect();
+        let (method, problems) = super::computed::read(src, n, &ruled_out);
+        cx.errors.extend(problems);
+        raw.computed = Some(method);
+        raw.has_values = true;
+    }
     let metric = validate(id, raw, &mut cx);
     let mut problems = f.finish("a metric file");
     problems.extend(cx.errors);
@@ -131,9 +145,21 @@ fn validate(id: &str, raw: RawMetric<'_>, cx: &mut Ctx<'_>) -> Option<Metric> {
         has_values,
         breakdown,
         audience,
+        computed,
     } = raw;
-    let unit = unit_of(cx, unit);
-    let better = better.and_then(|b| better_of(cx, b));
+    // A computed share is a percentage where higher is better, unless the file says otherwise.
+    let unit = match (unit, computed) {
+        (None, Some(_)) => Some(Unit::Percent),
+        (u, _) => unit_of(cx, u),
+    };
+    let better = match (better, computed) {
+        (None, Some(_)) => Some(Better::Higher),
+        (b, _) => b.and_then(|b| better_of(cx, b)),
+    };
+    let computed = computed.flatten();
+    if let Some(c) = computed {
+        computed_fits(cx, c, unit, better);
+    }
     let tolerance = tolerance.and_then(|t| tolerance_of(cx, t));
     let values = values_of(cx, values, unit);
     if !has_values {
@@ -171,7 +197,28 @@ fn validate(id: &str, raw: RawMetric<'_>, cx: &mut Ctx<'_>) -> Option<Metric> {
         tolerance,
         values,
         breakdown,
+        computed,
+        computed_from: None,
     })
+}
+
+/// A computed metric's unit and direction are the method's.
+fn computed_fits(cx: &mut Ctx<'_>, c: super::computed::Computed, unit: Option<Unit>, better: Option<Better>) {
+    let at = Position::at_line(cx.text, 1, 1, 1);
+    if unit.is_some_and(|u| u != Unit::Percent) {
+        cx.error(
+            format!("a `{}` metric is a percentage", c.name()),
+            at.clone(),
+            "write `unit: percent`, or leave `unit:` out",
+        );
+    }
+    if better == Some(Better::Lower) {
+        cx.error(
+            format!("a `{}` metric is better higher", c.name()),
+            at,
+            "write `better: higher`, or leave `better:` out",
+        );
+    }
 }
 
 fn unit_of(cx: &mut Ctx<'_>, unit: Option<&Node>) -> Option<Unit> {

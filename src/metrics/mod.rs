@@ -6,6 +6,7 @@
 //! the model holds the result in `Site::metrics` and later stages read it.
 
 pub mod compute;
+pub mod computed;
 pub mod decimal;
 pub mod file;
 pub mod format;
@@ -58,6 +59,10 @@ pub struct Metric {
     pub values: BTreeMap<Quarter, Decimal>,
     /// Parts of a quarter's value by category, in the order written.
     pub breakdown: BTreeMap<Quarter, Vec<(String, Decimal)>>,
+    /// `computed:`: casebook fills `values` (see [`computed`]).
+    pub computed: Option<computed::Computed>,
+    /// For a computed metric: what its values stand on (set with them).
+    pub computed_from: Option<computed::Provenance>,
 }
 
 impl Metric {

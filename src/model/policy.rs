@@ -56,6 +56,16 @@ impl PolicyStatus {
         PolicyStatus::Retired,
     ];
 
+    /// In force on the day the status is for: it took effect and is neither
+    /// draft nor retired. An undated policy is left out: since when it is in
+    /// force, and when it falls due, nobody can tell.
+    pub fn in_force(self) -> bool {
+        matches!(
+            self,
+            PolicyStatus::Effective | PolicyStatus::ReviewDue | PolicyStatus::Overdue
+        )
+    }
+
     pub fn parse(s: &str) -> Option<PolicyStatus> {
         let norm = s.trim().to_ascii_lowercase().replace([' ', '_'], "-");
         PolicyStatus::ALL.into_iter().find(|st| st.id() == norm)

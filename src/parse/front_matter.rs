@@ -109,6 +109,8 @@ pub struct FrontMatter {
     pub presented_by: Option<Ref>,
     /// For reports: the day of the meeting it is for.
     pub meeting: Option<Date>,
+    /// For reports: the day it is computed as of, instead of its quarter's last.
+    pub as_of: Option<Date>,
     pub tags: Vec<String>,
     /// `aliases`, and Jekyll's `redirect_from`: old URLs that redirect here.
     pub aliases: Vec<Ref>,
@@ -239,7 +241,7 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
     let mut aliases = r.references("aliases");
     aliases.extend(r.references("redirect_from"));
     let layout = r.0.node("layout").is_some();
-    FrontMatter {
+    let fm = FrontMatter {
         title: r.0.text("title"),
         description: r.0.text("description"),
         kind: r.kind(),
@@ -254,6 +256,7 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         author: r.reference("author"),
         presented_by: r.reference("presented_by"),
         meeting: r.0.date("meeting"),
+        as_of: r.0.date("as_of"),
         tags: r.strings("tags"),
         aliases,
         url: r.url(),
@@ -276,7 +279,16 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         key_results: r.key_results(),
         extra: BTreeMap::new(),
         has_errors: false,
+    };
+    // A report is computed as of its quarter's last day unless `as_of` says otherwise.
+    if let (Some(_), None, Some(key)) = (fm.as_of, fm.quarter, r.0.key_node("as_of")) {
+        r.0.error(
+            key,
+            "`as_of` is the day a report's `quarter` is computed as of, and this page has no `quarter`",
+            "add `quarter: 2026-Q3` (a report's quarter), or remove `as_of:`",
+        );
     }
+    fm
 }
 
 /// Front matter's own value shapes on top of the YAML reader.

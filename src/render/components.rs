@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::args::{known, list_arg, string_arg};
 use super::metric_components;
+use super::report::AsOf;
 use super::views::{self, register_rows, role_link};
 use crate::diag::{Diagnostic, suggest};
 use crate::model::policy::PolicyStatus;
@@ -31,8 +32,9 @@ fn accepted(name: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The data a component template receives as `data`, or an error message
-/// about the call's arguments. `page` is the page making the call.
-pub fn data(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
+/// about the call's arguments. `page` is the page making the call; `as_of`
+/// is set in a board report, whose components show its day.
+pub fn data(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) -> Result<Value, String> {
     let name = call.call.name.as_str();
     let args = &call.call.args;
     if let Some(ok) = accepted(name) {
@@ -46,13 +48,13 @@ pub fn data(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Strin
         }
     }
     match name {
-        "policy_list" => policy_list(site, args),
+        "policy_list" => policy_list(site, args, as_of),
         "raci" => raci(site, args),
         "chart" => metric_components::chart(site, page, call),
-        "kpi" => metric_components::kpi(site, page, call),
-        "kpi_table" => metric_components::kpi_table(site, page, call),
-        "goal_status" => metric_components::goal_status(site, page, call),
-        "dashboard" => Ok(super::dashboard::dashboard(site, page)),
+        "kpi" => metric_components::kpi(site, page, call, as_of),
+        "kpi_table" => metric_components::kpi_table(site, page, call, as_of),
+        "goal_status" => metric_components::goal_status(site, page, call, as_of),
+        "dashboard" => Ok(super::dashboard::dashboard(site, page, as_of)),
         _ => Ok(Value::Null),
     }
 }
@@ -61,7 +63,7 @@ fn check_role(site: &Site, role: &str) -> Result<(), String> {
     known(&site.roles, role, "role").map(|_| ())
 }
 
-fn policy_list(site: &Site, args: &BTreeMap<String, Value>) -> Result<Value, String> {
+fn policy_list(site: &Site, args: &BTreeMap<String, Value>, as_of: Option<&AsOf>) -> Result<Value, String> {
     let status = match string_arg(args, "status")? {
         None => None,
         Some(s) => Some(PolicyStatus::parse(s).ok_or_else(|| {
@@ -75,6 +77,10 @@ fn policy_list(site: &Site, args: &BTreeMap<String, Value>) -> Result<Value, Str
     let owner = string_arg(args, "owner")?;
     if let Some(o) = owner {
         check_role(site, o)?;
+    }
+    // In a report: the register as it stood on the report's day.
+    if let Some(a) = as_of {
+        return Ok(json!({ "policies": a.policy_rows(site, status, owner) }));
     }
     let ids: Vec<PageId> = site
         .register

@@ -120,8 +120,10 @@ pub struct ReportView {
     pub quarter: Option<String>,
     pub quarter_label: Option<String>,
     pub author: Option<RoleLink>,
-    /// KPI summary, goals, metrics needing attention and policies due, for `quarter`.
-    pub computed: Option<super::metric_views::ReportSections>,
+    /// KPI summary, goals, metrics needing attention, policies due and
+    /// changed, as of the report's day (set by `render::page_context`,
+    /// which knows the history).
+    pub computed: Option<super::report::ReportSections>,
     /// Organisation, meeting, presenter and date (set by `render::page`,
     /// which knows the history).
     pub cover: Option<super::print::CoverView>,
@@ -336,7 +338,7 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         quarter: fm.quarter.map(|q| q.to_string()),
         quarter_label: fm.quarter.map(|q| site.config.quarter_format.label(q)),
         author: fm.author.as_ref().map(|r| role_link(site, &r.id)),
-        computed: fm.quarter.map(|q| super::metric_views::report_sections(site, q)),
+        computed: None,
         cover: None,
         print_title: crate::pdf::css_string(&match &site.config.organisation {
             Some(org) => format!("{org} · {}", p.title),
@@ -373,7 +375,6 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         .chain(headings)
         .chain(generated_after(
             role.as_ref(),
-            report.as_ref(),
             // The home page shows its sections as cards instead.
             if p.url().is_empty() { &[] } else { &children },
         ))
@@ -449,7 +450,7 @@ fn generated_before(role: Option<&RoleView>, goal: Option<&GoalView>) -> Vec<Toc
 }
 
 /// The same for the sections below the body.
-fn generated_after(role: Option<&RoleView>, report: Option<&ReportView>, children: &[Item]) -> Vec<TocEntry> {
+fn generated_after(role: Option<&RoleView>, children: &[Item]) -> Vec<TocEntry> {
     let mut out = Vec::new();
     if let Some(r) = role {
         out.push(TocEntry::generated("owns-title", "What this role owns"));
@@ -459,15 +460,6 @@ fn generated_after(role: Option<&RoleView>, report: Option<&ReportView>, childre
         if r.metrics.is_some() {
             out.push(TocEntry::generated("metrics-title", "Metrics this role owns"));
         }
-    }
-    if let Some(c) = report.and_then(|r| r.computed.as_ref()) {
-        out.push(TocEntry::generated("kpi-summary", "KPI summary"));
-        if !c.goals.is_empty() {
-            out.push(TocEntry::generated("goal-summary", "Goals and their status"));
-        }
-        out.push(TocEntry::generated("attention", "Metrics off track or at risk"));
-        out.push(TocEntry::generated("policy-attention", "Policies due for review"));
-        out.push(TocEntry::generated("policies-changed", "Policies changed this quarter"));
     }
     if !children.is_empty() {
         out.push(TocEntry::generated("in-section", "In this section"));

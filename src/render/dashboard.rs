@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use super::metric_components::{chart_data, frame};
 use super::metric_views::{self as views, GoalProgressView, KpiView, label, quarter_range, series};
-use super::views::{RegisterRow, register_rows};
+use super::report::{AsOf, policy_row};
+use super::views::register_rows;
 use crate::chart::{self, Series};
 use crate::metrics::{Decimal, Metric};
 use crate::model::policy::PolicyStatus;
@@ -29,37 +30,66 @@ fn metric_audience<'a>(site: &'a Site, m: &'a Metric) -> &'a str {
 }
 
 /// `{{ dashboard() }}`: goals with their status, the metrics off track or
-/// at risk in their latest quarter, and the policies overdue for review.
-pub fn dashboard(site: &Site, page: PageId) -> Value {
-    let goals: Vec<GoalProgressView> = site
-        .goals
-        .iter()
-        .filter(|(_, id)| shown_on(site, page, &site.page(**id).audience))
-        .filter_map(|(g, _)| views::goal_progress(site, g, None))
-        .collect();
+/// at risk in their latest quarter, and the policies overdue for review. In
+/// a report, all three as of the report's day.
+pub fn dashboard(site: &Site, page: PageId, as_of: Option<&AsOf>) -> Value {
+    let seen_goal = |g: &str| {
+        site.goals
+            .get(g)
+            .is_none_or(|&id| shown_on(site, page, &site.page(id).audience))
+    };
+    let goals: Vec<GoalProgressView> = match as_of {
+        Some(a) => a.goals.iter().filter(|g| seen_goal(&g.id)).cloned().collect(),
+        None => site
+            .goals
+            .keys()
+            .filter(|g| seen_goal(g))
+            .filter_map(|g| views::goal_progress(site, g, None))
+            .collect(),
+    };
+    let quarter = |m: &Metric| match as_of {
+        Some(a) => m
+            .values
+            .keys()
+            .next()
+            .is_some_and(|first| *first <= a.quarter)
+            .then_some(a.quarter),
+        None => m.latest_quarter(),
+    };
     let mut attention: Vec<KpiView> = views::by_title(
         site.metrics
             .values()
             .filter(|m| shown_on(site, page, metric_audience(site, m))),
     )
     .into_iter()
-    .filter_map(|m| Some(views::kpi_view(site, m, m.latest_quarter()?, "dashboard")))
+    .filter_map(|m| Some(views::kpi_view(site, m, quarter(m)?, "dashboard")))
     .filter(|k| matches!(k.status.id, "off-track" | "at-risk"))
     .collect();
     attention.sort_by_key(|k| k.status.id != "off-track");
-    let overdue: Vec<PageId> = site
-        .register
-        .iter()
-        .copied()
-        .filter(|&id| shown_on(site, page, &site.page(id).audience))
-        .filter(|&id| {
-            site.page(id)
-                .lifecycle
-                .as_ref()
-                .is_some_and(|l| l.status == PolicyStatus::Overdue)
-        })
-        .collect();
-    let overdue: Vec<RegisterRow> = register_rows(site, &overdue);
+    let overdue = match as_of {
+        Some(a) => json!(
+            a.policies
+                .iter()
+                .filter(|p| p.lifecycle.status == PolicyStatus::Overdue && shown_on(site, page, &p.audience))
+                .map(|p| policy_row(site, p))
+                .collect::<Vec<_>>()
+        ),
+        None => {
+            let ids: Vec<PageId> = site
+                .register
+                .iter()
+                .copied()
+                .filter(|&id| shown_on(site, page, &site.page(id).audience))
+                .filter(|&id| {
+                    site.page(id)
+                        .lifecycle
+                        .as_ref()
+                        .is_some_and(|l| l.status == PolicyStatus::Overdue)
+                })
+                .collect();
+            json!(register_rows(site, &ids))
+        }
+    };
     json!({ "goals": goals, "attention": attention, "overdue": overdue })
 }
 

@@ -77,15 +77,6 @@ pub struct PageHistoryView {
     pub url: Option<String>,
     pub commits: usize,
     pub switcher: Vec<SwitchLink>,
-    /// For board reports: policies changed in the report's quarter.
-    pub quarter_policies: Option<Vec<PolicyChanges>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PolicyChanges {
-    pub title: String,
-    pub url: String,
-    pub commits: Vec<CommitView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,12 +185,12 @@ pub(super) fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> Commi
 }
 
 /// Where a page's history view is, unless a page already has that URL.
-fn history_url(site: &Site, page_url: &str) -> Option<String> {
+pub(super) fn history_url(site: &Site, page_url: &str) -> Option<String> {
     let url = format!("{page_url}history/");
     (!site.by_url.contains_key(&url)).then_some(url)
 }
 
-fn commit_redline_url(set: &VersionSet, page_url: &str, c: usize) -> String {
+pub(super) fn commit_redline_url(set: &VersionSet, page_url: &str, c: usize) -> String {
     format!("{page_url}history/{}/", set.history.log.short(c))
 }
 
@@ -208,7 +199,7 @@ fn pair_redline_url(set: &VersionSet, page_url: &str, from: usize, to: usize) ->
 }
 
 /// Whether a page of latest gets a redline for its `i`-th trail entry.
-fn has_commit_redline(set: &VersionSet, vp: &VersionPage, i: usize) -> bool {
+pub(super) fn has_commit_redline(set: &VersionSet, vp: &VersionPage, i: usize) -> bool {
     let Some(&(c, n)) = vp.trail.changes.get(i) else {
         return false;
     };
@@ -240,10 +231,6 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
         })
         .collect();
     let has_history = !p.implicit && (!vp.trail.changes.is_empty() || vp.uncommitted);
-    let quarter_policies = (p.kind() == Kind::Report && !p.is_section())
-        .then(|| p.front().quarter)
-        .flatten()
-        .map(|q| quarter_policies(site, ann, q));
     Some(PageHistoryView {
         updated: vp.trail.changes.first().map(|&(c, n)| commit_view(set, c, Some(n))),
         uncommitted: vp.uncommitted,
@@ -255,48 +242,7 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
         },
         commits: vp.trail.changes.len(),
         switcher,
-        quarter_policies,
     })
-}
-
-/// The policies of this version changed by commits dated in quarter `q`.
-fn quarter_policies(site: &Site, ann: &Annotations, q: crate::quarter::Quarter) -> Vec<PolicyChanges> {
-    let set = &ann.set;
-    let fy = site.config.fiscal_year_start;
-    let (first, last) = (q.first_day(fy).to_string(), q.last_day(fy).to_string());
-    let mut out: Vec<PolicyChanges> = set.pages[ann.current]
-        .values()
-        .filter(|vp| vp.kind == Kind::Policy)
-        .filter_map(|vp| {
-            let commits: Vec<CommitView> = vp
-                .trail
-                .changes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, &(c, n))| {
-                    let mut view = commit_view(set, c, Some(n));
-                    (view.date.iso >= first && view.date.iso <= last).then(|| {
-                        if ann.current == 0 && has_commit_redline(set, vp, i) {
-                            view.redline = Some(commit_redline_url(set, &vp.url, c));
-                        }
-                        view
-                    })
-                })
-                .collect();
-            (!commits.is_empty()).then(|| PolicyChanges {
-                title: vp.title.clone(),
-                url: vp.url.clone(),
-                commits,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        a.title
-            .to_lowercase()
-            .cmp(&b.title.to_lowercase())
-            .then_with(|| a.url.cmp(&b.url))
-    });
-    out
 }
 
 /// What one redline page compares.

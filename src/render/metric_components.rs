@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::args::{known, list_arg, string_arg};
 use super::metric_views::{self as views, quarter_range, series, target_series};
+use super::report::AsOf;
 use crate::chart::{self, Frame, Series};
 use crate::diag::suggest;
 use crate::metrics::{Decimal, Metric, Unit, format};
@@ -41,13 +42,33 @@ fn metric<'a>(site: &'a Site, id: &str) -> Result<&'a Metric, String> {
     })
 }
 
-fn quarter_arg(args: &Args) -> Result<Option<Quarter>, String> {
+fn quarter_arg(site: &Site, page: PageId, args: &Args) -> Result<Option<Quarter>, String> {
     match string_arg(args, "quarter")? {
         None => Ok(None),
-        Some(s) => s
-            .parse::<Quarter>()
-            .map(Some)
-            .map_err(|e| format!("argument `quarter`: {}", e.0)),
+        Some(s) => {
+            let q = s
+                .parse::<Quarter>()
+                .map_err(|e| format!("argument `quarter`: {}", e.0))?;
+            within_report(site, page, q)?;
+            Ok(Some(q))
+        }
+    }
+}
+
+/// A report shows what was known by its quarter: asking it for a later one
+/// would make it change as data comes in.
+fn within_report(site: &Site, page: PageId, q: Quarter) -> Result<(), String> {
+    match views::page_quarter(site, page) {
+        Some(r) if q > r => {
+            let qf = &site.config.quarter_format;
+            Err(format!(
+                "this report is as of {}, so it cannot show {}; ask for {} or earlier, or show later figures in a later report",
+                qf.label(r),
+                qf.label(q),
+                qf.label(r)
+            ))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -58,7 +79,7 @@ fn quarter_for<'a>(
     args: &Args,
     metrics: impl IntoIterator<Item = &'a Metric>,
 ) -> Result<Quarter, String> {
-    if let Some(q) = quarter_arg(args)? {
+    if let Some(q) = quarter_arg(site, page, args)? {
         return Ok(q);
     }
     if let Some(q) = views::page_quarter(site, page) {
@@ -68,7 +89,13 @@ fn quarter_for<'a>(
 }
 
 /// `quarters=8`, `quarters="2025-Q1..2026-Q3"` or `quarters="all"`, ending at `end`.
-fn quarters_arg(args: &Args, end: Quarter, metrics: &[&Metric]) -> Result<Vec<Quarter>, String> {
+fn quarters_arg(
+    site: &Site,
+    page: PageId,
+    args: &Args,
+    end: Quarter,
+    metrics: &[&Metric],
+) -> Result<Vec<Quarter>, String> {
     let help = "write `quarters=8` for the last 8 quarters, `quarters=\"2025-Q1..2026-Q3\"`, or `quarters=\"all\"`";
     let last_n = |n: usize| quarter_range(end.offset(1 - n as i32), end);
     match args.get("quarters") {
@@ -102,6 +129,7 @@ fn quarters_arg(args: &Args, end: Quarter, metrics: &[&Metric]) -> Result<Vec<Qu
             if a > b {
                 return Err(format!("argument `quarters` runs backwards: {a} is after {b}"));
             }
+            within_report(site, page, b)?;
             let range = quarter_range(a, b);
             if range.len() > 40 {
                 return Err(format!(
@@ -205,7 +233,7 @@ pub fn chart(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, Stri
     if kind == "breakdown" {
         return breakdown(site, page, call, m, &title, frame_id);
     }
-    let quarters = quarters_arg(args, end, &[m])?;
+    let quarters = quarters_arg(site, page, args, end, &[m])?;
     let actual = series(m, &quarters, &m.title);
     let target = target_series(m, &quarters);
     let desc = describe(site, m, &quarters, &actual, target.as_ref());
@@ -284,13 +312,13 @@ fn breakdown(
         ));
     }
     // One quarter asked for: horizontal bars of its parts.
-    let single = match quarter_arg(args)? {
+    let single = match quarter_arg(site, page, args)? {
         Some(q) => Some(q),
         None if !args.contains_key("quarters") => {
             // Stacked over the range ending at the page's quarter; if only one
             // quarter in it has a breakdown, show that one as bars.
             let end = quarter_for(site, page, args, [m])?;
-            let range = quarters_arg(args, end, &[m])?;
+            let range = quarters_arg(site, page, args, end, &[m])?;
             let with: Vec<Quarter> = range.iter().copied().filter(|q| m.breakdown.contains_key(q)).collect();
             (with.len() == 1).then(|| with[0])
         }
@@ -331,7 +359,7 @@ fn breakdown(
         return chart_data(&frame, &frame.title, "breakdown", &[m], |f| chart::horizontal(f, parts));
     }
     let end = quarter_for(site, page, args, [m])?;
-    let range = quarters_arg(args, end, &[m])?;
+    let range = quarters_arg(site, page, args, end, &[m])?;
     let quarters: Vec<Quarter> = range.into_iter().filter(|q| m.breakdown.contains_key(q)).collect();
     if quarters.is_empty() {
         return Err(format!(
@@ -368,7 +396,7 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
     }
     let ms: Vec<&Metric> = ids.iter().map(|id| metric(site, id)).collect::<Result<_, _>>()?;
     let end = quarter_for(site, page, args, ms.iter().copied())?;
-    let quarters = quarters_arg(args, end, &ms)?;
+    let quarters = quarters_arg(site, page, args, end, &ms)?;
     let same_unit = ms.iter().all(|m| m.unit == ms[0].unit);
     let mut all: Vec<Series> = ms.iter().map(|m| series(m, &quarters, &m.title)).collect();
     let (unit, note) = if same_unit {
@@ -426,18 +454,21 @@ fn compare(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String
 }
 
 /// `{{ kpi(metric="…", quarter="2026-Q3") }}`: one metric's tile.
-pub fn kpi(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
+pub fn kpi(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) -> Result<Value, String> {
     let args = &call.call.args;
     let id = string_arg(args, "metric")?.ok_or("a KPI tile needs `metric=\"<id>\"`")?;
     let m = metric(site, id)?;
     let q = quarter_for(site, page, args, [m])?;
-    let view = views::kpi_view(site, m, q, &call_id(call, &["kpi"]));
+    let mut view = views::kpi_view(site, m, q, &call_id(call, &["kpi"]));
+    if let Some(a) = as_of {
+        a.annotate_one(&mut view);
+    }
     Ok(json!({ "kpi": view, "title": string_arg(args, "title")? }))
 }
 
 /// `{{ kpi_table(metrics=[…] | goal="…" | owner="…", quarter="…") }}`;
 /// without a selector, every metric.
-pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
+pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) -> Result<Value, String> {
     let args = &call.call.args;
     let selectors: Vec<&str> = ["metrics", "goal", "owner"]
         .into_iter()
@@ -469,7 +500,7 @@ pub fn kpi_table(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, 
         views::by_title(site.metrics.values())
     };
     let q = quarter_for(site, page, args, ms.iter().copied())?;
-    let table = views::kpi_table(site, &ms, q, &call_id(call, &["kpis"]));
+    let table = super::report::annotated(as_of, views::kpi_table(site, &ms, q, &call_id(call, &["kpis"])));
     Ok(json!({ "kpis": table, "title": string_arg(args, "title")? }))
 }
 
@@ -492,14 +523,19 @@ pub fn metrics_of_goal<'a>(site: &'a Site, goal: &str, page: PageId) -> Vec<&'a 
 }
 
 /// `{{ goal_status(goal="…") }}`: a goal's card with its key results.
-pub fn goal_status(site: &Site, page: PageId, call: &PlacedCall) -> Result<Value, String> {
+pub fn goal_status(site: &Site, page: PageId, call: &PlacedCall, as_of: Option<&AsOf>) -> Result<Value, String> {
     let args = &call.call.args;
     let goal = string_arg(args, "goal")?.ok_or("a goal card needs `goal=\"<id>\"`")?;
     known(&site.goals, goal, "goal")?;
-    let q = match quarter_arg(args)? {
-        Some(q) => Some(q),
-        None => views::page_quarter(site, page),
-    };
+    let q = quarter_arg(site, page, args)?;
+    // In a report, the goal as it stood on its day, unless another quarter is asked for.
+    let then = as_of
+        .filter(|a| q.is_none_or(|q| q == a.quarter))
+        .and_then(|a| a.goal(goal));
+    if let Some(view) = then {
+        return Ok(json!({ "goal": view }));
+    }
+    let q = q.or_else(|| views::page_quarter(site, page));
     let view = views::goal_progress(site, goal, q).ok_or_else(|| format!("unknown goal `{goal}`"))?;
     Ok(json!({ "goal": view }))
 }

@@ -139,7 +139,7 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
                 target,
                 qoq: views::change_view_for(m, &k.qoq, qf),
                 yoy: views::change_view_for(m, &k.yoy, qf),
-                status: views::badge(&k.status).relabel(qf),
+                status: views::badge(&k.status, views::Basis::Target(q), qf),
             }
         })
         .collect();
@@ -216,6 +216,7 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
             "goal": goal,
             "tolerance": format::fraction(m.tolerance_or(tol)),
             "target_note": target_note(site, m),
+            "computed": m.computed.map(|c| json!({ "name": c.name(), "method": c.method(), "note": computed_note(m) })),
             "kpi": kpi,
             "trend": trend,
             "breakdown": breakdown,
@@ -225,6 +226,24 @@ fn metric_page(site: &Site, theme: &Theme, m: &Metric) -> Result<OutputFile, Dia
     );
     let html = theme.render("metric.html", &ctx, Some(&m.file))?;
     Ok(OutputFile::text(output_path(&url), html))
+}
+
+/// What a computed metric's values stand on, when it is not plainly the history.
+fn computed_note(m: &Metric) -> Option<String> {
+    use crate::metrics::computed::Provenance;
+    match m.computed_from? {
+        Provenance::Git { before_history: None } => None,
+        Provenance::Git {
+            before_history: Some(d),
+        } => Some(format!(
+            "The content’s git history starts on {}: quarters before it read each policy as first committed.",
+            super::views::display_date(d)
+        )),
+        Provenance::Files { day } => Some(format!(
+            "Without git history, only the quarter of {} has a value, from the policies as they are that day.",
+            super::views::display_date(day)
+        )),
+    }
 }
 
 /// A chart on its metric's own page links the CSV, not the page itself.
@@ -364,6 +383,7 @@ pub fn export_json(site: &Site, tolerance: Decimal) -> String {
                 "better": m.better,
                 "owner": m.owner.as_ref().map(|r| &r.id),
                 "goal": m.goal.as_ref().map(|r| &r.id),
+                "computed": m.computed.map(|c| c.name()),
                 "description": m.description,
                 "tolerance": m.tolerance_or(tolerance),
                 "target": target,

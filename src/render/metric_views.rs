@@ -177,6 +177,34 @@ pub fn change_view_for(m: &Metric, c: &Change, qf: &QuarterFormat) -> ChangeView
     v
 }
 
+/// What a status is measured against. Every badge says it, so two
+/// statuses of one metric that answer different questions never read as
+/// a contradiction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The metric's target for the quarter.
+    Target(Quarter),
+    /// The straight path from a key result's first value to its target by `by`.
+    Path { by: Quarter },
+    /// A key result's target itself: it is due (`by` has come) or has no date.
+    KeyResultTarget(Option<Quarter>),
+    /// A goal: the worst of its key results.
+    KeyResults,
+}
+
+impl Basis {
+    /// `vs Q3 2026 target`, in the site's quarter format.
+    pub fn text(self, qf: &QuarterFormat) -> String {
+        match self {
+            Basis::Target(q) => format!("vs {} target", qf.label(q)),
+            Basis::Path { by } => format!("vs path to key result (by {})", qf.label(by)),
+            Basis::KeyResultTarget(Some(by)) => format!("vs key result target (due {})", qf.label(by)),
+            Basis::KeyResultTarget(None) => "vs key result target".into(),
+            Basis::KeyResults => "worst of its key results".into(),
+        }
+    }
+}
+
 /// An on track / at risk / off track badge, or `n/a` and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusBadge {
@@ -184,30 +212,32 @@ pub struct StatusBadge {
     pub id: &'static str,
     pub label: &'static str,
     pub reason: Option<String>,
+    /// What it is measured against: `vs Q3 2026 target`.
+    pub basis: String,
 }
 
-impl StatusBadge {
-    pub fn relabel(mut self, qf: &QuarterFormat) -> StatusBadge {
-        if let Some(r) = &mut self.reason {
-            *r = qf.in_text(r);
-        }
-        self
+/// The badge of status `s` measured against `basis`, its reason's quarters
+/// written as the site writes them.
+pub fn badge(s: &Result<Status, NotAvailable>, basis: Basis, qf: &QuarterFormat) -> StatusBadge {
+    let (id, label, reason) = match s {
+        Ok(s) => (s.id(), s.label(), None),
+        Err(e) => ("none", "n/a", Some(qf.in_text(&e.0))),
+    };
+    StatusBadge {
+        id,
+        label,
+        reason,
+        basis: basis.text(qf),
     }
 }
 
-pub fn badge(s: &Result<Status, NotAvailable>) -> StatusBadge {
-    match s {
-        Ok(s) => StatusBadge {
-            id: s.id(),
-            label: s.label(),
-            reason: None,
-        },
-        Err(e) => StatusBadge {
-            id: "none",
-            label: "n/a",
-            reason: Some(e.0.clone()),
-        },
-    }
+/// A key result's status, shown beside the same metric's status for a
+/// quarter so a reader sees why they differ.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyResultStatus {
+    pub goal: String,
+    pub description: Option<String>,
+    pub status: StatusBadge,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,6 +264,9 @@ pub struct KpiView {
     pub to_target: ChangeView,
     pub status: StatusBadge,
     pub trend: TrendView,
+    /// In a report: the key results this metric serves, with their status
+    /// as of the report's quarter.
+    pub key_results: Vec<KeyResultStatus>,
 }
 
 pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> KpiView {
@@ -255,8 +288,9 @@ pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> KpiView {
         yoy: change_view(m.unit, m.better, &k.yoy),
         target: FigureView::of(m.unit, &k.target),
         to_target: change_view(m.unit, m.better, &k.to_target),
-        status: badge(&k.status),
+        status: badge(&k.status, Basis::Target(q), &site.config.quarter_format),
         trend,
+        key_results: Vec::new(),
     };
     let qf = &site.config.quarter_format;
     for f in [
@@ -270,7 +304,6 @@ pub fn kpi_view(site: &Site, m: &Metric, q: Quarter, id_hint: &str) -> KpiView {
     for c in [&mut view.qoq, &mut view.yoy, &mut view.to_target] {
         c.relabel(qf);
     }
-    view.status = view.status.relabel(qf);
     view
 }
 
@@ -280,6 +313,8 @@ pub struct KpiTable {
     pub quarter: Quarter,
     pub quarter_label: String,
     pub rows: Vec<KpiView>,
+    /// Some row shows key-result statuses beside its own (in a report).
+    pub has_key_results: bool,
 }
 
 pub fn kpi_table(site: &Site, metrics: &[&Metric], q: Quarter, id_hint: &str) -> KpiTable {
@@ -287,6 +322,7 @@ pub fn kpi_table(site: &Site, metrics: &[&Metric], q: Quarter, id_hint: &str) ->
         quarter: q,
         quarter_label: label(site, q),
         rows: metrics.iter().map(|m| kpi_view(site, m, q, id_hint)).collect(),
+        has_key_results: false,
     }
 }
 
@@ -301,20 +337,6 @@ pub fn role_metrics(site: &Site, role: &str) -> Option<KpiTable> {
     Some(kpi_table(site, &owned, q, "role"))
 }
 
-/// What a board report computes for its quarter.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportSections {
-    pub quarter: Quarter,
-    pub quarter_label: String,
-    /// Every metric with data up to the quarter.
-    pub kpis: KpiTable,
-    pub goals: Vec<GoalProgressView>,
-    /// Off track first, then at risk.
-    pub attention: Vec<KpiView>,
-    /// Policies due for review or overdue, as of the build day.
-    pub policies: Vec<super::views::RegisterRow>,
-}
-
 /// Metrics by title, the order people look for them in.
 pub fn by_title<'a>(metrics: impl IntoIterator<Item = &'a Metric>) -> Vec<&'a Metric> {
     let mut v: Vec<&Metric> = metrics.into_iter().collect();
@@ -325,48 +347,6 @@ pub fn by_title<'a>(metrics: impl IntoIterator<Item = &'a Metric>) -> Vec<&'a Me
             .then_with(|| a.id.cmp(&b.id))
     });
     v
-}
-
-pub fn report_sections(site: &Site, q: Quarter) -> ReportSections {
-    let metrics = by_title(
-        site.metrics
-            .values()
-            .filter(|m| m.values.keys().next().is_some_and(|first| *first <= q)),
-    );
-    let kpis = kpi_table(site, &metrics, q, "report");
-    let mut attention: Vec<KpiView> = kpis
-        .rows
-        .iter()
-        .filter(|k| matches!(k.status.id, "off-track" | "at-risk"))
-        .cloned()
-        .collect();
-    attention.sort_by_key(|k| (k.status.id != "off-track", k.metric.title.to_lowercase()));
-    let goals = site
-        .goals
-        .keys()
-        .filter_map(|g| goal_progress(site, g, Some(q)))
-        .collect();
-    let due: Vec<crate::model::PageId> = site
-        .register
-        .iter()
-        .copied()
-        .filter(|&id| {
-            site.page(id).lifecycle.as_ref().is_some_and(|l| {
-                matches!(
-                    l.status,
-                    crate::model::policy::PolicyStatus::Overdue | crate::model::policy::PolicyStatus::ReviewDue
-                )
-            })
-        })
-        .collect();
-    ReportSections {
-        quarter: q,
-        quarter_label: label(site, q),
-        kpis,
-        goals,
-        attention,
-        policies: super::views::register_rows(site, &due),
-    }
 }
 
 /// The site's default at-risk band.

@@ -17,6 +17,8 @@ pub mod metric_pages;
 pub mod metric_views;
 pub mod navigation;
 pub mod print;
+pub mod report;
+mod report_changes;
 pub mod theme;
 pub mod typography;
 pub mod views;
@@ -177,12 +179,8 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
     let site = r.site;
     let p = site.page(id);
     let root = context::root_for(p.url());
-    let mut view = context::page_view(site, id);
-    view.edit_url = navigation::edit_url(site, r.history, id);
-    if let Some(report) = &mut view.report {
-        report.cover = Some(print::cover(r, id));
-    }
-    view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root)?);
+    let (mut view, as_of) = page_context(r, id);
+    view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root, as_of.as_ref())?);
     let history = history::page_view(site, r.history, id);
     if history.as_ref().is_some_and(|h| h.updated.is_some() || h.uncommitted) {
         view.toc
@@ -199,12 +197,32 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
     Ok(OutputFile::text(output_path(p.url()), html))
 }
 
-/// The page body with each component call replaced by its rendered template.
+/// A page's view as its template sees it, body aside; for a board report
+/// also what it is computed as of, which the components in its body use.
+pub fn page_context(r: Render<'_>, id: PageId) -> (context::PageView, Option<report::AsOf>) {
+    let site = r.site;
+    let mut view = context::page_view(site, id);
+    view.edit_url = navigation::edit_url(site, r.history, id);
+    let as_of = report::as_of(r, id);
+    if let Some(rv) = &mut view.report {
+        rv.cover = Some(print::cover(r, id));
+        if let Some(a) = &as_of {
+            let sections = report::sections(r, id, a);
+            view.toc.extend(report::toc(&sections));
+            rv.computed = Some(sections);
+        }
+    }
+    (view, as_of)
+}
+
+/// The page body with each component call replaced by its rendered
+/// template; in a report, components show what it is computed as of.
 pub(crate) fn body_with_components(
     site: &Site,
     theme: &Theme,
     id: PageId,
     root: &str,
+    as_of: Option<&report::AsOf>,
 ) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
@@ -215,7 +233,7 @@ pub(crate) fn body_with_components(
     let mut errors = Vec::new();
     let mut rendered: Vec<String> = Vec::with_capacity(body.calls.len());
     for call in &body.calls {
-        match component(site, theme, id, call, root) {
+        match component(site, theme, id, call, root, as_of) {
             Ok(out) => rendered.push(out),
             Err(d) => {
                 errors.push(d);
@@ -231,7 +249,14 @@ pub(crate) fn body_with_components(
 
 /// One component call rendered with its template; empty when it names
 /// something this audience may not see (the model reported it).
-fn component(site: &Site, theme: &Theme, id: PageId, call: &PlacedCall, root: &str) -> Result<String, Diagnostic> {
+fn component(
+    site: &Site,
+    theme: &Theme,
+    id: PageId,
+    call: &PlacedCall,
+    root: &str,
+    as_of: Option<&report::AsOf>,
+) -> Result<String, Diagnostic> {
     let file = site.page(id).parsed.file.as_str();
     let name = &call.call.name;
     if crate::model::audience::hidden_in_call(&site.hidden, call).is_some() {
@@ -240,7 +265,7 @@ fn component(site: &Site, theme: &Theme, id: PageId, call: &PlacedCall, root: &s
     if !theme.components.contains(name) {
         return Err(components::unknown(call, file, &theme.components));
     }
-    let data = components::data(site, id, call).map_err(|msg| {
+    let data = components::data(site, id, call, as_of).map_err(|msg| {
         Diagnostic::error(format!("bad call to `{name}`"))
             .in_file(file)
             .at(call.position.clone())

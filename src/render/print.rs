@@ -139,7 +139,7 @@ pub fn jobs(r: Render<'_>, version: Option<&str>) -> Vec<Job> {
                 date: report_date(site, r.history, id),
             },
             print_css: String::new(),
-            toc: toc_lines(&context::page_view(site, id).toc),
+            toc: toc_lines(&super::page_context(r, id).0.toc),
         })
         .collect();
     if site.config.print.policy_pack && !site.register.is_empty() {
@@ -195,7 +195,7 @@ pub fn policy_pack(r: Render<'_>, theme: &Theme) -> Result<Option<OutputFile>, V
     let mut errors = Vec::new();
     for &id in &site.register {
         let mut page = context::page_view(site, id);
-        match super::body_with_components(site, theme, id, &root) {
+        match super::body_with_components(site, theme, id, &root, None) {
             Ok(body) => {
                 page.content = rebase(&body, site.page(id).url(), PACK_URL);
                 policies.push(PackPolicy {

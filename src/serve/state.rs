@@ -511,8 +511,10 @@ impl State {
         }
         clock.lap("history");
         let published = self.history.as_ref().expect("read just above");
-        diags.extend(published.diags.iter().chain(&published.render_diags).cloned());
         let annotations = published.annotations();
+        let history = annotations.as_ref().map(|a| &*a.set.history);
+        pipeline::computed_metrics(&mut site, history, &mut diags);
+        diags.extend(published.diags.iter().chain(&published.render_diags).cloned());
         let r = Render {
             site: &site,
             history: annotations.as_ref(),
