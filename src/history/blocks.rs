@@ -49,6 +49,8 @@ pub struct Block {
     pub number: Option<u64>,
     /// A later paragraph of the list item before it (no marker of its own).
     pub cont: bool,
+    /// A heading marked `{.unnumbered}`, which takes no clause number.
+    pub unnumbered: bool,
 }
 
 impl Block {
@@ -107,6 +109,7 @@ struct Open {
     html: String,
     number: Option<u64>,
     cont: bool,
+    unnumbered: bool,
 }
 
 #[derive(Default)]
@@ -150,6 +153,7 @@ impl Builder {
             number: None,
             // Only `Tag::Item` starts an item; any other item block continues one.
             cont: kind == Kind::Item,
+            unnumbered: false,
         });
     }
 
@@ -163,6 +167,7 @@ impl Builder {
                     html: o.html.trim().to_string(),
                     number: o.number,
                     cont: o.cont,
+                    unnumbered: o.unnumbered,
                 });
             }
         }
@@ -236,7 +241,12 @@ impl Builder {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Heading { level, .. } => self.begin(Kind::Heading(level as u8)),
+            Tag::Heading { level, classes, .. } => {
+                self.begin(Kind::Heading(level as u8));
+                if let Some(o) = &mut self.open {
+                    o.unnumbered = classes.iter().any(|c| &**c == "unnumbered");
+                }
+            }
             Tag::Paragraph => {
                 if self.note_head || self.in_item && !self.item_has_text && self.open.is_some() {
                     // The first paragraph of a loose list item or a footnote continues its block.

@@ -12,6 +12,8 @@ mod links;
 pub mod policy;
 mod resolve;
 mod targets;
+pub mod terms;
+mod xrefs;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -27,6 +29,7 @@ use crate::parse::{Asset, Parsed, ParsedPage};
 use crate::paths;
 pub use audience::Audience;
 pub use links::rewrite_links_at;
+pub use xrefs::texts_of as xref_texts_of;
 use policy::Lifecycle;
 
 pub type PageId = usize;
@@ -112,6 +115,8 @@ pub struct Site {
     /// Said once per build about the content: ignored keys of other
     /// tools, template text, links nothing is known about.
     pub notes: Vec<Notice>,
+    /// Defined terms, their uses, and what cross-references show.
+    pub terms: terms::Terms,
 }
 
 /// What a site is resolved for: the same for every version of one build.
@@ -129,6 +134,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         pages: parsed,
         metrics: parsed_metrics,
         assets,
+        glossaries,
     } = parsed;
     folders::check_keys(&parsed, config, diags);
     let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
@@ -176,6 +182,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         metric_ids,
         metrics: BTreeMap::new(),
         notes: Vec::new(),
+        terms: terms::Terms::default(),
     };
     link_sections(&mut site);
     cascade_audiences(&mut site);
@@ -197,7 +204,9 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
     resolve::aliases(&mut site, diags);
     resolve::permalinks(&site, diags);
+    terms::collect(&mut site, glossaries, diags);
     links::links(&mut site, diags);
+    terms::resolve(&mut site, diags);
     site.notes.extend(foreign::notes(&site));
     build_register(&mut site);
     site

@@ -16,6 +16,7 @@ use crate::config::variables::Variables;
 use crate::diag::{Diagnostic, LineIndex, Position};
 use crate::paths;
 
+pub mod drafting;
 mod text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct Heading {
     pub level: u8,
     pub text: String,
     pub id: String,
+    /// Its clause number on a numbered page: `2.1`.
+    pub number: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +51,8 @@ pub struct Rendered {
     /// The text of the first paragraph, for listings and descriptions.
     pub summary: String,
     pub word_count: usize,
+    /// Definitions, prose where defined terms may be used, cross-references.
+    pub drafting: drafting::Drafting,
 }
 
 /// How the marker left in the HTML for a component call starts.
@@ -66,6 +71,7 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Where the page is and how its positions map back to the file.
@@ -84,6 +90,8 @@ pub struct PageContext<'a> {
     pub title_from_heading: bool,
     /// `variables:` from the config; without it variable references stay as written.
     pub variables: Option<&'a Variables>,
+    /// Number the headings as clauses (`numbered:`).
+    pub numbered: bool,
 }
 
 pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) -> Rendered {
@@ -108,10 +116,15 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         lines: LineIndex::new(page.full),
         templates_until: 0,
         html_block: None,
+        drafting: drafting::State::new(body),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let (from, source) = (r.out.len(), range.start);
+        r.drafting_before(&event, &range);
         r.event(event, range);
+        r.drafting_after(from, source);
     }
+    let drafting = r.drafting_finish();
     r.report_duplicate_ids();
     let events = unwrap_block_calls(r.out, &mut r.calls);
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -125,6 +138,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         templates: r.templates,
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
+        drafting,
     }
 }
 
@@ -157,6 +171,7 @@ struct Renderer<'a, 'b> {
     templates_until: usize,
     /// The HTML block being read: where it starts and its text so far.
     html_block: Option<(usize, String)>,
+    drafting: drafting::State<'a>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -356,7 +371,13 @@ impl<'a> Renderer<'a, '_> {
             // This heading is the page title, which the template shows
             // already, without an id: not a link target.
             self.out.truncate(index);
-            self.headings.push(Heading { level: lvl, text, id });
+            self.drafting_heading(None);
+            self.headings.push(Heading {
+                level: lvl,
+                text,
+                id,
+                number: None,
+            });
             return;
         }
         let len = self.body[start..].find('\n').unwrap_or(self.body.len() - start);
@@ -366,7 +387,13 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(CowStr::from(format!(
             "<a class=\"anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n"
         ))));
-        self.headings.push(Heading { level: lvl, text, id });
+        self.drafting_heading(Some(index));
+        self.headings.push(Heading {
+            level: lvl,
+            text,
+            id,
+            number: None,
+        });
     }
 
     /// Rewrites a link target and records it for checking.
@@ -400,6 +427,7 @@ impl<'a> Renderer<'a, '_> {
             written,
             position,
             href,
+            empty: false,
         });
         out
     }

@@ -9,6 +9,7 @@ pub mod components;
 pub mod context;
 pub mod dashboard;
 pub mod fingerprint;
+pub mod glossary;
 pub mod goal_views;
 pub mod history;
 pub mod in_force;
@@ -17,6 +18,7 @@ pub mod metric_pages;
 pub mod metric_views;
 pub mod navigation;
 pub mod print;
+pub mod terms;
 pub mod theme;
 pub mod typography;
 pub mod views;
@@ -132,6 +134,11 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
         Ok(f) => files.push(f),
         Err(d) => diags.push(d),
     }
+    match glossary::file(r, theme) {
+        Some(Ok(f)) => files.push(f),
+        Some(Err(d)) => diags.push(d),
+        None => {}
+    }
     for (alias, &target) in &site.redirects {
         files.push(redirect(site, alias, target));
     }
@@ -214,7 +221,7 @@ pub(crate) fn body_with_components(
 ) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
-    let html = resolve_links(site, &body.links, &body.html);
+    let html = terms::fill(site, id, &resolve_links(site, &body.links, &body.html));
     if body.calls.is_empty() {
         return Ok(html);
     }
@@ -401,6 +408,9 @@ fn sitemap(site: &Site) -> String {
     let mut urls: Vec<String> = site.pages.iter().map(|p| p.url().to_string()).collect();
     if !site.register.is_empty() {
         urls.push(REGISTER_URL.to_string());
+    }
+    if !site.terms.entries.is_empty() {
+        urls.push(crate::model::terms::GLOSSARY_URL.to_string());
     }
     if !site.metrics.is_empty() {
         urls.push(metric_pages::INDEX_URL.to_string());

@@ -23,6 +23,7 @@
 //! the same on every build. The terms come from [`text`], which the reader
 //! in `themes/default/static/js/search.js` mirrors.
 
+mod defined;
 pub mod sections;
 pub mod text;
 
@@ -70,10 +71,11 @@ struct PageEntry {
 
 /// Builds the index files for the pages of `site`.
 pub fn files(site: &Site) -> Vec<OutputFile> {
-    let entries: Vec<PageEntry> = (0..site.pages.len())
+    let mut entries: Vec<PageEntry> = (0..site.pages.len())
         .into_par_iter()
         .map(|id| page_entry(site, id))
         .collect();
+    entries.extend(defined::glossary(site, entries.len()));
 
     let mut postings: text::FastMap<Arc<str>, Vec<(u32, u8)>> = text::FastMap::default();
     let mut section_id = 0u32;
@@ -264,6 +266,7 @@ fn page_entry(site: &Site, id: PageId) -> PageEntry {
         } else {
             add(&s.heading, weight::HEADING);
             add(&s.terms, weight::TERM);
+            add(&defined::in_section(site, id, &s.anchor), defined::DEFINED);
             add(&s.text, 0);
         }
         let terms: Vec<(Arc<str>, u8)> = score
