@@ -4,6 +4,7 @@
  * reader the browser runs (themes/default/static/js/search.js).
  *
  *   node bench/search.js public [query …]
+ *   node bench/search.js --json [--submitted] [--kind KIND] [--exact] public query …
  *   node bench/search.js --stem < words.txt     (one stem per line, for tests)
  */
 "use strict";
@@ -31,6 +32,17 @@ if (process.argv[2] === "--terms") {
 
 const json = process.argv[2] === "--json";
 if (json) process.argv.splice(2, 1);
+// `--json` options: search as the results page does for a submitted query
+// (no half-typed last word), within one kind, without corrections.
+const opts = { limit: 10, typing: true };
+for (;;) {
+  const flag = process.argv[2];
+  if (flag === "--submitted") opts.typing = false;
+  else if (flag === "--exact") opts.exact = true;
+  else if (flag === "--kind") { opts.kind = process.argv[3]; process.argv.splice(2, 1); }
+  else break;
+  process.argv.splice(2, 1);
+}
 const site = process.argv[2] || "public";
 const dir = path.join(site, "search");
 const queries = process.argv.slice(3);
@@ -64,10 +76,13 @@ if (json) {
     const out = [];
     for (const q of queries) {
       const engine = new api.Engine(load);
-      const found = await engine.search(q, 10, true);
+      const found = await engine.search(q, opts);
       const results = await engine.describe(found);
       const stop = engine.meta.stop;
-      out.push({ q, total: found.total, results: results.map((r) => ({ title: r.title, url: r.url, kind: r.kind, anchor: r.anchor, snippet: api.snippet(r.text, found.hits, found.prefixes, stop, 200) })) });
+      out.push({
+        q, total: found.total, all: found.all, kinds: found.kinds, corrections: found.corrections,
+        results: results.map((r) => ({ title: r.title, url: r.url, kind: r.kind, status: r.status, anchor: r.anchor, snippet: api.snippet(r.text, found.hits, found.prefixes, stop, 200) })),
+      });
     }
     process.stdout.write(JSON.stringify(out, null, 1) + "\n");
   })();
@@ -82,12 +97,12 @@ if (json) {
       downloaded = { raw: 0, gzip: 0, files: 0 };
       Object.keys(api.store).forEach((k) => delete api.store[k]);
       let t0 = process.hrtime.bigint();
-      let found = await engine.search(q, 10, typing);
+      let found = await engine.search(q, { limit: 10, typing });
       let results = await engine.describe(found);
       const cold = Number(process.hrtime.bigint() - t0) / 1e6;
       const runs = 20;
       t0 = process.hrtime.bigint();
-      for (let i = 0; i < runs; i++) { engine.decoded = {}; found = await engine.search(q, 10, typing); results = await engine.describe(found); }
+      for (let i = 0; i < runs; i++) { engine.decoded = {}; found = await engine.search(q, { limit: 10, typing }); results = await engine.describe(found); }
       const warm = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
       const top = results[0] ? `${results[0].title}${results[0].anchor ? " #" + results[0].anchor : ""}` : "(none)";
       console.log(`${JSON.stringify(q).padEnd(38)} ${String(found.total).padStart(5)} hits  cold ${cold.toFixed(1).padStart(6)} ms (loads ${downloaded.files} files, ${kb(downloaded.gzip)} gzip)  warm ${warm.toFixed(1).padStart(5)} ms  top: ${top}`);

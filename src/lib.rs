@@ -106,8 +106,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     };
     let parsed = pipeline::sources(root, &settings.config, &mut diags);
     let latest = pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
+    diags.extend(latest.empty.clone());
     let models = pipeline::models(root, &settings, latest, &mut diags);
     let theme = render::theme::Theme::load(root, &settings.config, &mut diags);
+    if let Some(t) = &theme {
+        pipeline::theme_claims(&models.latest, t, &mut diags);
+    }
     let (Some(mut theme), false) = (theme, diags.has_errors()) else {
         return Err(diags.sorted());
     };

@@ -294,6 +294,23 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
     files
 }
 
+/// A content file at the path of a theme file would replace it (or be
+/// replaced): an error at the content file, found as soon as the theme is
+/// loaded, before anything renders.
+pub fn theme_claims(site: &Site, theme: &Theme, diags: &mut Diagnostics) {
+    for a in site.assets.iter().filter(|a| theme.statics.contains_key(&a.rel)) {
+        let file = crate::diag::display_path(&site.config.content_dir.join(&a.rel));
+        diags.push(
+            Diagnostic::error(format!("`{file}` has the path of the theme's `{}`", a.rel))
+                .in_file(&file)
+                .help(format!(
+                    "rename or move it; to change the theme's file, put yours in `themes/{}/static/{}`",
+                    site.config.theme, a.rel
+                )),
+        );
+    }
+}
+
 /// The search index. It reads every page's text and is the slowest output,
 /// so `serve` builds it in the background once the pages are served.
 pub fn search_index(site: &Site) -> Vec<OutputFile> {

@@ -28,8 +28,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let opts = BuildOptions::in_memory(args.today, args.drafts, args.audience.clone());
     // Every audience is checked as its own build sees it, so a clean check
     // means every build succeeds.
-    let audiences = match &args.audience {
-        Some(a) => vec![Some(a.clone())],
+    let (audiences, built) = match &args.audience {
+        Some(a) => (vec![Some(a.clone())], vec![Some(a.clone())]),
         None => every_audience(&args.site.root),
     };
     let mut runs: Vec<(String, Diagnostics)> = Vec::new();
@@ -45,6 +45,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 if !notes.contains(n) {
                     notes.push(n.clone());
                 }
+            }
+            if built.contains(&audience) {
+                these.extend(site.empty.clone());
             }
             check::editorial(&site, &mut these);
             if args.external {
@@ -100,15 +103,21 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
 }
 
-/// The configured audiences, or the default one when the config cannot be
-/// read (its errors are reported by the check itself).
-fn every_audience(root: &std::path::Path) -> Vec<Option<String>> {
+/// The configured audiences (the default one when the config cannot be
+/// read: its errors are reported by the check itself), and those a build
+/// publishes: `publish:`, else the default audience.
+fn every_audience(root: &std::path::Path) -> (Vec<Option<String>>, Vec<Option<String>>) {
     let mut d = Diagnostics::default();
     let config = crate::config::Config::load(root, &mut d);
     if d.has_errors() {
-        return vec![None];
+        return (vec![None], vec![None]);
     }
-    config.audiences.into_iter().map(Some).collect()
+    let built: Vec<Option<String>> = if config.publish.is_empty() {
+        vec![Some(config.default_audience.clone())]
+    } else {
+        config.publish.iter().cloned().map(Some).collect()
+    };
+    (config.audiences.into_iter().map(Some).collect(), built)
 }
 
 /// The problems of every audience's run, each once; one found in some
@@ -145,6 +154,7 @@ fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnosti
     let latest = pipeline::resolve(parsed, &settings.config, &settings, diags);
     let models = pipeline::models(root, &settings, latest, diags);
     let mut theme = crate::render::theme::Theme::load(root, &settings.config, diags)?;
+    pipeline::theme_claims(&models.latest, &theme, diags);
     if !diags.has_errors() {
         let hidden = indicatif::ProgressBar::hidden();
         pipeline::render(root, &settings, &models, &mut theme, &hidden, diags);

@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::kind::Kind;
-use crate::parse::ParsedPage;
 use crate::parse::front_matter::FrontMatter;
 use crate::parse::markdown::PlacedCall;
+use crate::parse::{Asset, ParsedPage};
 use crate::paths;
 
 /// Why a page is not in this build.
@@ -36,6 +36,8 @@ pub struct Hidden {
     pub pages: BTreeMap<String, Reason>,
     /// URL → source path of the pages left out, to report site-absolute links to them.
     pub urls: BTreeMap<String, String>,
+    /// Content files (images, PDFs) left out, by content-relative path → why.
+    pub assets: BTreeMap<String, Reason>,
     /// Ids of roles, goals and metrics left out, and file stems of policies.
     pub roles: BTreeSet<String>,
     pub goals: BTreeSet<String>,
@@ -119,6 +121,79 @@ pub fn is_draft(front: &FrontMatter) -> bool {
 /// Splits the parsed pages into those this build publishes and those it
 /// leaves out. Every page's `audience:` is checked here, hidden or not; a
 /// page with an unknown audience is left out (and the error fails the build).
+/// The audiences sections declare, by folder: they cascade to everything
+/// in the folder, pages and content files alike, and only restrict.
+struct Folders(HashMap<String, usize>);
+
+impl Folders {
+    fn of(parsed: &[ParsedPage], config: &Config) -> Folders {
+        let mut ranks = HashMap::new();
+        for p in parsed.iter().filter(|p| p.is_section) {
+            if let Some(a) = &p.front.audience {
+                ranks.insert(
+                    paths::parent(&p.rel).to_string(),
+                    rank(config, &a.id).unwrap_or(usize::MAX),
+                );
+            }
+        }
+        Folders(ranks)
+    }
+
+    /// The most restricted of `own` and the audiences of `dir` and the
+    /// folders above it; `None` for an unknown name on the way.
+    fn cascade(&self, own: usize, mut dir: &str) -> Option<usize> {
+        let mut r = own;
+        loop {
+            if let Some(&f) = self.0.get(dir) {
+                r = r.max(f);
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = paths::parent(dir);
+        }
+        (r != usize::MAX).then_some(r)
+    }
+
+    /// The audience a folder's own section page declares.
+    fn own(&self, dir: &str) -> Option<usize> {
+        self.0.get(dir).copied()
+    }
+}
+
+/// Splits the content files into those this build publishes and those it
+/// leaves out. A file has the audience its folder's `_index.md` declares,
+/// else `default_audience` (a public home page does not make `assets/`
+/// public), restricted further by the sections above: an image in a board
+/// folder is the board's.
+pub fn partition_assets(
+    assets: Vec<Asset>,
+    parsed: &[ParsedPage],
+    config: &Config,
+    audience: &Audience,
+    hidden: &mut Hidden,
+) -> Vec<Asset> {
+    let folders = Folders::of(parsed, config);
+    let default = rank(config, &config.default_audience).unwrap_or(0);
+    let mut published = Vec::with_capacity(assets.len());
+    for a in assets {
+        let dir = paths::parent(&a.rel);
+        let own = folders.own(dir).unwrap_or(default);
+        match folders.cascade(own, dir) {
+            Some(r) if r <= audience.rank => published.push(a),
+            Some(r) => {
+                hidden
+                    .assets
+                    .insert(a.rel, Reason::Audience(config.audiences[r].clone()));
+            }
+            None => {
+                hidden.assets.insert(a.rel, Reason::Audience("(unknown)".into()));
+            }
+        }
+    }
+    published
+}
+
 pub fn partition(
     parsed: Vec<ParsedPage>,
     config: &Config,
@@ -134,25 +209,8 @@ pub fn partition(
             None => Some(default),
         }
     };
-    // Explicit audiences of sections cascade to everything in their folder.
-    let mut folder_rank: HashMap<String, usize> = HashMap::new();
-    for p in parsed.iter().filter(|p| p.is_section && p.front.audience.is_some()) {
-        folder_rank.insert(paths::parent(&p.rel).to_string(), own(p).unwrap_or(usize::MAX));
-    }
-    let effective = |p: &ParsedPage| -> Option<usize> {
-        let mut r = own(p)?;
-        let mut dir = paths::parent(&p.rel);
-        loop {
-            if let Some(&f) = folder_rank.get(dir) {
-                r = r.max(f);
-            }
-            if dir.is_empty() {
-                break;
-            }
-            dir = paths::parent(dir);
-        }
-        (r != usize::MAX).then_some(r)
-    };
+    let folders = Folders::of(&parsed, config);
+    let effective = |p: &ParsedPage| -> Option<usize> { folders.cascade(own(p)?, paths::parent(&p.rel)) };
     let mut hidden = Hidden::default();
     let mut published = Vec::with_capacity(parsed.len());
     for p in parsed {
@@ -181,6 +239,32 @@ pub fn partition(
         }
     }
     (published, hidden)
+}
+
+/// A build that publishes nothing but the home page, while the site has
+/// pages for other audiences, is almost always a forgotten `audience:` or
+/// the wrong `--audience`: said once, as a warning.
+pub fn empty(published: &[ParsedPage], hidden: &Hidden, audience: &Audience) -> Option<Diagnostic> {
+    if hidden.pages.is_empty() || published.iter().any(|p| p.rel != "_index.md") {
+        return None;
+    }
+    let drafts = hidden.pages.values().filter(|r| **r == Reason::Draft).count();
+    let others = hidden.pages.len() - drafts;
+    let what = match (others, drafts) {
+        (0, 1) => "the only other page is a draft".to_string(),
+        (0, d) => format!("the other {d} pages are drafts"),
+        (1, 0) => "the only other page is for another audience".to_string(),
+        (o, 0) => format!("the other {o} pages are for other audiences"),
+        (o, d) => format!("the other pages are for other audiences ({o}) or drafts ({d})"),
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "no page is published for audience `{audience}` besides the home page"
+        ))
+        .help(format!(
+            "{what}; give each page meant for `{audience}` (and its section's `_index.md`) `audience: {audience}` in its front matter, or build another audience with `--audience`"
+        )),
+    )
 }
 
 fn unknown_audience(config: &Config, name: &str, file: &str, at: crate::diag::Position) -> Diagnostic {

@@ -161,6 +161,19 @@ impl Check<'_> {
                     Resolution::Unknown => Some(Checked::Unknown),
                 }
             }
+            LinkTarget::File(rel) if site.hidden.assets.contains_key(rel) => {
+                report(
+                    self.policy.unpublished,
+                    format!("link to unpublished file `{}` is left out", link.written),
+                    match &site.hidden.assets[rel] {
+                        super::audience::Reason::Audience(a) => format!(
+                            "the file's folder is for audience `{a}`, which this build does not include; move the file to a folder this page's readers see, or give its folder's `_index.md` an `audience`"
+                        ),
+                        super::audience::Reason::Draft => "the file's folder is a draft".to_string(),
+                    },
+                );
+                None
+            }
             LinkTarget::File(rel) => {
                 if !self.targets.assets.contains(rel.as_str()) {
                     let folder_page = format!("{}/_index.md", rel.trim_end_matches('/'));

@@ -29,8 +29,8 @@ use crate::parse::{Asset, Parsed, ParsedPage};
 use crate::paths;
 pub use audience::Audience;
 pub use links::rewrite_links_at;
-pub use xrefs::texts_of as xref_texts_of;
 use policy::Lifecycle;
+pub use xrefs::texts_of as xref_texts_of;
 
 pub type PageId = usize;
 
@@ -115,6 +115,9 @@ pub struct Site {
     /// Said once per build about the content: ignored keys of other
     /// tools, template text, links nothing is known about.
     pub notes: Vec<Notice>,
+    /// The warning a build for this audience gives when it publishes nothing
+    /// but the home page; `check` gives it only for audiences that are built.
+    pub empty: Option<Diagnostic>,
     /// Defined terms, their uses, and what cross-references show.
     pub terms: terms::Terms,
 }
@@ -137,7 +140,11 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         glossaries,
     } = parsed;
     folders::check_keys(&parsed, config, diags);
+    let mut hidden_assets = audience::Hidden::default();
+    let assets = audience::partition_assets(assets, &parsed, config, &opts.audience, &mut hidden_assets);
     let (published, mut hidden) = audience::partition(parsed, config, &opts.audience, opts.drafts, diags);
+    hidden.assets = hidden_assets.assets;
+    let empty = audience::empty(&published, &hidden, &opts.audience);
     let mut pages: Vec<Page> = published
         .into_iter()
         .map(|p| page_from(p, config, opts.today))
@@ -182,6 +189,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         metric_ids,
         metrics: BTreeMap::new(),
         notes: Vec::new(),
+        empty,
         terms: terms::Terms::default(),
     };
     link_sections(&mut site);
@@ -203,7 +211,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     cycles::check(&mut site, diags);
     audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
     resolve::aliases(&mut site, diags);
-    resolve::permalinks(&site, diags);
+    resolve::claimed_urls(&site, diags);
     terms::collect(&mut site, glossaries, diags);
     links::links(&mut site, diags);
     terms::resolve(&mut site, diags);

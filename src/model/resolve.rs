@@ -251,6 +251,7 @@ enum Slot {
 /// collide with pages or each other.
 pub(super) fn aliases(site: &mut Site, diags: &mut Diagnostics) {
     let mut redirects = BTreeMap::new();
+    let assets: std::collections::HashSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
     let base = crate::paths::base_path(&site.config.base_url);
     let base = base.trim_matches('/');
     for (id, p) in site.pages.iter().enumerate() {
@@ -264,6 +265,8 @@ pub(super) fn aliases(site: &mut Site, diags: &mut Diagnostics) {
             let url = normalise_alias(within);
             let taken = if site.by_url.contains_key(&url) {
                 Some("a page already has this URL".to_string())
+            } else if let Some(why) = alias_clash(&url, &assets) {
+                Some(why)
             } else {
                 redirects
                     .get(&url)
@@ -291,12 +294,12 @@ pub(super) fn aliases(site: &mut Site, diags: &mut Diagnostics) {
     site.redirects = redirects;
 }
 
-/// A URL set in front matter must not take one casebook writes itself: a
-/// generated page, another page's history, a content file.
-pub(super) fn permalinks(site: &Site, diags: &mut Diagnostics) {
+/// A page's URL, from its path or set in front matter, must not take one
+/// casebook writes itself: a generated page, another page's history, a
+/// content file.
+pub(super) fn claimed_urls(site: &Site, diags: &mut Diagnostics) {
     let assets: std::collections::HashSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
-    for p in &site.pages {
-        let Some(set) = &p.front().url else { continue };
+    for p in site.pages.iter().filter(|p| !p.implicit) {
         let url = p.url();
         let history_of = url
             .match_indices("history/")
@@ -312,18 +315,34 @@ pub(super) fn permalinks(site: &Site, diags: &mut Diagnostics) {
                     .contains(file.as_str())
                     .then(|| format!("the content file `{file}`"))
             });
-        if let Some(what) = taken {
-            diags.push(
-                Diagnostic::error(format!(
-                    "`{}` gives this page the URL `/{url}`, which is {what}'s",
-                    set.key
-                ))
-                .in_file(&p.parsed.file)
-                .at(set.value.position.clone())
-                .help("choose another URL; casebook writes that one itself"),
-            );
-        }
+        let Some(what) = taken else { continue };
+        let d = match &p.front().url {
+            Some(set) => Diagnostic::error(format!(
+                "`{}` gives this page the URL `/{url}`, which is taken by {what}",
+                set.key
+            ))
+            .at(set.value.position.clone())
+            .help("choose another URL; casebook writes that one itself"),
+            None => Diagnostic::error(format!("this page's URL `/{url}` is taken by {what}")).help(
+                "rename the file, or give the page another URL with `permalink:`; casebook writes that one itself",
+            ),
+        };
+        diags.push(d.in_file(&p.parsed.file));
     }
+}
+
+/// What an alias's redirect page would overwrite, if anything: a file
+/// casebook generates or a content file. `url` is normalised.
+fn alias_clash(url: &str, assets: &std::collections::HashSet<&str>) -> Option<String> {
+    let bare = url.trim_end_matches('/');
+    if let Some(what) = crate::paths::generated(url).or_else(|| crate::paths::generated(bare)) {
+        return Some(format!("casebook writes {what} there"));
+    }
+    let file = format!("{url}index.html");
+    [bare, file.as_str()]
+        .into_iter()
+        .find(|f| assets.contains(f))
+        .map(|f| format!("the content file `{f}` is there"))
 }
 
 /// `/legal/nda.html` → `legal/nda.html`; `/legal/nda` → `legal/nda/`.

@@ -404,7 +404,8 @@ impl Reader<'_> {
                     ["site", "page"],
                     "write `defines: site` to make this page's definitions apply to every page, or `defines: page` (the default) for this page only",
                 );
-                self.0.error(n, format!("unknown `defines` value {}", describe(n)), help);
+                self.0
+                    .error(n, format!("unknown `defines` value {}", describe(n)), help);
                 false
             }
         }

@@ -73,7 +73,9 @@ pub fn parse(file: &str, text: &str, errors: &mut Vec<Diagnostic>) -> Glossary {
         let (definition, audience) = if value.entries().is_some() {
             let mut f = Fields::new(Some(value), src);
             let definition = f.text("definition").filter(|d| !d.is_empty());
-            let audience = f.id("audience", "legal-only").map(|(id, position)| Ref { id, position });
+            let audience = f
+                .id("audience", "legal-only")
+                .map(|(id, position)| Ref { id, position });
             if definition.is_none() {
                 f.missing(format!("`{term}` has no `definition`"), help);
             }
@@ -118,7 +120,13 @@ mod tests {
         let got: Vec<(&str, &str, Option<&str>)> = g
             .entries
             .iter()
-            .map(|e| (e.term.as_str(), e.definition.as_str(), e.audience.as_ref().map(|a| a.id.as_str())))
+            .map(|e| {
+                (
+                    e.term.as_str(),
+                    e.definition.as_str(),
+                    e.audience.as_ref().map(|a| a.id.as_str()),
+                )
+            })
             .collect();
         assert_eq!(
             got,

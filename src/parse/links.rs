@@ -101,8 +101,10 @@ pub fn classify(written: &str, email: bool, rel: &str, url: &str) -> Classified 
         };
         Classified::Resolved(target, href)
     } else {
+        // Resolved by the model too: a file this build does not publish
+        // loses its link.
         let href = with_fragment(paths::relative(url, &target));
-        Classified::Direct(LinkTarget::File(target), href)
+        Classified::Resolved(LinkTarget::File(target), href)
     }
 }
 
@@ -128,7 +130,7 @@ mod tests {
         );
         assert_eq!(
             on_nda("../../assets/a%20b.png"),
-            Classified::Direct(
+            Classified::Resolved(
                 LinkTarget::File("assets/a b.png".into()),
                 "../../../assets/a b.png".into()
             )

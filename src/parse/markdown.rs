@@ -11,6 +11,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use super::anchors::{self, Anchor, AnchorKind};
 use super::components::Call;
 use super::links::{self, Classified, Link};
+use super::sections::{self, HeadingSpan, Section};
 use super::templates::TemplateText;
 use crate::config::variables::Variables;
 use crate::diag::{Diagnostic, LineIndex, Position};
@@ -51,6 +52,8 @@ pub struct Rendered {
     /// The text of the first paragraph, for listings and descriptions.
     pub summary: String,
     pub word_count: usize,
+    /// The text under each heading, for the search index.
+    pub sections: Vec<Section>,
     /// Definitions, prose where defined terms may be used, cross-references.
     pub drafting: drafting::Drafting,
 }
@@ -116,6 +119,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         lines: LineIndex::new(page.full),
         templates_until: 0,
         html_block: None,
+        heading_spans: Vec::new(),
         drafting: drafting::State::new(body),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -124,6 +128,8 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         r.event(event, range);
         r.drafting_after(from, source);
     }
+    // Before the drafting markers go in, which move the events the heading spans count.
+    let sections = sections::collect(&r.out, &r.heading_spans, &r.headings);
     let drafting = r.drafting_finish();
     r.report_duplicate_ids();
     let events = unwrap_block_calls(r.out, &mut r.calls);
@@ -138,6 +144,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         templates: r.templates,
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
+        sections,
         drafting,
     }
 }
@@ -171,6 +178,8 @@ struct Renderer<'a, 'b> {
     templates_until: usize,
     /// The HTML block being read: where it starts and its text so far.
     html_block: Option<(usize, String)>,
+    /// Where each heading's events are in `out`, for [`sections::collect`].
+    heading_spans: Vec<HeadingSpan>,
     drafting: drafting::State<'a>,
 }
 
@@ -388,6 +397,10 @@ impl<'a> Renderer<'a, '_> {
             "<a class=\"anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n"
         ))));
         self.drafting_heading(Some(index));
+        self.heading_spans.push(HeadingSpan {
+            events: index..self.out.len(),
+            heading: self.headings.len(),
+        });
         self.headings.push(Heading {
             level: lvl,
             text,

@@ -10,6 +10,7 @@ pub mod links;
 pub mod markdown;
 pub mod numbering;
 pub mod sanitize;
+pub mod sections;
 pub mod templates;
 pub mod terms;
 

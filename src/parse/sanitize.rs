@@ -34,7 +34,11 @@ pub fn sanitize(html: &str) -> String {
     // characters and put them back after.
     const OPEN: &str = "<!--casebook:";
     const MARK: char = '\u{F8FF}';
-    let ours = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':' || b == b'/');
+    let ours = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':' || b == b'/')
+    };
     let mut marked = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(OPEN) {

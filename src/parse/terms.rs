@@ -20,8 +20,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-pub use words::{TEXT_CHARS, collapse, cut, is_term, normalise};
 use words::*;
+pub use words::{TEXT_CHARS, collapse, cut, is_term, normalise};
 
 /// How a definition was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,7 +294,11 @@ impl<'a> Detector<'a> {
     fn text(&mut self, t: &str, range: Range<usize>) {
         self.push_text(t, range);
         // The defining verb comes right after the term; this far on, it did not.
-        if self.pending.as_ref().is_some_and(|p| self.block.text.len() - p.end > 160) {
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| self.block.text.len() - p.end > 160)
+        {
             self.decide();
         }
     }
@@ -353,7 +357,9 @@ impl<'a> Detector<'a> {
         let (term, quoted, start, after) = match unquote(&p.raw) {
             Some(inner) => (inner.to_string(), true, p.start, after),
             None => match (text[..p.start].chars().next_back(), after.chars().next()) {
-                (Some(o), Some(c)) if closes(o, c) => (p.raw.clone(), true, p.start - o.len_utf8(), &after[c.len_utf8()..]),
+                (Some(o), Some(c)) if closes(o, c) => {
+                    (p.raw.clone(), true, p.start - o.len_utf8(), &after[c.len_utf8()..])
+                }
                 _ => (p.raw.clone(), false, p.start, after),
             },
         };
@@ -413,7 +419,9 @@ impl<'a> Detector<'a> {
     }
 
     fn end_title(&mut self, n: usize) {
-        let Some((open, source)) = self.title.take() else { return };
+        let Some((open, source)) = self.title.take() else {
+            return;
+        };
         let raw = collapse(&self.block.text);
         let term = unquote(&raw).map_or(raw.clone(), collapse);
         let inert = self.block.inert || self.named > 0;
@@ -452,12 +460,13 @@ impl<'a> Detector<'a> {
         while let Some(i) = text[rest..].find(['“', '"']) {
             let open = rest + i;
             let inner_start = open + text[open..].chars().next().map_or(1, char::len_utf8);
-            let Some(len) = text[inner_start..].find(['”', '"']) else { break };
+            let Some(len) = text[inner_start..].find(['”', '"']) else {
+                break;
+            };
             let inner = &text[inner_start..inner_start + len];
             rest = inner_start + len + text[inner_start + len..].chars().next().map_or(1, char::len_utf8);
             let word_before = text[..open].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
-            let determined =
-                DETERMINERS.contains(&word_before.to_lowercase().as_str()) || word_before.ends_with('(');
+            let determined = DETERMINERS.contains(&word_before.to_lowercase().as_str()) || word_before.ends_with('(');
             let known = self.found.iter().any(|f| f.term == inner) || self.quoted.iter().any(|q| q.term == inner);
             if determined && is_term(inner) && is_capitalised(inner) && !known {
                 let range = self.locate(inner, self.source_at(open));

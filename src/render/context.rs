@@ -208,18 +208,25 @@ pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
         }
         build(site, id, depth)
     };
-    let nav = site
-        .home()
-        .map(|h| {
-            site.page(h)
-                .children
-                .iter()
-                .copied()
-                .filter(|&c| site.page(c).is_section())
-                .map(|c| nav_item(c, 1))
-                .collect()
-        })
-        .unwrap_or_default();
+    // The home page's sections; a site (or audience) without any gets its
+    // top-level pages instead, so its navigation is never empty.
+    let top = |sections: bool| -> Vec<NavItem> {
+        site.home()
+            .map(|h| {
+                site.page(h)
+                    .children
+                    .iter()
+                    .copied()
+                    .filter(|&c| site.page(c).is_section() == sections)
+                    .map(|c| nav_item(c, 1))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut nav = top(true);
+    if nav.is_empty() {
+        nav = top(false);
+    }
     SiteView {
         title: site.config.title.clone(),
         description: site.config.description.clone(),

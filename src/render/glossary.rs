@@ -65,7 +65,11 @@ pub fn file(r: Render<'_>, theme: &Theme) -> Option<Result<OutputFile, Diagnosti
                 entries: Vec::new(),
             });
         }
-        letters.last_mut().expect("pushed just above").entries.push(entry(site, e));
+        letters
+            .last_mut()
+            .expect("pushed just above")
+            .entries
+            .push(entry(site, e));
     }
     let audience = super::print::strictest(site, site.terms.entries.iter().map(|e| e.audience.as_str()));
     let page = json!({
@@ -110,11 +114,7 @@ fn entry(site: &Site, e: &Entry) -> EntryView {
         site_wide: e.site_wide,
         defined_on: origins().filter_map(defined).collect(),
         in_glossary_file: origins().any(|o| matches!(o, Origin::Glossary { .. })),
-        used_on: e
-            .uses
-            .iter()
-            .map(|u| place(site, u.page, &u.anchor, u.count))
-            .collect(),
+        used_on: e.uses.iter().map(|u| place(site, u.page, &u.anchor, u.count)).collect(),
         uses: e.uses.iter().map(|u| u.count).sum(),
     }
 }

@@ -80,13 +80,6 @@ pub fn files(site: &Site, theme: &Theme, diags: &mut crate::diag::Diagnostics) -
     if site.metrics.is_empty() {
         return out;
     }
-    if site.by_url.contains_key(INDEX_URL) {
-        diags.push(
-            Diagnostic::error("a page uses the URL `/metrics/`, which the metric pages need")
-                .help("rename that page; casebook lists every metric there"),
-        );
-        return out;
-    }
     let tolerance = views::tolerance(site);
     let root = super::context::root_for(INDEX_URL);
     let metrics: Vec<&Metric> = views::by_title(site.metrics.values());

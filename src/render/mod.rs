@@ -117,17 +117,11 @@ pub fn set_globals(r: Render<'_>, theme: &mut Theme, version: Option<String>) {
 pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
     let site = r.site;
     let mut files = Vec::with_capacity(site.assets.len() + theme.statics.len() + 8);
+    // The model refuses pages at the register's URL.
     if !site.register.is_empty() {
-        if site.by_url.contains_key(REGISTER_URL) {
-            diags.push(
-                Diagnostic::error("a page uses the URL `/register/`, which the policy register needs")
-                    .help("rename that page; the register lists every policy there"),
-            );
-        } else {
-            match register(r, theme) {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
+        match register(r, theme) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
         }
     }
     match not_found(site, theme) {
@@ -303,6 +297,7 @@ fn resolve_links(site: &Site, links: &[crate::parse::links::Link], html: &str) -
     const OPEN_A: &str = "<a href=\"";
     let published = |l: &Link| match &l.target {
         LinkTarget::Page { source, .. } => site.by_rel.contains_key(source),
+        LinkTarget::File(rel) => !site.hidden.assets.contains_key(rel),
         _ => true,
     };
     let mut out = String::with_capacity(html.len());
@@ -325,6 +320,13 @@ fn resolve_links(site: &Site, links: &[crate::parse::links::Link], html: &str) -
                 out.push_str(&after[tag_end + 1..close]);
                 rest = &after[close + 4..];
             }
+            // An image this build does not publish: its text alternative stays.
+            (Some(_), Some(tag_end), _) if rest[..i].ends_with("src=\"") && rest[..i].rfind("<img").is_some() => {
+                let start = rest[..i].rfind("<img").expect("checked just before");
+                out.push_str(&rest[..start]);
+                out.push_str(&image_alt(&rest[start..i + PLACEHOLDER.len() + tag_end + 1]));
+                rest = &after[tag_end + 1..];
+            }
             _ => {
                 out.push_str(&rest[..i + PLACEHOLDER.len()]);
                 rest = after;
@@ -333,6 +335,13 @@ fn resolve_links(site: &Site, links: &[crate::parse::links::Link], html: &str) -
     }
     out.push_str(rest);
     out
+}
+
+/// The `alt` of an `<img …>` tag, still escaped as the attribute was.
+fn image_alt(tag: &str) -> String {
+    tag.split_once(" alt=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or_else(String::new, |(alt, _)| alt.to_string())
 }
 
 fn register(r: Render<'_>, theme: &Theme) -> Result<OutputFile, Diagnostic> {

@@ -326,6 +326,26 @@ fn template_error(
                 .at(Position::at_line(&text, span.start_line, span.start_col + 1, len))
                 .help(help)
         }
+        tera::ErrorKind::CircularInclude { include_chain, .. } if include_chain.len() >= 2 => {
+            // Point at the include that closes the circle, in the template that makes it.
+            let (last, from) = (
+                &include_chain[include_chain.len() - 1],
+                &include_chain[include_chain.len() - 2],
+            );
+            let (shown, text) = sources
+                .get(from)
+                .map_or_else(|| (from.clone(), String::new()), |(s, t)| (s.clone(), t.clone()));
+            let chain = include_chain.join(" → ");
+            let mut d = Diagnostic::error(format!("templates include each other in a circle: {chain}"))
+                .in_file(shown)
+                .help(format!(
+                    "remove the include of `{last}` from `{from}`, or move the shared part into a third template"
+                ));
+            if let Some(at) = text.find(&format!("\"{last}\"")) {
+                d = d.at(Position::at_byte(&text, at, last.len() + 2));
+            }
+            d
+        }
         _ => {
             let mut msg = e.to_string();
             let mut src = std::error::Error::source(e);

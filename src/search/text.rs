@@ -93,9 +93,10 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c))
 }
 
-/// Calls `f` with the index term of every word of `text`, in order. Terms
-/// are cached per thread: a site has far fewer distinct words than words.
-pub fn for_each_term(text: &str, mut f: impl FnMut(&Arc<str>)) {
+/// Calls `f` with the index term of every word of `text` and the folded
+/// word, in order. Terms are cached per thread: a site has far fewer
+/// distinct words than words.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&Arc<str>, &str)) {
     thread_local! {
         static CACHE: RefCell<FastMap<String, Option<Arc<str>>>> = RefCell::new(FastMap::default());
     }
@@ -115,7 +116,7 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&Arc<str>)) {
             }
             if let Some(t) = cache.get(buf.as_str()) {
                 if let Some(t) = t {
-                    f(t);
+                    f(t, &buf);
                 }
                 continue;
             }
@@ -125,7 +126,7 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&Arc<str>)) {
                 term(&buf).map(Arc::from)
             };
             if let Some(t) = &t {
-                f(t);
+                f(t, &buf);
             }
             cache.insert(buf.clone(), t);
         }
@@ -170,8 +171,8 @@ mod tests {
     fn cached_terms_are_the_same_terms() {
         let text = "Straße, LEG-POL-004: the retention of records; retention!";
         let mut cached = Vec::new();
-        for_each_term(text, |t| cached.push(t.to_string()));
-        for_each_term(text, |_| {});
+        for_each_term(text, |t, _| cached.push(t.to_string()));
+        for_each_term(text, |_, _| {});
         let direct: Vec<String> = words(text).filter_map(|w| term(&w)).collect();
         assert_eq!(cached, direct);
     }

@@ -390,11 +390,13 @@ impl State {
             }
         };
         let mut site = pipeline::resolve(parsed, &inputs.config, settings, &mut diags);
+        diags.extend(site.empty.clone());
         clock.lap("resolve");
         diags.extend(self.theme_diags.iter().cloned());
         let Some(theme) = self.theme.as_mut() else {
             return Err(diags);
         };
+        pipeline::theme_claims(&site, theme, &mut diags);
         if diags.has_errors() {
             return Err(diags);
         }

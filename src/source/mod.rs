@@ -38,16 +38,33 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// The error for a content folder that is not there: at the `content_dir`
+/// line of casebook.yaml when the folder is named there.
+fn missing_content(root: &Path, content_dir: &Path) -> Diagnostic {
+    let shown = display_path(content_dir);
+    let d = Diagnostic::error(format!("content folder `{shown}` does not exist"));
+    let config = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).unwrap_or_default();
+    let line = config
+        .match_indices("content_dir:")
+        .find(|(i, _)| *i == 0 || config.as_bytes()[i - 1] == b'\n');
+    match line {
+        Some((at, key)) => {
+            let value = at + key.len() + config[at + key.len()..].len() - config[at + key.len()..].trim_start().len();
+            d.in_file(crate::config::FILE_NAME)
+                .at(Position::at_byte(&config, value, shown.len()))
+                .help("create the folder, or set `content_dir` to the folder that holds the pages")
+        }
+        None => d.help("create it (`casebook init` makes a starter site), or set `content_dir` in casebook.yaml"),
+    }
+}
+
 /// Lists and reads every source file of the content folder, following the
 /// rules of [`scope`]. Unreadable files and invalid UTF-8 are errors; links
 /// that are not followed are warnings; both are left out.
 pub fn walk(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<SourceFile> {
     let content_dir = &config.content_dir;
     if !root.join(content_dir).is_dir() {
-        diags.push(
-            Diagnostic::error(format!("content folder `{}` does not exist", display_path(content_dir)))
-                .help("create it, run `casebook init`, or set `content_dir` in casebook.yaml"),
-        );
+        diags.push(missing_content(root, content_dir));
         return Vec::new();
     }
     let scope = match Scope::new(root, config) {

@@ -328,3 +328,60 @@ fn safe_html_removes_scripts_but_default_trusts_authors() {
         "{main}"
     );
 }
+
+#[test]
+fn content_files_have_the_audience_of_their_folder() {
+    let t = SiteTest::with_files(&[
+        ("content/_index.md", "---\ntitle: Home\naudience: public\n---\n"),
+        ("content/board/_index.md", "---\ntitle: Board\naudience: board\n---\n"),
+        ("content/board/minutes.txt", "Project Falcon: acquire Target Co.\n"),
+        (
+            "content/assets/org-chart.svg",
+            "<svg><text>Jane Doe, Deputy GC</text></svg>",
+        ),
+        ("content/open/_index.md", "---\ntitle: Open\naudience: public\n---\n"),
+        ("content/open/logo.svg", "<svg><text>logo</text></svg>"),
+        (
+            "content/open/faq.md",
+            "---\ntitle: FAQ\naudience: public\n---\nSee [the minutes](../board/minutes.txt) and ![Our team](../assets/org-chart.svg) and ![Logo](logo.svg).\n",
+        ),
+    ]);
+    let run = t.build(&["--audience", "public"]);
+    run.assert_code(0);
+    assert!(!t.path("public/board/minutes.txt").exists());
+    assert!(!t.path("public/assets/org-chart.svg").exists());
+    assert!(
+        t.path("public/open/logo.svg").exists(),
+        "a public folder's files are public"
+    );
+    let all: String = crate::harness::tree(&t.path("public"))
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for secret in ["Project Falcon", "Jane Doe", "minutes.txt", "org-chart.svg"] {
+        assert!(!all.contains(secret), "`{secret}` reached the public build");
+    }
+    let faq = t.main_of("open/faq/");
+    assert!(
+        faq.contains("See the minutes and Our team and <img src=\"../../open/logo.svg\" alt=\"Logo\""),
+        "{faq}"
+    );
+    assert!(
+        run.stderr
+            .contains("link to unpublished file `../board/minutes.txt` is left out"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("link to unpublished file `../assets/org-chart.svg` is left out"),
+        "{}",
+        run.stderr
+    );
+    // The board sees its own files; everyone inside sees the default folder.
+    t.build_ok();
+    assert!(t.path("public/assets/org-chart.svg").exists());
+    assert!(!t.path("public/board/minutes.txt").exists());
+    t.build(&["--audience", "board"]).assert_code(0);
+    assert!(t.path("public/board/minutes.txt").exists());
+}

@@ -558,3 +558,97 @@ fn reports_keep_backslashes_in_names_and_never_print_control_characters() {
         run.stderr
     );
 }
+
+#[test]
+fn files_that_would_overwrite_each_other_are_located_before_anything_is_written() {
+    let t = SiteTest::with_files(&[
+        ("content/register.md", "---\ntitle: Our register\n---\n"),
+        ("content/metrics/_index.md", "---\ntitle: Metrics page\n---\n"),
+        ("content/metrics/m.yaml", "unit: count\nvalues: {2026-Q1: 1}\n"),
+        ("content/css/casebook.css", "body {}\n"),
+        (
+            "content/policies/p.md",
+            "---\ntitle: P\neffective: 2026-01-01\naliases: [/css/casebook.css, /metrics.json, /sitemap.xml]\n---\n",
+        ),
+    ]);
+    for cmd in ["build", "check"] {
+        let run = t.run(&[cmd, "--today", crate::harness::TODAY]);
+        run.assert_code(1);
+        let out = format!("{}{}", run.stdout, run.stderr);
+        for (message, place) in [
+            (
+                "error: this page's URL `/register/` is taken by the policy register",
+                "content/register.md",
+            ),
+            (
+                "error: this page's URL `/metrics/` is taken by the metric pages",
+                "content/metrics/_index.md",
+            ),
+            (
+                "error: `content/css/casebook.css` has the path of the theme's `css/casebook.css`",
+                "content/css/casebook.css",
+            ),
+            (
+                "error: alias `/css/casebook.css` collides: casebook writes the theme's stylesheets there",
+                "content/policies/p.md:4:11",
+            ),
+            (
+                "error: alias `/metrics.json` collides: casebook writes the metrics export there",
+                "content/policies/p.md:4:30",
+            ),
+            (
+                "error: alias `/sitemap.xml` collides: casebook writes the sitemap there",
+                "content/policies/p.md:4:45",
+            ),
+        ] {
+            let block = out
+                .split("\n\n")
+                .find(|b| b.starts_with(message))
+                .unwrap_or_else(|| panic!("`{cmd}` did not report `{message}`:\n{out}"));
+            assert!(block.contains(&format!("--> {place}")), "{block}");
+        }
+        assert!(!out.contains("two files would be written"), "{out}");
+    }
+    assert!(!t.path("public").exists());
+}
+
+#[test]
+fn a_circle_of_template_includes_names_the_include_that_closes_it() {
+    let t = SiteTest::with_files(&[
+        ("casebook.yaml", "theme: mine\n"),
+        ("content/_index.md", "# Home\n"),
+        (
+            "themes/mine/templates/partials/a.html",
+            "{% include \"partials/b.html\" %}\n",
+        ),
+        (
+            "themes/mine/templates/partials/b.html",
+            "<p>b</p>\n{% include \"partials/a.html\" %}\n",
+        ),
+        (
+            "themes/mine/templates/home.html",
+            "{% extends \"base.html\" %}{% block main %}{% include \"partials/a.html\" %}{% endblock main %}\n",
+        ),
+    ]);
+    let run = t.build(&[]);
+    run.assert_code(1);
+    run.assert_diagnostic(
+        "error: templates include each other in a circle: home.html → partials/a.html → partials/b.html → partials/a.html",
+        "themes/mine/templates/partials/b.html:2:12",
+        "{% include \"partials/a.html\" %}",
+        "remove the include of `partials/a.html` from `partials/b.html`",
+    );
+}
+
+#[test]
+fn a_missing_content_folder_points_at_the_config_line_naming_it() {
+    let t = SiteTest::with_files(&[("casebook.yaml", "title: Handbook\ncontent_dir: Policies\n")]);
+    let run = t.build(&[]);
+    run.assert_code(1);
+    run.assert_diagnostic(
+        "error: content folder `Policies` does not exist",
+        "casebook.yaml:2:14",
+        "content_dir: Policies",
+        "create the folder",
+    );
+}

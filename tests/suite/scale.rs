@@ -56,7 +56,8 @@ fn ten_thousand_links_on_one_line_stay_within_memory() {
     let base = empty_site_peak();
     assert!(kib < base + BUDGET_KIB, "peak {kib} KiB, empty site {base} KiB");
     let html = t.output("p/index.html");
-    assert_eq!(html.matches("href=\"../q/\"").count(), 10_000);
+    // The site menu links to the page too; count the links in the prose.
+    assert_eq!(html.matches("href=\"../q/\">link ").count(), 10_000);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The search index and its reader: what the index holds, that the browser
 //! side makes the same words as the Rust side, and the search UI in a real
-//! headless Chromium, from `file://` and over HTTP.
+//! headless Chromium, from `file://` and over HTTP. `quality` holds what
+//! makes results good (ranking, corrections, snippets), `page` the results
+//! page's filters and escaping in the browser.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -12,9 +14,12 @@ use serde_json::Value;
 use crate::browser::cdp::{Browser, chromium, chromium_args, serve};
 use crate::harness::{SiteTest, repo_root, tree};
 
+mod page;
+mod quality;
+
 /// Every `casebookSearch.add(kind, n, data)` file under `search/`, as
 /// `"t/3"` → data.
-fn index_files(out: &Path) -> BTreeMap<String, Value> {
+pub fn index_files(out: &Path) -> BTreeMap<String, Value> {
     let mut files = BTreeMap::new();
     for (path, bytes) in tree(&out.join("search")) {
         let Some(name) = path.strip_suffix(".js") else { continue };
@@ -33,7 +38,7 @@ fn index_files(out: &Path) -> BTreeMap<String, Value> {
 }
 
 /// Term → postings string, from every term shard.
-fn terms(index: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
+pub fn terms(index: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (name, data) in index {
         if name.starts_with("t/") {
@@ -49,8 +54,8 @@ fn terms(index: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
     out
 }
 
-/// `[page, title, url, kind, parent]` of every page in the document shards.
-fn pages(index: &BTreeMap<String, Value>) -> Vec<Value> {
+/// `[page, title, url, parent]` of every page in the document shards.
+pub fn pages(index: &BTreeMap<String, Value>) -> Vec<Value> {
     let mut out = Vec::new();
     for (name, data) in index {
         if name.starts_with("d/") {
@@ -69,10 +74,16 @@ fn node() -> Command {
 }
 
 /// `node bench/search.js --json OUT QUERIES…`: the reader's top results.
-fn query(out: &Path, queries: &[&str]) -> Vec<Value> {
+pub fn query(out: &Path, queries: &[&str]) -> Vec<Value> {
+    query_with(out, &[], queries)
+}
+
+/// The same with options (`--submitted`, `--kind K`, `--exact`).
+pub fn query_with(out: &Path, flags: &[&str], queries: &[&str]) -> Vec<Value> {
     let output = node()
         .arg(repo_root().join("bench/search.js"))
         .arg("--json")
+        .args(flags)
         .arg(out)
         .args(queries)
         .output()
@@ -95,7 +106,7 @@ fn index_holds_published_pages_only_with_titles_headings_and_references() {
     site.build_ok();
     let index = index_files(&site.path("public"));
     let meta = &index["index"];
-    assert_eq!(meta["version"], 1);
+    assert_eq!(meta["version"], 2);
     let terms = terms(&index);
     for t in ["retent", "record", "leg", "pol", "004", "privileg", "counsel"] {
         assert!(terms.contains_key(t), "term `{t}` is indexed");
@@ -384,7 +395,7 @@ fn titles_headings_and_defined_terms_outrank_body_text() {
         ),
         (
             "content/b-defines.md",
-            "---\ntitle: Glossary\n---\n## Terms\n\n**Escrow Agent** means the bank holding the deposit.\n",
+            "---\ntitle: Definitions\n---\n## Terms\n\n**Escrow Agent** means the bank holding the deposit.\n",
         ),
         (
             "content/c-heading.md",
@@ -405,10 +416,24 @@ fn titles_headings_and_defined_terms_outrank_body_text() {
         .collect();
     assert_eq!(
         titles,
-        ["Escrow policy", "Deposits", "Glossary", "Vendor onboarding"],
-        "title, heading, defined term, body"
+        [
+            "Escrow Agent",
+            "Escrow policy",
+            "Deposits",
+            "Definitions",
+            "Vendor onboarding"
+        ],
+        "the term's definition, title, heading, term in bold, body"
     );
-    assert_eq!(top(&results[0]).1, "", "a title match links to the top of the page");
-    assert_eq!(top(&results[1]).0, "Glossary", "a defined term");
+    assert_eq!(top(&results[0]).0, "Escrow Agent");
+    assert_eq!(
+        results[0]["results"][1]["anchor"], "",
+        "a title match links to the top of the page"
+    );
+    assert_eq!(top(&results[1]).0, "Escrow Agent", "a defined term");
+    assert_eq!(
+        results[1]["results"][0]["url"], "glossary/#escrow-agent",
+        "to its glossary entry"
+    );
     assert_eq!(top(&results[2]).0, "Escrow policy", "a reference");
 }

@@ -62,7 +62,11 @@ mod tests {
             got,
             [
                 ("Hospitality", Some("“Hospitality” means meals."), None),
-                ("Public Official", None, Some("“Public Official” includes civil servants.")),
+                (
+                    "Public Official",
+                    None,
+                    Some("“Public Official” includes civil servants.")
+                ),
                 (
                     "Register",
                     Some("“Register” means the spreadsheet."),
@@ -74,6 +78,12 @@ mod tests {
 
     #[test]
     fn rewrapping_a_definition_is_no_change() {
-        assert!(changes("**\"Gift\"** means anything\nof value.\n", "**\"Gift\"** means anything of   value.\n").is_empty());
+        assert!(
+            changes(
+                "**\"Gift\"** means anything\nof value.\n",
+                "**\"Gift\"** means anything of   value.\n"
+            )
+            .is_empty()
+        );
     }
 }

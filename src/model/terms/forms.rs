@@ -65,7 +65,14 @@ mod tests {
     #[test]
     fn possessives_with_either_apostrophe() {
         let f = forms("Company");
-        for form in ["Company", "Companies", "Company's", "Company’s", "Companies'", "Companies’"] {
+        for form in [
+            "Company",
+            "Companies",
+            "Company's",
+            "Company’s",
+            "Companies'",
+            "Companies’",
+        ] {
             assert!(f.contains(&form.to_string()), "{form} in {f:?}");
         }
         assert!(forms("Business").contains(&"Business’".to_string()));

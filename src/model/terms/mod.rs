@@ -57,9 +57,16 @@ pub struct Entry {
 /// Where a definition is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    Glossary { file: String, position: Position },
+    Glossary {
+        file: String,
+        position: Position,
+    },
     /// A page, and the id of its `<dfn>`.
-    Page { page: PageId, id: String, position: Position },
+    Page {
+        page: PageId,
+        id: String,
+        position: Position,
+    },
 }
 
 impl Origin {
@@ -146,7 +153,14 @@ pub(super) fn collect(site: &mut Site, glossaries: Vec<Glossary>, diags: &mut Di
     candidates.extend(glossary.into_iter().map(|c| (c, true)));
     let mut entries = merge(site, candidates, diags);
     entries.sort_by(|a, b| {
-        let key = |e: &Entry| (e.term.to_lowercase(), e.term.clone(), !e.site_wide, origin_key(site, &e.origin));
+        let key = |e: &Entry| {
+            (
+                e.term.to_lowercase(),
+                e.term.clone(),
+                !e.site_wide,
+                origin_key(site, &e.origin),
+            )
+        };
         key(a).cmp(&key(b))
     });
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -201,7 +215,10 @@ fn glossary_candidates(
             continue;
         }
         for e in g.entries {
-            let audience = e.audience.as_ref().map_or(config.default_audience.as_str(), |a| a.id.as_str());
+            let audience = e
+                .audience
+                .as_ref()
+                .map_or(config.default_audience.as_str(), |a| a.id.as_str());
             if rank(config, audience).is_none()
                 && let Some(a) = &e.audience
             {

@@ -154,7 +154,9 @@ fn scan(site: &Site, id: PageId, m: Option<&Matcher<'_>>) -> Found {
                 .any(|d| d.term == term && d.block == run.block);
             match target {
                 Target::Entry(entry) if !defines_here => {
-                    let anchor = first.insert(entry).then(|| ids.fresh(&format!("term-use-{}", site.terms.entries[entry].id)));
+                    let anchor = first
+                        .insert(entry)
+                        .then(|| ids.fresh(&format!("term-use-{}", site.terms.entries[entry].id)));
                     let tip = ids.tip();
                     out.uses.push(Use {
                         run: n,
@@ -166,7 +168,8 @@ fn scan(site: &Site, id: PageId, m: Option<&Matcher<'_>>) -> Found {
                     });
                 }
                 Target::Hidden(term) if !out.hidden.iter().any(|(t, _)| t == term) => {
-                    out.hidden.push((term.to_string(), locate(&p.parsed.text, run.source, term)));
+                    out.hidden
+                        .push((term.to_string(), locate(&p.parsed.text, run.source, term)));
                 }
                 _ => {}
             }

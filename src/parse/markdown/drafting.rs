@@ -165,8 +165,7 @@ impl<'a> Renderer<'a, '_> {
                     && self.links.len() == before + 1
                 {
                     self.links[before].empty = true;
-                    self.out
-                        .push(Event::Html(CowStr::from(xref_marker(d.xrefs.len()))));
+                    self.out.push(Event::Html(CowStr::from(xref_marker(d.xrefs.len()))));
                     d.xrefs.push(XRef {
                         link: before,
                         capitalise,
@@ -180,7 +179,9 @@ impl<'a> Renderer<'a, '_> {
 
     /// Notes the text events rendered from one event at `from..` that may hold uses.
     pub(super) fn drafting_after(&mut self, from: usize, source: usize) {
-        let Some(detector) = self.drafting.detector.as_ref() else { return };
+        let Some(detector) = self.drafting.detector.as_ref() else {
+            return;
+        };
         if !detector.is_prose() {
             return;
         }
@@ -207,10 +208,7 @@ impl<'a> Renderer<'a, '_> {
         };
         let (found, quoted) = detector.finish();
         let definitions = found.into_iter().filter_map(|f| self.anchor_definition(f)).collect();
-        let quoted = quoted
-            .into_iter()
-            .map(|q| terms_quoted(self, q))
-            .collect();
+        let quoted = quoted.into_iter().map(|q| terms_quoted(self, q)).collect();
         if self.page.numbered {
             self.number_headings();
         }

@@ -51,7 +51,8 @@ fn md_links_become_relative_urls_and_are_recorded() {
     assert!(errors.is_empty());
     assert!(r.html.contains("href=\"casebook-link:0\""), "{}", r.html);
     assert_eq!(r.links[0].href, "../../../policies/x/#scope");
-    assert!(r.html.contains("href=\"../../../assets/a.png\""), "{}", r.html);
+    assert!(r.html.contains("href=\"casebook-link:1\""), "{}", r.html);
+    assert_eq!(r.links[1].href, "../../../assets/a.png");
     assert_eq!(
         r.links[0].target,
         LinkTarget::Page {

@@ -14,25 +14,79 @@ fn one(md: &str) -> Found {
 fn drafting_styles_that_define() {
     use Form::*;
     let cases: &[(&str, &[(&str, Form)])] = &[
-        ("**\"Business Day\"** means a day other than a Saturday, Sunday or public holiday in England.", &[("Business Day", Verb)]),
-        ("**“Confidential Information”** has the meaning given in clause 4.", &[("Confidential Information", Verb)]),
-        ("Northwind Industries Ltd (the **\"Company\"**) adopts this policy.", &[("Company", Parenthetical)]),
-        ("\"**Gift**\" means anything of value given or received.", &[("Gift", Verb)]),
-        ("**\"Public Official\"** includes any employee of a state-owned company.", &[("Public Official", Verb)]),
-        ("**\"Affiliate\"** shall mean any entity that controls or is controlled by the Company.", &[("Affiliate", Verb)]),
-        ("**\"Personal Data\"** refers to any information relating to an identified person.", &[("Personal Data", Verb)]),
-        ("**\"Affiliate\"**, in relation to a person, means any entity it controls.", &[("Affiliate", Verb)]),
-        ("- **\"Gift\"** means anything of value;\n- **\"Hospitality\"** means meals and events.", &[("Gift", Verb), ("Hospitality", Verb)]),
-        ("The buyer and the seller (each a **\"Party\"** and together the **\"Parties\"**) agree.", &[("Party", Parenthetical), ("Parties", Parenthetical)]),
-        ("**\"Hospitality\"** shall have the meaning set out in clause 3.", &[("Hospitality", Verb)]),
-        ("Business Day\n: A day on which banks in London are open.", &[("Business Day", List)]),
-        ("**Approver** means the person named in the approval matrix.", &[("Approver", Verb)]),
-        ("Northwind and its subsidiaries (collectively, the **\"Group\"**) must comply.", &[("Group", Parenthetical)]),
-        ("**‘Supplier’** means the party providing the services.", &[("Supplier", Verb)]),
+        (
+            "**\"Business Day\"** means a day other than a Saturday, Sunday or public holiday in England.",
+            &[("Business Day", Verb)],
+        ),
+        (
+            "**“Confidential Information”** has the meaning given in clause 4.",
+            &[("Confidential Information", Verb)],
+        ),
+        (
+            "Northwind Industries Ltd (the **\"Company\"**) adopts this policy.",
+            &[("Company", Parenthetical)],
+        ),
+        (
+            "\"**Gift**\" means anything of value given or received.",
+            &[("Gift", Verb)],
+        ),
+        (
+            "**\"Public Official\"** includes any employee of a state-owned company.",
+            &[("Public Official", Verb)],
+        ),
+        (
+            "**\"Affiliate\"** shall mean any entity that controls or is controlled by the Company.",
+            &[("Affiliate", Verb)],
+        ),
+        (
+            "**\"Personal Data\"** refers to any information relating to an identified person.",
+            &[("Personal Data", Verb)],
+        ),
+        (
+            "**\"Affiliate\"**, in relation to a person, means any entity it controls.",
+            &[("Affiliate", Verb)],
+        ),
+        (
+            "- **\"Gift\"** means anything of value;\n- **\"Hospitality\"** means meals and events.",
+            &[("Gift", Verb), ("Hospitality", Verb)],
+        ),
+        (
+            "The buyer and the seller (each a **\"Party\"** and together the **\"Parties\"**) agree.",
+            &[("Party", Parenthetical), ("Parties", Parenthetical)],
+        ),
+        (
+            "**\"Hospitality\"** shall have the meaning set out in clause 3.",
+            &[("Hospitality", Verb)],
+        ),
+        (
+            "Business Day\n: A day on which banks in London are open.",
+            &[("Business Day", List)],
+        ),
+        (
+            "**Approver** means the person named in the approval matrix.",
+            &[("Approver", Verb)],
+        ),
+        (
+            "Northwind and its subsidiaries (collectively, the **\"Group\"**) must comply.",
+            &[("Group", Parenthetical)],
+        ),
+        (
+            "**‘Supplier’** means the party providing the services.",
+            &[("Supplier", Verb)],
+        ),
         ("**\"NDA\"** means a non-disclosure agreement.", &[("NDA", Verb)]),
-        ("The policy applies to Northwind Industries Ltd (**\"Northwind\"**).", &[("Northwind", Parenthetical)]),
-        ("> [!NOTE]\n> **\"Register\"** means the gifts register in the compliance portal.", &[("Register", Verb)]),
-        ("In this policy the word **\"Gift\"** means anything of value.", &[("Gift", Verb)]),
+        (
+            "The policy applies to Northwind Industries Ltd (**\"Northwind\"**).",
+            &[("Northwind", Parenthetical)],
+        ),
+        (
+            "> [!NOTE]\n> **\"Register\"** means the gifts register in the compliance portal.",
+            &[("Register", Verb)],
+        ),
+        (
+            "In this policy the word **\"Gift\"** means anything of value.",
+            &[("Gift", Verb)],
+        ),
     ];
     for (md, want) in cases {
         let got = terms(md);
@@ -80,15 +134,27 @@ fn what_is_not_a_definition() {
 #[test]
 fn the_text_shown_is_the_definition_sentence() {
     let f = one("Some text first. **\"Business Day\"** means a day other than a Saturday, e.g. a Monday. Other text.");
-    assert_eq!(f.text, "“Business Day” means a day other than a Saturday, e.g. a Monday.");
+    assert_eq!(
+        f.text,
+        "“Business Day” means a day other than a Saturday, e.g. a Monday."
+    );
     assert_eq!(f.meaning, "a day other than a Saturday, e.g. a Monday");
     let f = one("- **\"Gift\"** means anything of value, including vouchers; and\n");
     assert_eq!(f.text, "“Gift” means anything of value, including vouchers");
     let f = one("This policy applies to Northwind Industries Ltd (the **\"Company\"**), its staff and agents.");
-    assert_eq!(f.text, "This policy applies to Northwind Industries Ltd (the “Company”)");
+    assert_eq!(
+        f.text,
+        "This policy applies to Northwind Industries Ltd (the “Company”)"
+    );
     assert_eq!(f.meaning, "Northwind Industries Ltd");
     let f = one("Business Day\n: A day on which banks are open.\n");
-    assert_eq!((f.text.as_str(), f.meaning.as_str()), ("Business Day: A day on which banks are open.", "A day on which banks are open"));
+    assert_eq!(
+        (f.text.as_str(), f.meaning.as_str()),
+        (
+            "Business Day: A day on which banks are open.",
+            "A day on which banks are open"
+        )
+    );
 }
 
 #[test]
@@ -122,7 +188,10 @@ fn quoted_capitalised_terms_that_define_nothing_are_found() {
               He said \"Hello\". Read the **\"Code of Conduct\"**.\n\n> the \"Seller\" is quoted.\n";
     let (_, quoted) = {
         let mut d = Detector::new(md);
-        for (n, (e, r)) in Parser::new_ext(md, crate::parse::markdown::options()).into_offset_iter().enumerate() {
+        for (n, (e, r)) in Parser::new_ext(md, crate::parse::markdown::options())
+            .into_offset_iter()
+            .enumerate()
+        {
             d.observe(&e, r, n);
         }
         d.finish()
@@ -130,6 +199,10 @@ fn quoted_capitalised_terms_that_define_nothing_are_found() {
     let found: Vec<(&str, &str)> = quoted.iter().map(|q| (q.term.as_str(), &md[q.range.clone()])).collect();
     assert_eq!(
         found,
-        [("Code of Conduct", "Code of Conduct"), ("Supplier", "Supplier"), ("Compliance Officer", "Compliance Officer")]
+        [
+            ("Code of Conduct", "Code of Conduct"),
+            ("Supplier", "Supplier"),
+            ("Compliance Officer", "Compliance Officer")
+        ]
     );
 }

@@ -29,14 +29,49 @@ pub(super) const VERBS: &[&str] = &[
 ];
 
 /// Verbs whose object is the meaning itself, left out when definitions are compared.
-const PLAIN_VERBS: &[&str] = &["shall mean", "is defined as", "are defined as", "refers to", "refer to", "means", "mean"];
+const PLAIN_VERBS: &[&str] = &[
+    "shall mean",
+    "is defined as",
+    "are defined as",
+    "refers to",
+    "refer to",
+    "means",
+    "mean",
+];
 
 /// Words that may stand between `(` and the term of a parenthetical
 /// definition: `(each a **"Party"** and together the **"Parties"**)`.
 pub(super) const CONNECTORS: &[&str] = &[
-    "the", "a", "an", "each", "together", "collectively", "individually", "jointly", "hereinafter", "hereafter",
-    "referred", "to", "as", "known", "called", "or", "and", "in", "this", "these", "its", "their", "any", "such",
-    "all", "both", "policy", "agreement", "document", "handbook",
+    "the",
+    "a",
+    "an",
+    "each",
+    "together",
+    "collectively",
+    "individually",
+    "jointly",
+    "hereinafter",
+    "hereafter",
+    "referred",
+    "to",
+    "as",
+    "known",
+    "called",
+    "or",
+    "and",
+    "in",
+    "this",
+    "these",
+    "its",
+    "their",
+    "any",
+    "such",
+    "all",
+    "both",
+    "policy",
+    "agreement",
+    "document",
+    "handbook",
 ];
 
 /// Words before a quoted term that make it read as a term in use: `the "Supplier"`.
@@ -45,7 +80,9 @@ pub(super) const DETERMINERS: &[&str] = &[
 ];
 
 /// Small words a capitalised multi-word term may hold: `Head of Legal`.
-const SMALL_WORDS: &[&str] = &["of", "and", "the", "for", "in", "on", "to", "a", "an", "or", "by", "with", "&", "&amp;"];
+const SMALL_WORDS: &[&str] = &[
+    "of", "and", "the", "for", "in", "on", "to", "a", "an", "or", "by", "with", "&", "&amp;",
+];
 
 pub(super) fn is_quotation(kind: Option<BlockQuoteKind>) -> bool {
     kind.is_none()
@@ -57,7 +94,10 @@ pub(super) fn is_void(tag: &str) -> bool {
         .take_while(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    matches!(name.as_str(), "br" | "img" | "input" | "hr" | "wbr" | "source" | "meta" | "link")
+    matches!(
+        name.as_str(),
+        "br" | "img" | "input" | "hr" | "wbr" | "source" | "meta" | "link"
+    )
 }
 
 pub(super) fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -69,7 +109,10 @@ pub(super) fn floor_boundary(s: &str, mut i: usize) -> usize {
 
 /// Whether quotation mark `open` is closed by `close`.
 pub(super) fn closes(open: char, close: char) -> bool {
-    matches!((open, close), ('“', '”') | ('"', '"') | ('‘', '’') | ('\'', '\'') | ('«', '»'))
+    matches!(
+        (open, close),
+        ('“', '”') | ('"', '"') | ('‘', '’') | ('\'', '\'') | ('«', '»')
+    )
 }
 
 /// The text inside one pair of quotation marks around all of `s`.
@@ -95,15 +138,16 @@ pub fn is_term(t: &str) -> bool {
         && t.chars().count() <= 80
         && first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         && t.chars().any(char::is_alphabetic)
-        && !t.contains([',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '<', '>', '"', '“', '”'])
+        && !t.contains([
+            ',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '<', '>', '"', '“', '”',
+        ])
         && !t.ends_with('.')
 }
 
 /// Whether every word but the small ones starts with a capital: `Head of Legal`.
 pub(super) fn is_capitalised(t: &str) -> bool {
     t.split_whitespace().enumerate().all(|(i, w)| {
-        w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            || (i > 0 && SMALL_WORDS.contains(&w))
+        w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || (i > 0 && SMALL_WORDS.contains(&w))
     })
 }
 
@@ -136,8 +180,8 @@ pub(super) fn closes_parenthetical(after: &str) -> bool {
 
 /// Words that end in a full stop without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "e.g", "i.e", "etc", "cf", "no", "nos", "cl", "art", "arts", "para", "paras", "sec", "s", "ss", "inc", "ltd",
-    "co", "corp", "mr", "mrs", "ms", "dr", "st", "vs", "v", "u.s", "u.k", "approx", "pp",
+    "e.g", "i.e", "etc", "cf", "no", "nos", "cl", "art", "arts", "para", "paras", "sec", "s", "ss", "inc", "ltd", "co",
+    "corp", "mr", "mrs", "ms", "dr", "st", "vs", "v", "u.s", "u.k", "approx", "pp",
 ];
 
 /// Whether the `.` at byte `i` of `text` ends a sentence.
@@ -189,20 +233,23 @@ pub(super) fn sentence_of(text: &str, form: Form, start: usize, end: usize) -> (
         Form::Parenthetical => {
             let s = sentence_start(text, start);
             let open = text[..start].rfind('(').unwrap_or(start);
-            let close = text[end..].find(')').map_or_else(|| sentence_end(text, end), |i| end + i + 1);
+            let close = text[end..]
+                .find(')')
+                .map_or_else(|| sentence_end(text, end), |i| end + i + 1);
             let shown = cut(text[s..close].trim());
             let named = referent(&text[s..open]);
-            let meaning = if named.is_empty() { normalise(&shown) } else { normalise(&named) };
+            let meaning = if named.is_empty() {
+                normalise(&shown)
+            } else {
+                normalise(&named)
+            };
             (shown, meaning)
         }
         _ => {
             let stop = sentence_end(text, end);
             let shown = cut(text[start..stop].trim());
             let rest = text[end..stop].trim_start();
-            let rest = PLAIN_VERBS
-                .iter()
-                .find_map(|v| rest.strip_prefix(v))
-                .unwrap_or(rest);
+            let rest = PLAIN_VERBS.iter().find_map(|v| rest.strip_prefix(v)).unwrap_or(rest);
             (shown, normalise(rest))
         }
     }
@@ -265,4 +312,3 @@ pub fn cut(s: &str) -> String {
         }
     }
 }
-

@@ -86,7 +86,7 @@ fn permalink_collisions_and_escapes_are_errors_at_their_lines() {
         "`Policies/a.md` makes the same page through its `permalink`",
     );
     run.assert_diagnostic(
-        "error: `permalink` gives this page the URL `/register/`, which is the policy register's",
+        "error: `permalink` gives this page the URL `/register/`, which is taken by the policy register",
         "Policies/c.md:3:12",
         "permalink: /register/",
         "choose another URL",
@@ -98,7 +98,7 @@ fn permalink_collisions_and_escapes_are_errors_at_their_lines() {
         "it climbs above the site root",
     );
     run.assert_diagnostic(
-        "error: `url` gives this page the URL `/privacy/data-retention/history/`, which is the page history of `Policies/privacy/data-retention.md`'s",
+        "error: `url` gives this page the URL `/privacy/data-retention/history/`, which is taken by the page history of `Policies/privacy/data-retention.md`",
         "Policies/e.md:3:6",
         "url: /privacy/data-retention/history/",
         "choose another URL",

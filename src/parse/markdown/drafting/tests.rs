@@ -40,7 +40,8 @@ fn definitions_get_a_dfn_with_an_id_and_an_anchor() {
     let ids: Vec<&str> = d.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["def-business-day", "def-business-day-2", "def-business-day-3"]);
     assert!(
-        r.html.contains("<strong><dfn id=\"def-business-day\">“Business Day”</dfn></strong>"),
+        r.html
+            .contains("<strong><dfn id=\"def-business-day\">“Business Day”</dfn></strong>"),
         "{}",
         r.html
     );
@@ -61,7 +62,14 @@ fn prose_is_marked_but_not_headings_links_code_quotes_or_the_term_defined() {
     );
     assert_eq!(
         runs(&r.html),
-        [" means Northwind. The Company pays.", "See ", " and ", ".", "The Company notes.", " raw."]
+        [
+            " means Northwind. The Company pays.",
+            "See ",
+            " and ",
+            ".",
+            "The Company notes.",
+            " raw."
+        ]
     );
     assert_eq!(r.drafting.runs.len(), 6);
     // Runs know their block: the definition's own uses are told apart.
@@ -89,7 +97,11 @@ fn numbered_pages_number_their_headings_but_not_the_title() {
         "{}",
         r.html
     );
-    assert!(r.html.contains("<h2 id=\"revision-history\">Revision history"), "{}", r.html);
+    assert!(
+        r.html.contains("<h2 id=\"revision-history\">Revision history"),
+        "{}",
+        r.html
+    );
     let plain = page(md, false, true);
     assert!(plain.headings.iter().all(|h| h.number.is_none()));
     assert!(!plain.html.contains("clause-number"));
@@ -108,6 +120,10 @@ fn links_without_text_are_cross_references() {
     assert_eq!((x[1].link, x[1].capitalise), (1, true));
     assert_eq!(x[2].link, 3);
     assert!(r.links[0].empty && r.links[1].empty && !r.links[2].empty);
-    assert!(r.html.contains("<a href=\"#late-payment\"><!--casebook:xref:0--></a>"), "{}", r.html);
+    assert!(
+        r.html.contains("<a href=\"#late-payment\"><!--casebook:xref:0--></a>"),
+        "{}",
+        r.html
+    );
     assert!(r.drafting.is_xref(1) && !r.drafting.is_xref(2));
 }
