@@ -140,9 +140,10 @@ fn scan(site: &Site, id: PageId, m: Option<&Matcher<'_>>) -> Found {
     let mut first: HashSet<usize> = HashSet::new();
     for (n, text) in run_texts(&body.html) {
         let Some(run) = runs.get(n) else { continue };
+        let literal = template_spans(text);
         for hit in m.ac.find_iter(text) {
             let (start, end) = (hit.start(), hit.end());
-            if !at_word_edges(text, start, end) {
+            if !at_word_edges(text, start, end) || literal.iter().any(|r| r.start < end && start < r.end) {
                 continue;
             }
             let (target, term) = m.targets[hit.pattern().as_usize()];
@@ -213,6 +214,31 @@ fn at_word_edges(text: &str, start: usize, end: usize) -> bool {
     !text[..start].chars().next_back().is_some_and(word) && !text[end..].chars().next().is_some_and(word)
 }
 
+/// Where `text` holds template text of other tools (`{{ name }}`,
+/// `{% if x %}`), which stays as written: no term in it is a use.
+fn template_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(['{']).map(|i| from + i) {
+        let close = match text.get(i + 1..i + 2) {
+            Some("{") => "}}",
+            Some("%") => "%}",
+            _ => {
+                from = i + 1;
+                continue;
+            }
+        };
+        match text[i + 2..].find(close) {
+            Some(j) => {
+                out.push(i..i + 2 + j + 2);
+                from = i + 2 + j + 2;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
 /// Each run of prose in `html`: its number and its HTML text.
 pub(crate) fn run_texts(html: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut rest = html;
@@ -258,6 +284,14 @@ mod tests {
         let html = "<p><!--casebook:t:0-->The Company<!--casebook:/t--> <!--casebook:t:x-->no<!--casebook:/t--><!--casebook:t:1--><b>x</b><!--casebook:/t--><!--casebook:t:2-->Last<!--casebook:/t--></p>";
         let runs: Vec<(usize, &str)> = run_texts(html).collect();
         assert_eq!(runs, [(0, "The Company"), (2, "Last")]);
+    }
+
+    #[test]
+    fn template_text_of_other_tools_is_no_use() {
+        let t = "Sign {{ Company }} and {% if Company %}, {{/* Company() */}} but Company {";
+        let spans: Vec<&str> = template_spans(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(spans, ["{{ Company }}", "{% if Company %}", "{{/* Company() */}}"]);
+        assert!(template_spans("{{ never closed Company").is_empty());
     }
 
     #[test]

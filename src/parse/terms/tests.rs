@@ -126,6 +126,15 @@ fn what_is_not_a_definition() {
         "Ask the **Compliance Officer** means of approval.",
         // A definition-list entry that is no term.
         "the lower-case entry\n: is not a term.",
+        // Template text of other tools names a term, it does not define one.
+        "**\"{{ company_name }}\"** means the counterparty.",
+        "{% if mutual %}**\"{{ Party }}\"** means each party.{% endif %}",
+        "**\"{{/* Company() */}}\"** means the seller.",
+        // A definition inside an inline code span, or a link inside the bold.
+        "Write `**\"Gift\"** means …` to define a term.",
+        "**\"[Gift](gifts.md)\"** means anything of value.",
+        // Lower-case scripts.
+        "**\"ärger\"** means trouble.",
     ] {
         assert_eq!(terms(md), [], "{md}");
     }

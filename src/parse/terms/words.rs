@@ -130,13 +130,14 @@ pub(super) fn quotation_open(before: &str) -> bool {
 }
 
 /// What can be a defined term: one to eight words, starting with a
-/// capital letter or a digit, without sentence punctuation.
+/// capital letter, a digit, or a letter of a script without case (`合同`),
+/// without sentence punctuation.
 pub fn is_term(t: &str) -> bool {
     let words = t.split_whitespace().count();
     let first = t.chars().next();
     (1..=8).contains(&words)
         && t.chars().count() <= 80
-        && first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || (c.is_alphabetic() && !c.is_lowercase()))
         && t.chars().any(char::is_alphabetic)
         && !t.contains([
             ',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '<', '>', '"', '“', '”',
