@@ -30,7 +30,7 @@ use crate::paths;
 pub use audience::Audience;
 pub use links::rewrite_links_at;
 use policy::Lifecycle;
-pub use xrefs::texts_of as xref_texts_of;
+pub use xrefs::{capitalise, texts_of as xref_texts_of};
 
 pub type PageId = usize;
 

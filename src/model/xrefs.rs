@@ -140,7 +140,8 @@ fn name(p: &Page) -> String {
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// `s` with its first letter a capital.
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())

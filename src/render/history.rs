@@ -484,9 +484,32 @@ fn compute(site: &Site, set: &VersionSet, jobs: &[Job]) -> Vec<Option<Redline>> 
             } else {
                 redline::KindNumbering::Plain
             };
-            Some(redline::compare_as(&old, &new, kind))
+            Some(redline::compare_as(&old, &new, kind, &|dest, cap| {
+                xref_now(site, j.id, dest, cap)
+            }))
         })
         .collect()
+}
+
+/// What a cross-reference to `dest` reads on page `id` as built now (with
+/// a capital when it starts a sentence), so both texts of a redline name it
+/// alike; one the page no longer has shows its target.
+fn xref_now(site: &Site, id: PageId, dest: &str, capital: bool) -> String {
+    let body = &site.page(id).parsed.body;
+    let texts = site.terms.pages.get(id).map_or(&[][..], |t| &t.xrefs[..]);
+    let same: Vec<(bool, &String)> = body
+        .drafting
+        .xrefs
+        .iter()
+        .zip(texts)
+        .filter(|(x, _)| body.links.get(x.link).is_some_and(|l| l.written == dest))
+        .map(|(x, t)| (x.capitalise, t))
+        .collect();
+    match same.iter().find(|(c, _)| *c == capital).or(same.first()) {
+        Some((_, t)) if capital => crate::model::capitalise(t),
+        Some((_, t)) => t.to_string(),
+        None => format!("[{dest}]"),
+    }
 }
 
 #[derive(Serialize)]

@@ -216,6 +216,16 @@ fn a_redline_across_a_renumbering_shows_only_the_real_edits() {
         assert!(!heading.contains("<ins>") && !heading.contains("<del>"), "{heading}");
     }
 
+    // Cross-references read as on the page, alike in both texts: not an edit.
+    assert!(
+        body.contains("interest is in clause 3.1. Clause 3.1 sets the rate;"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Ask under clause 1 of the Signature authority policy."),
+        "{body}"
+    );
+
     // The changed definition is listed with the pages that use the term.
     let defs = between(&main, "<ul class=\"rl-definitions\">", "</ul>").expect("definitions changed");
     assert_eq!(

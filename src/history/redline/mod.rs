@@ -23,7 +23,7 @@ mod render;
 
 use serde::Serialize;
 
-use super::blocks;
+use super::blocks::{self, Doc};
 use align::align;
 
 /// How much exact work one redline may do, in cells (old × new).
@@ -114,18 +114,21 @@ pub enum KindNumbering {
 
 /// Compares two whole page files (front matter and body).
 pub fn compare(old: &str, new: &str) -> Redline {
-    compare_as(old, new, KindNumbering::Plain)
+    compare_as(old, new, KindNumbering::Plain, &|dest, _| format!("[{dest}]"))
 }
 
-/// Compares two whole page files of a page whose kind is numbered or not.
-pub fn compare_as(old: &str, new: &str, kind: KindNumbering) -> Redline {
+/// Compares two whole page files of a page whose kind is numbered or not;
+/// `xref` names a cross-reference from its target as written, the same in
+/// both texts, so a renumbering elsewhere changes no sentence that refers.
+pub fn compare_as(old: &str, new: &str, kind: KindNumbering, xref: &dyn Fn(&str, bool) -> String) -> Redline {
     let (old_yaml, old_body) = split(old);
     let (new_yaml, new_body) = split(new);
     let numbering = |yaml: &str| {
         let (own, titled) = clauses::front(yaml);
         (own.unwrap_or(kind == KindNumbering::Numbered), titled)
     };
-    let mut r = compare_bodies(old_body, new_body, &LIMITS, [numbering(old_yaml), numbering(new_yaml)]);
+    let docs = (blocks::parse_with(old_body, xref), blocks::parse_with(new_body, xref));
+    let mut r = compare_docs(docs, &LIMITS, [numbering(old_yaml), numbering(new_yaml)]);
     r.front = front_changes(old_yaml, new_yaml);
     r.definitions = definitions::changes(old_body, new_body);
     r
@@ -152,8 +155,13 @@ enum Entry {
 }
 
 /// Compares two Markdown bodies, each numbered and titled as `numbering` says.
+#[cfg(test)]
 fn compare_bodies(old: &str, new: &str, limits: &Limits, numbering: [(bool, bool); 2]) -> Redline {
-    let (od, nd) = (blocks::parse(old), blocks::parse(new));
+    compare_docs((blocks::parse(old), blocks::parse(new)), limits, numbering)
+}
+
+/// Compares two parsed bodies, each numbered and titled as `numbering` says.
+fn compare_docs((od, nd): (Doc, Doc), limits: &Limits, numbering: [(bool, bool); 2]) -> Redline {
     let entries = align(&od.blocks, &nd.blocks, limits);
     let [(on, ot), (nn, nt)] = numbering;
     let numbers = [clauses::numbers(&od, on, ot), clauses::numbers(&nd, nn, nt)];
