@@ -64,6 +64,32 @@ pub struct Quoted {
     pub range: Range<usize>,
 }
 
+/// How cross-reference `n` of a page stands in a definition's text until
+/// the model knows what it reads: private-use characters, which no source
+/// text turns into.
+pub fn xref_mark(n: usize) -> String {
+    format!("\u{E000}{n}\u{E001}")
+}
+
+/// `text` with each [`xref_mark`] replaced by its text from `xrefs`.
+pub fn fill_xrefs(text: &str, xrefs: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\u{E000}') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + '\u{E000}'.len_utf8()..];
+        let Some(end) = after.find('\u{E001}') else {
+            rest = after;
+            continue;
+        };
+        let n: Option<usize> = after[..end].parse().ok();
+        out.push_str(n.and_then(|n| xrefs.get(n)).map_or("", String::as_str));
+        rest = &after[end + '\u{E001}'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The definitions of a Markdown body, in order (no front matter).
 pub fn definitions_in(markdown: &str) -> Vec<Found> {
     let mut d = Detector::new(markdown);
@@ -192,6 +218,12 @@ impl<'a> Detector<'a> {
 
     fn in_quotation(&self) -> bool {
         self.quotes.iter().any(|&q| q)
+    }
+
+    /// Notes cross-reference `n` (a link without text) just read: its text
+    /// is part of a definition's sentence, filled in by the model.
+    pub fn xref(&mut self, n: usize, range: Range<usize>) {
+        self.push_text(&xref_mark(n), range);
     }
 
     /// Reads event `n` of the stream, from `range` of the body.

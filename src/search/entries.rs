@@ -58,11 +58,14 @@ pub enum Standing {
     Superseded,
     /// A metric, with its status in its latest quarter when it has one.
     Metric(Option<Status>),
+    /// A defined term's entry: first when the query is the term, below the
+    /// pages that use it when the query only shares a word with it.
+    Term,
 }
 
 impl Standing {
     /// Every standing, in the order the index numbers them.
-    pub const ALL: [Standing; 13] = [
+    pub const ALL: [Standing; 14] = [
         Standing::None,
         Standing::Policy(PolicyStatus::Effective),
         Standing::Policy(PolicyStatus::ReviewDue),
@@ -76,11 +79,12 @@ impl Standing {
         Standing::Metric(Some(Status::AtRisk)),
         Standing::Metric(Some(Status::OffTrack)),
         Standing::Policy(PolicyStatus::Undated),
+        Standing::Term,
     ];
 
     pub fn id(self) -> &'static str {
         match self {
-            Standing::None | Standing::Metric(None) => "",
+            Standing::None | Standing::Metric(None) | Standing::Term => "",
             Standing::Policy(s) => s.id(),
             Standing::Superseded => "superseded",
             Standing::Metric(Some(s)) => s.id(),
@@ -89,7 +93,7 @@ impl Standing {
 
     pub fn label(self) -> &'static str {
         match self {
-            Standing::None | Standing::Metric(None) => "",
+            Standing::None | Standing::Metric(None) | Standing::Term => "",
             Standing::Policy(s) => s.label(),
             Standing::Superseded => "Superseded",
             Standing::Metric(Some(s)) => s.label(),
@@ -104,6 +108,7 @@ impl Standing {
             Standing::Policy(PolicyStatus::Scheduled) => 0.85,
             Standing::Policy(PolicyStatus::Draft) => 0.6,
             Standing::Metric(_) => 0.6,
+            Standing::Term => 0.85,
             Standing::Superseded => 0.45,
             Standing::Policy(PolicyStatus::Retired) => 0.4,
             _ => 1.0,
@@ -238,7 +243,7 @@ pub fn terms(site: &Site, first: usize) -> Vec<(Entry, Words)> {
                 text: e.text.clone(),
             };
             let url = format!("{GLOSSARY_URL}#{}", e.id);
-            weigh(first + k, &e.term, &url, "Glossary", own, std::iter::empty()).finish("term", Standing::None)
+            weigh(first + k, &e.term, &url, "Glossary", own, std::iter::empty()).finish("term", Standing::Term)
         })
         .collect()
 }

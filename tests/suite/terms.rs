@@ -45,7 +45,7 @@ review_every: 12 months
 defines: site
 ---
 
-**\"Authorised Signatory\"** means a person named in the signature matrix.
+**\"Authorised Signatory\"** means a person named in the signature matrix under [](#limits).
 
 ## Limits {#limits}
 
@@ -176,14 +176,14 @@ fn the_glossary_lists_every_term_with_where_it_is_defined_and_used() {
     assert_eq!(
         entries,
         [
-            "Authorised Signatory “Authorised Signatory” means a person named in the signature matrix. \
+            "Authorised Signatory “Authorised Signatory” means a person named in the signature matrix under clause 1. \
              Applies to every page · Defined in Signature authority Used 2 times in Approvals, Signature authority",
             "Business Day A day other than a Saturday, Sunday or public holiday in England. \
              Applies to every page · Defined in this glossary Used 2 times in Approvals, Payments",
             "Company This policy applies to Acme Industries Ltd (the “Company”) \
              Applies to its own page only · Defined in Payments Used 1 time in Payments",
             "Invoice “Invoice” means a request for payment that a supplier sends. \
-             Applies to its own page only · Defined in Payments Used 3 times in Payments (3)",
+             Applies to its own page only · Defined in Payments Used 3 times in Payments",
         ]
     );
     // Each place links to the definition, and to the first use on each page.

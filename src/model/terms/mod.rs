@@ -187,6 +187,13 @@ pub(super) fn resolve(site: &mut Site, diags: &mut Diagnostics) {
     for (p, x) in site.terms.pages.iter_mut().zip(xrefs) {
         p.xrefs = x;
     }
+    // A definition's sentence reads its cross-references as its page does.
+    let Terms { entries, pages } = &mut site.terms;
+    for e in entries.iter_mut() {
+        if let Origin::Page { page, .. } = e.origin {
+            e.text = crate::parse::terms::fill_xrefs(&e.text, &pages[page].xrefs);
+        }
+    }
 }
 
 fn origin_key(site: &Site, o: &Origin) -> (u8, String) {

@@ -166,6 +166,7 @@ impl<'a> Renderer<'a, '_> {
                 {
                     self.links[before].empty = true;
                     self.out.push(Event::Html(CowStr::from(xref_marker(d.xrefs.len()))));
+                    detector.xref(d.xrefs.len(), range.clone());
                     d.xrefs.push(XRef {
                         link: before,
                         capitalise,

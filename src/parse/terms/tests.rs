@@ -215,3 +215,17 @@ fn quoted_capitalised_terms_that_define_nothing_are_found() {
         ]
     );
 }
+
+#[test]
+fn cross_references_in_a_definition_are_filled_in_later() {
+    let text = format!(
+        "“Signatory” means a person named in {} or {}.",
+        xref_mark(0),
+        xref_mark(7)
+    );
+    assert_eq!(
+        fill_xrefs(&text, &["clause 2.1".to_string()]),
+        "“Signatory” means a person named in clause 2.1 or ."
+    );
+    assert_eq!(fill_xrefs("no marks \u{E000}", &[]), "no marks ");
+}
