@@ -197,10 +197,10 @@ fn the_glossary_lists_every_term_with_where_it_is_defined_and_used() {
     }
     let payments = t.output("policies/payments/index.html");
     assert!(payments.contains("<span class=\"term\" id=\"term-use-invoice\">"));
-    // The top navigation leads to it.
+    // Every page's footer leads to it.
     assert!(
         t.output("index.html")
-            .contains("<li><a href=\"./glossary/\">Glossary</a></li>")
+            .contains("<a href=\"./glossary/\">Glossary of defined terms</a></p>")
     );
 }
 
