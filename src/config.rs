@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Position, suggest};
-use crate::kind::Kinds;
+use crate::kind::{Kind, Kinds};
 use crate::metrics::format::QuarterFormat;
 use crate::yaml::{self, Fields, Source};
 
@@ -70,6 +70,10 @@ pub struct Config {
     pub quarter_format: QuarterFormat,
     /// `pdf:` (paper, policy pack) and `markings:` per audience.
     pub print: crate::pdf::Settings,
+    /// `numbered:`: kinds of page whose headings are numbered as clauses.
+    pub numbered: Vec<Kind>,
+    /// `clause_word:`: how a cross-reference names a numbered heading (`clause 2.1`).
+    pub clause_word: String,
 }
 
 impl Default for Config {
@@ -103,6 +107,8 @@ impl Default for Config {
             variables: None,
             quarter_format: QuarterFormat::default(),
             print: crate::pdf::Settings::default(),
+            numbered: Vec::new(),
+            clause_word: "clause".into(),
         }
     }
 }
@@ -243,6 +249,8 @@ fn read(f: &mut Fields<'_>) -> Config {
     let variables = variables::read(f);
     let quarter_format = quarter_format(f);
     let print = crate::pdf::Settings::read(f, &audiences);
+    let numbered = crate::parse::numbering::read_kinds(f);
+    let clause_word = text(f, "clause_word").unwrap_or(d.clause_word);
     Config {
         title,
         description,
@@ -272,6 +280,8 @@ fn read(f: &mut Fields<'_>) -> Config {
         variables,
         quarter_format,
         print,
+        numbered,
+        clause_word,
     }
 }
 

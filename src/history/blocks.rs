@@ -49,6 +49,8 @@ pub struct Block {
     pub number: Option<u64>,
     /// A later paragraph of the list item before it (no marker of its own).
     pub cont: bool,
+    /// A heading marked `{.unnumbered}`, which takes no clause number.
+    pub unnumbered: bool,
 }
 
 impl Block {
@@ -79,17 +81,39 @@ pub fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Splits a Markdown body (no front matter) into blocks.
+/// Splits a Markdown body (no front matter) into blocks; a link without
+/// text (a cross-reference) shows its target in brackets.
 pub fn parse(markdown: &str) -> Doc {
+    parse_with(markdown, &|dest, _| format!("[{dest}]"))
+}
+
+/// The same, with what each cross-reference shows given by `xref` from its
+/// target as written (`#late-payment`) and whether it starts a sentence.
+pub fn parse_with(markdown: &str, xref: &dyn Fn(&str, bool) -> String) -> Doc {
     let mut b = Builder::default();
     for event in Parser::new_ext(markdown, crate::parse::markdown::options()) {
         b.event(event);
     }
     b.flush();
-    Doc {
-        blocks: b.blocks,
-        notes: b.notes,
+    let mut blocks = b.blocks;
+    if !b.xrefs.is_empty() {
+        let names: Vec<String> = b.xrefs.iter().map(|(d, cap)| escape_attr(&xref(d, *cap))).collect();
+        for block in &mut blocks {
+            for (n, name) in names.iter().enumerate() {
+                let marker = xref_marker(n);
+                if block.html.contains(&marker) {
+                    block.html = block.html.replace(&marker, name);
+                }
+            }
+        }
     }
+    Doc { blocks, notes: b.notes }
+}
+
+/// Where cross-reference `n` goes in block HTML until it is named: private-use
+/// characters, which no Markdown source turns into.
+fn xref_marker(n: usize) -> String {
+    format!("\u{E000}{n}\u{E001}")
 }
 
 /// The text a browser shows for raw HTML: tags, comments, scripts and styles gone.
@@ -107,6 +131,7 @@ struct Open {
     html: String,
     number: Option<u64>,
     cont: bool,
+    unnumbered: bool,
 }
 
 #[derive(Default)]
@@ -128,9 +153,17 @@ struct Builder {
     /// Inside inline `<script>` or `<style>`: its closing tag.
     skip_until: Option<&'static str>,
     notes: HashMap<String, usize>,
+    /// Open links: target and how long the block's HTML was at their start.
+    links: Vec<(String, usize)>,
+    /// Targets of the links without text, in order, and whether each starts a sentence.
+    xrefs: Vec<(String, bool)>,
 }
 
 impl Builder {
+    fn html_len(&self) -> usize {
+        self.open.as_ref().map_or(0, |o| o.html.len())
+    }
+
     fn container(&self) -> Container {
         self.containers.last().copied().unwrap_or(Container::Body)
     }
@@ -150,6 +183,7 @@ impl Builder {
             number: None,
             // Only `Tag::Item` starts an item; any other item block continues one.
             cont: kind == Kind::Item,
+            unnumbered: false,
         });
     }
 
@@ -163,6 +197,7 @@ impl Builder {
                     html: o.html.trim().to_string(),
                     number: o.number,
                     cont: o.cont,
+                    unnumbered: o.unnumbered,
                 });
             }
         }
@@ -236,7 +271,12 @@ impl Builder {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Heading { level, .. } => self.begin(Kind::Heading(level as u8)),
+            Tag::Heading { level, classes, .. } => {
+                self.begin(Kind::Heading(level as u8));
+                if let Some(o) = &mut self.open {
+                    o.unnumbered = classes.iter().any(|c| &**c == "unnumbered");
+                }
+            }
             Tag::Paragraph => {
                 if self.note_head || self.in_item && !self.item_has_text && self.open.is_some() {
                     // The first paragraph of a loose list item or a footnote continues its block.
@@ -313,7 +353,11 @@ impl Builder {
             Tag::Superscript => self.push("<sup>"),
             Tag::Subscript => self.push("<sub>"),
             // Links and images keep their text only.
-            Tag::Link { .. } | Tag::Image { .. } => {}
+            Tag::Link { dest_url, .. } => {
+                let at = self.html_len();
+                self.links.push((dest_url.to_string(), at));
+            }
+            Tag::Image { .. } => {}
             Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
                 self.begin(Kind::Paragraph)
             }
@@ -362,6 +406,17 @@ impl Builder {
             TagEnd::Superscript => self.push("</sup>"),
             TagEnd::Subscript => self.push("</sub>"),
             TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition => self.flush(),
+            TagEnd::Link => {
+                if let Some((dest, at)) = self.links.pop()
+                    && self.open.is_some()
+                    && self.html_len() == at
+                {
+                    let before = self.open.as_ref().map_or("", |o| o.html.trim_end());
+                    let starts = before.is_empty() || before.ends_with(['.', '!', '?']);
+                    self.push(&xref_marker(self.xrefs.len()));
+                    self.xrefs.push((dest, starts));
+                }
+            }
             _ => {}
         }
     }
@@ -493,6 +548,20 @@ mod tests {
             kinds(md).into_iter().map(|k| k.2).collect::<Vec<_>>(),
             vec!["Under the GDPR and CCPA.", "Art. 6"]
         );
+    }
+
+    #[test]
+    fn links_without_text_show_what_they_point_at() {
+        let name = |d: &str, cap: bool| format!("{} <{d}>", if cap { "Clause" } else { "clause" });
+        let named = parse_with(
+            "See [](#late-payment) and [](other.md#x), [text](#y). [](#z) too.\n",
+            &name,
+        );
+        assert_eq!(
+            named.blocks[0].html,
+            "See clause &lt;#late-payment&gt; and clause &lt;other.md#x&gt;, text. Clause &lt;#z&gt; too."
+        );
+        assert_eq!(parse("[](#a)\n").blocks[0].html, "[#a]");
     }
 
     #[test]

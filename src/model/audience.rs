@@ -43,6 +43,10 @@ pub struct Hidden {
     pub goals: BTreeSet<String>,
     pub metrics: BTreeSet<String>,
     pub policies: BTreeSet<String>,
+    /// Terms defined for the whole site only where this build does not
+    /// publish (a hidden page, a glossary entry for another audience), and
+    /// where that is, for reports. Never their definitions.
+    pub terms: BTreeMap<String, String>,
 }
 
 impl Hidden {
@@ -224,6 +228,11 @@ pub fn partition(
             None => published.push(p),
             Some(reason) => {
                 note_ids(&p, &mut hidden);
+                let why = match &reason {
+                    Reason::Draft => "a draft".to_string(),
+                    Reason::Audience(a) => format!("for audience `{a}`"),
+                };
+                super::terms::note_hidden(&p, &why, &mut hidden);
                 hidden.urls.insert(p.url.clone(), p.rel.clone());
                 hidden.pages.insert(p.rel, reason);
             }

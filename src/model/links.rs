@@ -101,12 +101,14 @@ impl Check<'_> {
     fn one(&self, from: &Page, link: &Link, report: &mut Report<'_>) -> Option<Checked> {
         let site = self.site;
         match &link.target {
+            // A cross-reference's missing heading is reported with its text.
+            LinkTarget::Anchor(_) if link.empty => None,
             LinkTarget::Anchor(anchor) => {
                 self.anchor(from, from, anchor, report);
                 None
             }
             LinkTarget::Page { source, anchor } => match site.by_rel.get(source) {
-                Some(&to) => Some(self.to_page(from, to, anchor.as_deref(), report)),
+                Some(&to) => Some(self.to_page(from, to, link, anchor.as_deref(), report)),
                 None if site.hidden.pages.contains_key(source) => {
                     self.unpublished(source, link, report);
                     None
@@ -125,7 +127,7 @@ impl Check<'_> {
                 let base_url = &site.config.base_url;
                 let with = |href: String| with_fragment(href, anchor.as_deref());
                 match self.targets.resolve(base_url, path, &link.written) {
-                    Resolution::Found(Found::Page(to)) => Some(self.to_page(from, to, anchor.as_deref(), report)),
+                    Resolution::Found(Found::Page(to)) => Some(self.to_page(from, to, link, anchor.as_deref(), report)),
                     Resolution::Found(Found::Hidden(rel)) => {
                         self.unpublished(&rel, link, report);
                         let target = LinkTarget::Page {
@@ -195,9 +197,12 @@ impl Check<'_> {
         }
     }
 
-    fn to_page(&self, from: &Page, to: PageId, anchor: Option<&str>, report: &mut Report<'_>) -> Checked {
+    fn to_page(&self, from: &Page, to: PageId, link: &Link, anchor: Option<&str>, report: &mut Report<'_>) -> Checked {
         let target = &self.site.pages[to];
-        if let Some(a) = anchor {
+        // A cross-reference's missing heading is reported with its text.
+        if let Some(a) = anchor
+            && !link.empty
+        {
             self.anchor(from, target, a, report);
         }
         let href = with_fragment(paths::relative(from.url(), target.url()), anchor);

@@ -12,6 +12,8 @@ mod links;
 pub mod policy;
 mod resolve;
 mod targets;
+pub mod terms;
+mod xrefs;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -28,6 +30,7 @@ use crate::paths;
 pub use audience::Audience;
 pub use links::rewrite_links_at;
 use policy::Lifecycle;
+pub use xrefs::{capitalise, texts_of as xref_texts_of};
 
 pub type PageId = usize;
 
@@ -115,6 +118,8 @@ pub struct Site {
     /// The warning a build for this audience gives when it publishes nothing
     /// but the home page; `check` gives it only for audiences that are built.
     pub empty: Option<Diagnostic>,
+    /// Defined terms, their uses, and what cross-references show.
+    pub terms: terms::Terms,
 }
 
 /// What a site is resolved for: the same for every version of one build.
@@ -132,6 +137,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         pages: parsed,
         metrics: parsed_metrics,
         assets,
+        glossaries,
     } = parsed;
     folders::check_keys(&parsed, config, diags);
     let mut hidden_assets = audience::Hidden::default();
@@ -184,6 +190,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
         metrics: BTreeMap::new(),
         notes: Vec::new(),
         empty,
+        terms: terms::Terms::default(),
     };
     link_sections(&mut site);
     cascade_audiences(&mut site);
@@ -205,7 +212,9 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     audience::strip_references(&mut site.pages, &mut site.metrics, &site.hidden, diags);
     resolve::aliases(&mut site, diags);
     resolve::claimed_urls(&site, diags);
+    terms::collect(&mut site, glossaries, diags);
     links::links(&mut site, diags);
+    terms::resolve(&mut site, diags);
     site.notes.extend(foreign::notes(&site));
     build_register(&mut site);
     site

@@ -54,6 +54,9 @@ impl<'a> Targets<'a> {
         if site.pages.iter().any(|p| p.lifecycle.is_some()) {
             generated.insert("register/".to_string());
         }
+        if !site.terms.entries.is_empty() {
+            generated.insert(super::terms::GLOSSARY_URL.to_string());
+        }
         if !site.metrics.is_empty() {
             generated.insert("metrics/".to_string());
             generated.extend(site.metrics.keys().map(|id| format!("metrics/{id}/")));

@@ -19,6 +19,8 @@ pub enum AnchorKind {
     Footnote,
     /// The element a component call renders (`{{ chart(…, id="x") }}`).
     Component,
+    /// A defined term's `<dfn>`.
+    Definition,
 }
 
 impl AnchorKind {
@@ -29,6 +31,7 @@ impl AnchorKind {
             AnchorKind::Html => "HTML",
             AnchorKind::Footnote => "footnote",
             AnchorKind::Component => "component",
+            AnchorKind::Definition => "definition",
         }
     }
 }

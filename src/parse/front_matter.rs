@@ -133,6 +133,10 @@ pub struct FrontMatter {
     pub reference: Option<String>,
     /// A redline for each commit: `true` or `false` overrides `redlines:` in the config.
     pub redline: Option<bool>,
+    /// Headings numbered as clauses: `true` or `false` overrides `numbered:` in the config.
+    pub numbered: Option<bool>,
+    /// `defines: site`: the page's definitions apply to the whole site, not only to it.
+    pub defines_site: bool,
     // role
     pub holder: Option<String>,
     pub responsibilities: Vec<String>,
@@ -270,6 +274,8 @@ fn read(r: &mut Reader<'_>) -> FrontMatter {
         supersedes: r.reference("supersedes"),
         reference: r.0.text("reference"),
         redline: r.0.bool("redline"),
+        numbered: r.0.bool("numbered"),
+        defines_site: r.defines(),
         holder: r.0.text("holder"),
         responsibilities: r.strings("responsibilities"),
         raci: r.raci(),
@@ -392,6 +398,27 @@ impl Reader<'_> {
                 self.0
                     .wrong("status", n, "`draft` or `retired`", "e.g. `status: retired`");
                 None
+            }
+        }
+    }
+
+    /// `defines: site` or `defines: page` (the default).
+    fn defines(&mut self) -> bool {
+        let Some(n) = self.0.node("defines") else {
+            return false;
+        };
+        match n.text().map(str::trim) {
+            Some("site") => true,
+            Some("page") => false,
+            other => {
+                let help = suggest(
+                    other.unwrap_or_default(),
+                    ["site", "page"],
+                    "write `defines: site` to make this page's definitions apply to every page, or `defines: page` (the default) for this page only",
+                );
+                self.0
+                    .error(n, format!("unknown `defines` value {}", describe(n)), help);
+                false
             }
         }
     }

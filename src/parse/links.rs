@@ -32,6 +32,9 @@ pub struct Link {
     /// The URL it becomes: relative to the page, or absolute when it
     /// leaves the site.
     pub href: String,
+    /// Written without text (`[](#late-payment)`): a cross-reference, which
+    /// shows its target's clause number or title.
+    pub empty: bool,
 }
 
 /// What the scheme of a [`placeholder`] starts with.

@@ -17,6 +17,7 @@ use crate::config::variables::Variables;
 use crate::diag::{Diagnostic, LineIndex, Position};
 use crate::paths;
 
+pub mod drafting;
 mod text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct Heading {
     pub level: u8,
     pub text: String,
     pub id: String,
+    /// Its clause number on a numbered page: `2.1`.
+    pub number: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +54,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// The text under each heading, for the search index.
     pub sections: Vec<Section>,
+    /// Definitions, prose where defined terms may be used, cross-references.
+    pub drafting: drafting::Drafting,
 }
 
 /// How the marker left in the HTML for a component call starts.
@@ -69,6 +74,7 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Where the page is and how its positions map back to the file.
@@ -87,6 +93,8 @@ pub struct PageContext<'a> {
     pub title_from_heading: bool,
     /// `variables:` from the config; without it variable references stay as written.
     pub variables: Option<&'a Variables>,
+    /// Number the headings as clauses (`numbered:`).
+    pub numbered: bool,
 }
 
 pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) -> Rendered {
@@ -112,12 +120,18 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         templates_until: 0,
         html_block: None,
         heading_spans: Vec::new(),
+        drafting: drafting::State::new(body),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let (from, source) = (r.out.len(), range.start);
+        r.drafting_before(&event, &range);
         r.event(event, range);
+        r.drafting_after(from, source);
     }
-    r.report_duplicate_ids();
+    // Before the drafting markers go in, which move the events the heading spans count.
     let sections = sections::collect(&r.out, &r.heading_spans, &r.headings);
+    let drafting = r.drafting_finish();
+    r.report_duplicate_ids();
     let events = unwrap_block_calls(r.out, &mut r.calls);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -131,6 +145,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
         sections,
+        drafting,
     }
 }
 
@@ -165,6 +180,7 @@ struct Renderer<'a, 'b> {
     html_block: Option<(usize, String)>,
     /// Where each heading's events are in `out`, for [`sections::collect`].
     heading_spans: Vec<HeadingSpan>,
+    drafting: drafting::State<'a>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -364,7 +380,13 @@ impl<'a> Renderer<'a, '_> {
             // This heading is the page title, which the template shows
             // already, without an id: not a link target.
             self.out.truncate(index);
-            self.headings.push(Heading { level: lvl, text, id });
+            self.drafting_heading(None);
+            self.headings.push(Heading {
+                level: lvl,
+                text,
+                id,
+                number: None,
+            });
             return;
         }
         let len = self.body[start..].find('\n').unwrap_or(self.body.len() - start);
@@ -374,11 +396,17 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(CowStr::from(format!(
             "<a class=\"anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n"
         ))));
+        self.drafting_heading(Some(index));
         self.heading_spans.push(HeadingSpan {
             events: index..self.out.len(),
             heading: self.headings.len(),
         });
-        self.headings.push(Heading { level: lvl, text, id });
+        self.headings.push(Heading {
+            level: lvl,
+            text,
+            id,
+            number: None,
+        });
     }
 
     /// Rewrites a link target and records it for checking.
@@ -412,6 +440,7 @@ impl<'a> Renderer<'a, '_> {
             written,
             position,
             href,
+            empty: false,
         });
         out
     }

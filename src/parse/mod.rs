@@ -5,11 +5,14 @@
 pub mod anchors;
 pub mod components;
 pub mod front_matter;
+pub mod glossary;
 pub mod links;
 pub mod markdown;
+pub mod numbering;
 pub mod sanitize;
 pub mod sections;
 pub mod templates;
+pub mod terms;
 
 use rayon::prelude::*;
 
@@ -57,6 +60,8 @@ pub struct Parsed {
     pub metrics: Vec<ParsedMetric>,
     /// Files copied as they are.
     pub assets: Vec<Asset>,
+    /// `glossary.yaml` (there should be one at most).
+    pub glossaries: Vec<glossary::Glossary>,
 }
 
 /// A file copied to the output as it is.
@@ -76,6 +81,7 @@ pub fn all(sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> 
         out.pages.extend(p.pages);
         out.metrics.extend(p.metrics);
         out.assets.extend(p.assets);
+        out.glossaries.extend(p.glossaries);
     }
     out
 }
@@ -97,6 +103,7 @@ pub fn one(s: &SourceFile, config: &Config) -> (Parsed, Vec<Diagnostic>) {
                 metric: metric.filter(|_| !failed),
             });
         }
+        FileKind::Glossary => out.glossaries.push(glossary::parse(&s.file, &s.text, &mut errors)),
         FileKind::Asset => out.assets.push(Asset {
             rel: s.rel.clone(),
             abs: s.abs.clone(),
@@ -131,6 +138,7 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
         url: &url,
         title_from_heading: front.title.is_none(),
         variables: config.variables.as_ref(),
+        numbered: front.numbered.unwrap_or_else(|| config.numbered.contains(&kind)),
     };
     let mut body = markdown::render(split.body, &ctx, errors);
     if config.safe_html {

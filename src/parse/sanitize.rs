@@ -1,7 +1,5 @@
 //! `safe_html: true`: raw HTML in Markdown made harmless with ammonia.
 
-use super::markdown::placeholder;
-
 /// Removes what could run in a reader's browser from raw HTML written in
 /// Markdown (`safe_html: true`): scripts, styles, event handlers, `javascript:`
 /// and other unknown URL schemes, forms and frames. casebook's own markup
@@ -31,17 +29,23 @@ pub fn sanitize(html: &str) -> String {
         .link_rel(None);
         b
     });
-    // Component placeholders are comments, which the cleaner drops: carry
-    // them through as private-use characters and put them back after.
-    const OPEN: &str = "<!--casebook:component:";
+    // casebook's markers (component calls, prose, cross-references) are
+    // comments, which the cleaner drops: carry them through as private-use
+    // characters and put them back after.
+    const OPEN: &str = "<!--casebook:";
     const MARK: char = '\u{F8FF}';
+    let ours = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':' || b == b'/')
+    };
     let mut marked = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(OPEN) {
         marked.push_str(&rest[..i]);
         let after = &rest[i + OPEN.len()..];
         match after.find("-->") {
-            Some(end) if after[..end].bytes().all(|b| b.is_ascii_digit()) => {
+            Some(end) if ours(&after[..end]) => {
                 marked.push(MARK);
                 marked.push_str(&after[..end]);
                 marked.push(MARK);
@@ -60,8 +64,10 @@ pub fn sanitize(html: &str) -> String {
     out.push_str(parts.next().unwrap_or_default());
     while let Some(n) = parts.next() {
         let tail = parts.next();
-        if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() && tail.is_some() {
-            out.push_str(&placeholder(n.parse().unwrap_or(usize::MAX)));
+        if ours(n) && tail.is_some() {
+            out.push_str(OPEN);
+            out.push_str(n);
+            out.push_str("-->");
         } else {
             out.push_str(n);
         }
@@ -82,5 +88,14 @@ mod tests {
         assert!(clean.contains("<a name=\"with-a-court-order\">"), "{clean}");
         assert!(clean.contains("href=\"casebook-link:3\""), "{clean}");
         assert!(clean.contains("src=\"casebook-link:4\""), "{clean}");
+    }
+
+    #[test]
+    fn casebook_markers_survive_and_others_comments_do_not() {
+        let html = "<p><!--casebook:t:0-->The Company<!--casebook:/t--> <a href=\"#x\"><!--casebook:xref:2--></a><!--casebook:component:1--><!-- note --><!--casebook:<b>--></p>";
+        assert_eq!(
+            sanitize(html),
+            "<p><!--casebook:t:0-->The Company<!--casebook:/t--> <a href=\"#x\"><!--casebook:xref:2--></a><!--casebook:component:1--></p>"
+        );
     }
 }

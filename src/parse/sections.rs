@@ -353,6 +353,7 @@ mod tests {
             url: "p/",
             title_from_heading: false,
             variables: None,
+            numbered: false,
         };
         render(body, &page, &mut Vec::new()).sections
     }

@@ -29,6 +29,8 @@ pub struct SiteView {
     pub has_register: bool,
     /// The site has metric files, listed at `metrics/`.
     pub has_metrics: bool,
+    /// The site defines terms, listed at `glossary/`.
+    pub has_glossary: bool,
     /// The site icon's path from the site root.
     pub favicon: String,
     /// The CSS `@page` size of `pdf: {paper}`: `A4`, `letter` or `legal`.
@@ -136,6 +138,8 @@ pub struct TocEntry {
     pub level: u8,
     pub text: String,
     pub id: String,
+    /// The clause number of a numbered page's heading.
+    pub number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,6 +241,7 @@ pub fn site_view(site: &Site, version: Option<String>) -> SiteView {
         nav,
         has_register: !site.register.is_empty(),
         has_metrics: !site.metrics.is_empty(),
+        has_glossary: !site.terms.entries.is_empty(),
         favicon: super::theme::favicon_name(&site.config),
         paper: site.config.print.paper.css(),
         policy_pack: site.config.print.policy_pack && !site.register.is_empty(),
@@ -364,6 +369,7 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
             level: h.level,
             text: h.text.clone(),
             id: h.id.clone(),
+            number: h.number.clone(),
         });
     let children = if p.is_section() {
         items(site, &p.children)
@@ -424,6 +430,7 @@ impl TocEntry {
             level: 2,
             text: text.to_string(),
             id: id.to_string(),
+            number: None,
         }
     }
 }

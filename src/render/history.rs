@@ -425,9 +425,37 @@ fn compute(site: &Site, set: &VersionSet, jobs: &[Job]) -> Vec<Option<Redline>> 
             if old == new {
                 return Some(Redline::default());
             }
-            Some(redline::compare(&old, &new))
+            let kind = if site.config.numbered.contains(&site.page(j.id).kind()) {
+                redline::KindNumbering::Numbered
+            } else {
+                redline::KindNumbering::Plain
+            };
+            Some(redline::compare_as(&old, &new, kind, &|dest, cap| {
+                xref_now(site, j.id, dest, cap)
+            }))
         })
         .collect()
+}
+
+/// What a cross-reference to `dest` reads on page `id` as built now (with
+/// a capital when it starts a sentence), so both texts of a redline name it
+/// alike; one the page no longer has shows its target.
+fn xref_now(site: &Site, id: PageId, dest: &str, capital: bool) -> String {
+    let body = &site.page(id).parsed.body;
+    let texts = site.terms.pages.get(id).map_or(&[][..], |t| &t.xrefs[..]);
+    let same: Vec<(bool, &String)> = body
+        .drafting
+        .xrefs
+        .iter()
+        .zip(texts)
+        .filter(|(x, _)| body.links.get(x.link).is_some_and(|l| l.written == dest))
+        .map(|(x, t)| (x.capitalise, t))
+        .collect();
+    match same.iter().find(|(c, _)| *c == capital).or(same.first()) {
+        Some((_, t)) if capital => crate::model::capitalise(t),
+        Some((_, t)) => t.to_string(),
+        None => format!("[{dest}]"),
+    }
 }
 
 #[derive(Serialize)]
@@ -453,6 +481,33 @@ struct RedlineView<'a> {
     sections: &'a [Section],
     foldable: bool,
     front: &'a [FieldChange],
+    definitions: Vec<DefinitionView<'a>>,
+}
+
+/// A definition the change adds, rewrites or removes, with the pages that
+/// use the term in this build.
+#[derive(Serialize)]
+struct DefinitionView<'a> {
+    term: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    used_on: Vec<views::Link>,
+}
+
+/// The pages of latest that use `term` as page `id` defines it.
+fn used_on(site: &Site, id: PageId, term: &str) -> Vec<views::Link> {
+    use crate::model::terms::Origin;
+    let defines = |o: &Origin| matches!(o, Origin::Page { page, .. } if *page == id);
+    let mut pages: Vec<PageId> = site
+        .terms
+        .entries
+        .iter()
+        .filter(|e| e.term == term && (defines(&e.origin) || e.also.iter().any(defines)))
+        .flat_map(|e| e.uses.iter().map(|u| u.page))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    pages.into_iter().map(|p| views::link(site, p)).collect()
 }
 
 pub(super) fn page_json(title: &str, url: &str, breadcrumbs: Vec<views::Link>) -> serde_json::Value {
@@ -516,6 +571,16 @@ fn redline_page(
         sections: &r.sections,
         foldable: r.foldable,
         front: &r.front,
+        definitions: r
+            .definitions
+            .iter()
+            .map(|d| DefinitionView {
+                term: &d.term,
+                old: d.old.as_deref(),
+                new: d.new.as_deref(),
+                used_on: used_on(site, job.id, &d.term),
+            })
+            .collect(),
     };
     let mut ctx = theme.context();
     ctx.insert("root", &context::root_for(&job.url));

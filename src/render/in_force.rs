@@ -183,6 +183,10 @@ fn body(site: &Site, id: PageId, rev: &Revision, url: &str) -> String {
         url,
         title_from_heading: rev.front.title.is_none(),
         variables: site.config.variables.as_ref(),
+        numbered: rev
+            .front
+            .numbered
+            .unwrap_or_else(|| site.config.numbered.contains(&site.page(id).kind())),
     };
     // Problems of an old revision are not this build's to report.
     let mut rendered = markdown::render(&rev.text[rev.body_offset..], &ctx, &mut Vec::new());
@@ -190,7 +194,8 @@ fn body(site: &Site, id: PageId, rev: &Revision, url: &str) -> String {
         rendered.html = crate::parse::sanitize::sanitize(&rendered.html);
     }
     crate::model::rewrite_links_at(site, id, url, &mut rendered.links);
-    let mut html = super::resolve_links(site, &rendered.links, &rendered.html);
+    let xrefs = crate::model::xref_texts_of(site, id, &rendered.headings, &rendered.links, &rendered.drafting.xrefs);
+    let mut html = super::terms::plain(&super::resolve_links(site, &rendered.links, &rendered.html), &xrefs);
     for (n, call) in rendered.calls.iter().enumerate() {
         let note = format!(
             "The component <code>{}</code> is shown only in the current text.",

@@ -9,6 +9,7 @@ pub mod components;
 pub mod context;
 pub mod dashboard;
 pub mod fingerprint;
+pub mod glossary;
 pub mod goal_views;
 pub mod history;
 pub mod in_force;
@@ -19,6 +20,7 @@ pub mod navigation;
 pub mod print;
 pub mod report;
 mod report_changes;
+pub mod terms;
 pub mod theme;
 pub mod typography;
 pub mod views;
@@ -128,6 +130,11 @@ pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<
         Ok(f) => files.push(f),
         Err(d) => diags.push(d),
     }
+    match glossary::file(r, theme) {
+        Some(Ok(f)) => files.push(f),
+        Some(Err(d)) => diags.push(d),
+        None => {}
+    }
     for (alias, &target) in &site.redirects {
         files.push(redirect(site, alias, target));
     }
@@ -226,7 +233,7 @@ pub(crate) fn body_with_components(
 ) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
-    let html = resolve_links(site, &body.links, &body.html);
+    let html = terms::fill(site, id, &resolve_links(site, &body.links, &body.html));
     if body.calls.is_empty() {
         return Ok(html);
     }
@@ -435,6 +442,9 @@ fn sitemap(site: &Site) -> String {
     let mut urls: Vec<String> = site.pages.iter().map(|p| p.url().to_string()).collect();
     if !site.register.is_empty() {
         urls.push(REGISTER_URL.to_string());
+    }
+    if !site.terms.entries.is_empty() {
+        urls.push(crate::model::terms::GLOSSARY_URL.to_string());
     }
     if !site.metrics.is_empty() {
         urls.push(metric_pages::INDEX_URL.to_string());

@@ -1,4 +1,4 @@
-//! What the index holds for each published page and metric: its sections
+//! What the index holds for each published page, metric and defined term: its sections
 //! with the weight of every term, its kind, and its standing (the status a
 //! result shows, which also scales its score).
 //!
@@ -20,6 +20,7 @@ use super::text::{self, FastMap};
 use crate::metrics::compute::{self, Status};
 use crate::metrics::{Metric, format};
 use crate::model::policy::PolicyStatus;
+use crate::model::terms::GLOSSARY_URL;
 use crate::model::{PageId, Site, audience};
 use crate::parse::sections::{ROW, Section};
 use crate::render::metric_views;
@@ -57,11 +58,14 @@ pub enum Standing {
     Superseded,
     /// A metric, with its status in its latest quarter when it has one.
     Metric(Option<Status>),
+    /// A defined term's entry: first when the query is the term, below the
+    /// pages that use it when the query only shares a word with it.
+    Term,
 }
 
 impl Standing {
     /// Every standing, in the order the index numbers them.
-    pub const ALL: [Standing; 13] = [
+    pub const ALL: [Standing; 14] = [
         Standing::None,
         Standing::Policy(PolicyStatus::Effective),
         Standing::Policy(PolicyStatus::ReviewDue),
@@ -75,11 +79,12 @@ impl Standing {
         Standing::Metric(Some(Status::AtRisk)),
         Standing::Metric(Some(Status::OffTrack)),
         Standing::Policy(PolicyStatus::Undated),
+        Standing::Term,
     ];
 
     pub fn id(self) -> &'static str {
         match self {
-            Standing::None | Standing::Metric(None) => "",
+            Standing::None | Standing::Metric(None) | Standing::Term => "",
             Standing::Policy(s) => s.id(),
             Standing::Superseded => "superseded",
             Standing::Metric(Some(s)) => s.id(),
@@ -88,7 +93,7 @@ impl Standing {
 
     pub fn label(self) -> &'static str {
         match self {
-            Standing::None | Standing::Metric(None) => "",
+            Standing::None | Standing::Metric(None) | Standing::Term => "",
             Standing::Policy(s) => s.label(),
             Standing::Superseded => "Superseded",
             Standing::Metric(Some(s)) => s.label(),
@@ -103,6 +108,7 @@ impl Standing {
             Standing::Policy(PolicyStatus::Scheduled) => 0.85,
             Standing::Policy(PolicyStatus::Draft) => 0.6,
             Standing::Metric(_) => 0.6,
+            Standing::Term => 0.85,
             Standing::Superseded => 0.45,
             Standing::Policy(PolicyStatus::Retired) => 0.4,
             _ => 1.0,
@@ -213,6 +219,33 @@ pub fn metric(site: &Site, id: usize, m: &Metric) -> (Entry, Words) {
     };
     let url = metric_views::metric_url(&m.id);
     weigh(id, &m.title, &url, "Metrics", own, std::iter::empty()).finish("metric", standing)
+}
+
+/// One entry per defined term, numbered from `first`: titled by the term,
+/// with its definition as its text, leading to its place on the glossary
+/// page. A search for a term then names it as a title would, so the
+/// definition comes first. Only published definitions are in `site.terms`,
+/// so nothing a hidden definition says reaches the index.
+pub fn terms(site: &Site, first: usize) -> Vec<(Entry, Words)> {
+    if site.by_url.contains_key(GLOSSARY_URL) {
+        return Vec::new();
+    }
+    site.terms
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let own = Own {
+                title: &e.term,
+                reference: "",
+                tags: String::new(),
+                holder: "",
+                text: e.text.clone(),
+            };
+            let url = format!("{GLOSSARY_URL}#{}", e.id);
+            weigh(first + k, &e.term, &url, "Glossary", own, std::iter::empty()).finish("term", Standing::Term)
+        })
+        .collect()
 }
 
 /// The fields of an entry's own (first) section.

@@ -82,6 +82,10 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         entries.push(e);
         words.extend(w);
     }
+    for (e, w) in entries::terms(site, entries.len()) {
+        entries.push(e);
+        words.extend(w);
+    }
 
     let mut postings: text::FastMap<Arc<str>, Vec<(u32, u8)>> = text::FastMap::default();
     let mut section_id = 0u32;

@@ -27,7 +27,7 @@ pub(super) struct Inputs {
     pub sources: Vec<SourceFile>,
     /// Problems listing or reading the content folder.
     pub load_diags: Vec<Diagnostic>,
-    /// Parse results of Markdown and metric files by content path.
+    /// Parse results of Markdown, metric and glossary files by content path.
     parsed: HashMap<String, Cached>,
     /// Bytes of content assets by absolute path, or why they could not be read.
     pub assets: HashMap<PathBuf, Result<Arc<[u8]>, Diagnostic>>,
@@ -78,6 +78,7 @@ impl Inputs {
             out.pages.extend(p.pages);
             out.metrics.extend(p.metrics);
             out.assets.extend(p.assets);
+            out.glossaries.extend(p.glossaries);
         }
         out
     }
@@ -156,7 +157,7 @@ impl Inputs {
                 }
             };
             match s.kind {
-                FileKind::Markdown | FileKind::Metric => {
+                FileKind::Markdown | FileKind::Metric | FileKind::Glossary => {
                     changed |= !same;
                     todo.push(s);
                 }

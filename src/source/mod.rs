@@ -19,6 +19,8 @@ pub enum FileKind {
     Markdown,
     /// `metrics/*.yaml`: a metric definition with quarterly values.
     Metric,
+    /// `glossary.yaml` at the top of the content folder: the site's terms.
+    Glossary,
     /// Anything else: copied to the output as it is.
     Asset,
 }
@@ -252,6 +254,8 @@ pub fn classify(rel: &str) -> FileKind {
     let lower = rel.to_ascii_lowercase();
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
         FileKind::Markdown
+    } else if crate::parse::glossary::is_glossary(rel) {
+        FileKind::Glossary
     } else if (lower.ends_with(".yaml") || lower.ends_with(".yml")) && rel.split('/').rev().nth(1) == Some("metrics") {
         FileKind::Metric
     } else {
@@ -268,6 +272,8 @@ mod tests {
         assert_eq!(classify("policies/x.md"), FileKind::Markdown);
         assert_eq!(classify("metrics/spend.yaml"), FileKind::Metric);
         assert_eq!(classify("data/other.yaml"), FileKind::Asset);
+        assert_eq!(classify("glossary.yaml"), FileKind::Glossary);
+        assert_eq!(classify("policies/glossary.yaml"), FileKind::Asset);
         assert_eq!(classify("assets/logo.png"), FileKind::Asset);
     }
 

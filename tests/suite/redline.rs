@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::harness::{SiteTest, between, text_of};
 
 /// Runs git hermetically in `dir`, committing as one author at `date`.
-fn git(dir: &Path, date: &str, args: &[&str]) -> String {
+pub fn git(dir: &Path, date: &str, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
         .env_clear()
@@ -37,7 +37,7 @@ fn git(dir: &Path, date: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn commit(t: &SiteTest, date: &str, message: &str) -> String {
+pub fn commit(t: &SiteTest, date: &str, message: &str) -> String {
     git(t.root(), date, &["add", "-A"]);
     git(t.root(), date, &["commit", "-q", "-m", message]);
     git(t.root(), date, &["rev-parse", "--short=10", "HEAD"])

@@ -395,7 +395,7 @@ fn titles_headings_and_defined_terms_outrank_body_text() {
         ),
         (
             "content/b-defines.md",
-            "---\ntitle: Glossary\n---\n## Terms\n\n**Escrow Agent** means the bank holding the deposit.\n",
+            "---\ntitle: Definitions\n---\n## Terms\n\n**Escrow Agent** means the bank holding the deposit.\n",
         ),
         (
             "content/c-heading.md",
@@ -416,10 +416,20 @@ fn titles_headings_and_defined_terms_outrank_body_text() {
         .collect();
     assert_eq!(
         titles,
-        ["Escrow policy", "Deposits", "Glossary", "Vendor onboarding"],
-        "title, heading, defined term, body"
+        [
+            "Escrow policy",
+            "Escrow Agent",
+            "Deposits",
+            "Definitions",
+            "Vendor onboarding"
+        ],
+        "title, the definition of a term holding the word, heading, term in bold, body"
     );
     assert_eq!(top(&results[0]).1, "", "a title match links to the top of the page");
-    assert_eq!(top(&results[1]).0, "Glossary", "a defined term");
+    assert_eq!(top(&results[1]).0, "Escrow Agent", "a defined term");
+    assert_eq!(
+        results[1]["results"][0]["url"], "glossary/#escrow-agent",
+        "to its glossary entry"
+    );
     assert_eq!(top(&results[2]).0, "Escrow policy", "a reference");
 }

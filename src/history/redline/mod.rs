@@ -16,12 +16,14 @@
 
 mod align;
 mod bounded;
+mod clauses;
+mod definitions;
 mod inline;
 mod render;
 
 use serde::Serialize;
 
-use super::blocks;
+use super::blocks::{self, Doc};
 use align::align;
 
 /// How much exact work one redline may do, in cells (old × new).
@@ -60,6 +62,8 @@ pub struct Redline {
     pub foldable: bool,
     /// Front matter keys whose values differ, in key order.
     pub front: Vec<FieldChange>,
+    /// Definitions added, changed or removed, by term.
+    pub definitions: Vec<definitions::DefinitionChange>,
 }
 
 /// A part of the text under one heading, as the summary lists it.
@@ -70,6 +74,8 @@ pub struct Section {
     pub title: String,
     /// The heading level; 0 before the first heading.
     pub level: u8,
+    /// The heading's clause number in the new text (the old for a deleted one).
+    pub number: Option<String>,
     /// The heading as it was, when it changed.
     pub was: Option<String>,
     /// `added`, `deleted`, `renamed`, `moved` or empty.
@@ -97,12 +103,34 @@ impl Redline {
     }
 }
 
+/// Whether `numbered:` in the config numbers the page's kind; a text's own
+/// `numbered:` decides for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KindNumbering {
+    #[default]
+    Plain,
+    Numbered,
+}
+
 /// Compares two whole page files (front matter and body).
 pub fn compare(old: &str, new: &str) -> Redline {
+    compare_as(old, new, KindNumbering::Plain, &|dest, _| format!("[{dest}]"))
+}
+
+/// Compares two whole page files of a page whose kind is numbered or not;
+/// `xref` names a cross-reference from its target as written, the same in
+/// both texts, so a renumbering elsewhere changes no sentence that refers.
+pub fn compare_as(old: &str, new: &str, kind: KindNumbering, xref: &dyn Fn(&str, bool) -> String) -> Redline {
     let (old_yaml, old_body) = split(old);
     let (new_yaml, new_body) = split(new);
-    let mut r = compare_bodies(old_body, new_body, &LIMITS);
+    let numbering = |yaml: &str| {
+        let (own, titled) = clauses::front(yaml);
+        (own.unwrap_or(kind == KindNumbering::Numbered), titled)
+    };
+    let docs = (blocks::parse_with(old_body, xref), blocks::parse_with(new_body, xref));
+    let mut r = compare_docs(docs, &LIMITS, [numbering(old_yaml), numbering(new_yaml)]);
     r.front = front_changes(old_yaml, new_yaml);
+    r.definitions = definitions::changes(old_body, new_body);
     r
 }
 
@@ -126,11 +154,18 @@ enum Entry {
     MovedFrom(usize),
 }
 
-/// Compares two Markdown bodies.
-fn compare_bodies(old: &str, new: &str, limits: &Limits) -> Redline {
-    let (od, nd) = (blocks::parse(old), blocks::parse(new));
+/// Compares two Markdown bodies, each numbered and titled as `numbering` says.
+#[cfg(test)]
+fn compare_bodies(old: &str, new: &str, limits: &Limits, numbering: [(bool, bool); 2]) -> Redline {
+    compare_docs((blocks::parse(old), blocks::parse(new)), limits, numbering)
+}
+
+/// Compares two parsed bodies, each numbered and titled as `numbering` says.
+fn compare_docs((od, nd): (Doc, Doc), limits: &Limits, numbering: [(bool, bool); 2]) -> Redline {
     let entries = align(&od.blocks, &nd.blocks, limits);
-    render::render(&od, &nd, &entries, limits)
+    let [(on, ot), (nn, nt)] = numbering;
+    let numbers = [clauses::numbers(&od, on, ot), clauses::numbers(&nd, nn, nt)];
+    render::render(&od, &nd, &entries, limits, &numbers)
 }
 
 /// Front matter keys whose values differ.

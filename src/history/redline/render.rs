@@ -26,9 +26,19 @@ struct Piece<'a> {
     removed: usize,
     /// A changed heading's old text.
     was: Option<String>,
+    /// A numbered heading's clause number as shown, and the old one when it
+    /// was another: numbers are made from the headings, so neither is an edit.
+    clause: Option<String>,
+    was_clause: Option<String>,
 }
 
-fn pieces<'a>(old: &'a Doc, new: &'a Doc, entries: &[Entry], limits: &Limits, r: &mut Redline) -> Vec<Piece<'a>> {
+fn pieces<'a>(
+    (old, new): (&'a Doc, &'a Doc),
+    entries: &[Entry],
+    limits: &Limits,
+    numbers: &[Vec<Option<String>>; 2],
+    r: &mut Redline,
+) -> Vec<Piece<'a>> {
     let newer = |html: &str| number_notes(html, &new.notes, &old.notes);
     let older = |html: &str| number_notes(html, &old.notes, &new.notes);
     let whole = |block: &'a Block, class, inner: String, number| Piece {
@@ -40,8 +50,10 @@ fn pieces<'a>(old: &'a Doc, new: &'a Doc, entries: &[Entry], limits: &Limits, r:
         added: 0,
         removed: 0,
         was: None,
+        clause: None,
+        was_clause: None,
     };
-    entries
+    let pieces: Vec<Piece<'a>> = entries
         .iter()
         .map(|e| match *e {
             Entry::Same(j) => {
@@ -92,6 +104,30 @@ fn pieces<'a>(old: &'a Doc, new: &'a Doc, entries: &[Entry], limits: &Limits, r:
                 whole(b, "rl-moved-from", older(&wrap_all(&b.html, "del").0), None)
             }
         })
+        .collect();
+    let [was, now] = numbers;
+    // Old blocks appear in order, one per entry that is not new: the old
+    // number of an unchanged heading is found by counting them.
+    let mut old_at = 0;
+    pieces
+        .into_iter()
+        .zip(entries)
+        .map(|(mut p, e)| {
+            let old = match *e {
+                Entry::Added(_) | Entry::MovedTo(_) => None,
+                _ => {
+                    old_at += 1;
+                    was.get(old_at - 1).cloned().flatten()
+                }
+            };
+            let shown = match *e {
+                Entry::Same(j) | Entry::Changed(_, j) | Entry::Added(j) | Entry::MovedTo(j) => now[j].clone(),
+                Entry::Removed(_) | Entry::MovedFrom(_) => old.clone(),
+            };
+            p.was_clause = old.filter(|o| shown.as_ref().is_some_and(|s| s != o));
+            p.clause = shown;
+            p
+        })
         .collect()
 }
 
@@ -122,9 +158,9 @@ fn is_heading(p: &Piece) -> bool {
     matches!(p.block.kind, Kind::Heading(_))
 }
 
-pub fn render(old: &Doc, new: &Doc, entries: &[Entry], limits: &Limits) -> Redline {
+pub fn render(old: &Doc, new: &Doc, entries: &[Entry], limits: &Limits, numbers: &[Vec<Option<String>>; 2]) -> Redline {
     let mut r = Redline::default();
-    let p = pieces(old, new, entries, limits, &mut r);
+    let p = pieces((old, new), entries, limits, numbers, &mut r);
     // Each edited block is a change; a run of blocks added or deleted whole
     // is one. A heading always starts a change, so each lies in one section.
     let whole = |p: &Piece| matches!(p.class, "rl-added" | "rl-removed");
@@ -190,7 +226,9 @@ fn sections(p: &[Piece], starts: &[Option<usize>]) -> Vec<Section> {
                 "rl-moved-to" | "rl-moved-from" => "moved",
                 _ => "",
             };
-            all.push(section(plain(&piece.block.html), level, piece.was.clone(), status));
+            let mut s = section(plain(&piece.block.html), level, piece.was.clone(), status);
+            s.number = piece.clause.clone();
+            all.push(s);
         } else if all.is_empty() {
             all.push(section("Opening text".into(), 0, None, ""));
         }
@@ -212,6 +250,7 @@ fn section(title: String, level: u8, was: Option<String>, status: &'static str) 
     Section {
         title,
         level,
+        number: None,
         was,
         status,
         change: 0,
@@ -414,7 +453,17 @@ fn push_block(html: &mut String, p: &Piece, change: Option<(usize, usize)>, fold
         // One level down: the redline page has its own `<h1>`.
         Kind::Heading(l) => {
             let l = (l + 1).min(6);
-            writeln!(html, "<h{l}{attr}>{nav}{mark}{inner}</h{l}>")
+            let number = p
+                .clause
+                .as_ref()
+                .map(|n| format!("<span class=\"clause-number\">{n}</span> "))
+                .unwrap_or_default();
+            let renumbered = p
+                .was_clause
+                .as_ref()
+                .map(|n| format!(" <span class=\"rl-renumbered\">(was {n})</span>"))
+                .unwrap_or_default();
+            writeln!(html, "<h{l}{attr}>{nav}{mark}{number}{inner}{renumbered}</h{l}>")
         }
         Kind::Paragraph => writeln!(html, "<p{attr}>{nav}{mark}{inner}</p>"),
         Kind::Item => writeln!(html, "<li{attr}>{nav}{mark}{inner}</li>"),

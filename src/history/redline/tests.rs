@@ -3,7 +3,7 @@
 use super::*;
 
 fn body(old: &str, new: &str) -> Redline {
-    compare_bodies(old, new, &LIMITS)
+    compare_bodies(old, new, &LIMITS, [(false, false); 2])
 }
 
 /// The `id="change-N"` values of `html`, in order.
@@ -401,6 +401,7 @@ fn limits_coarsen_a_redline_but_never_lose_a_word() {
             pairs: 0,
             words: 0,
         },
+        [(false, false); 2],
     );
     assert_eq!((exact.words_added, exact.words_removed), (3 + 6, 3));
     // Coarser marking may count more, never fewer, and shows every new word.

@@ -228,6 +228,18 @@
     heading.appendChild(button);
   });
 
+  /* ---- defined terms: Escape hides a definition shown on hover or focus, until the pointer or focus leaves ---- */
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    document.querySelectorAll(".term:hover, .term:focus-within").forEach(function (t) { t.classList.add("tip-dismissed"); });
+  });
+  function undismiss(ev) {
+    var t = ev.target.closest && ev.target.closest(".term.tip-dismissed");
+    if (t && !(ev.relatedTarget && t.contains(ev.relatedTarget))) t.classList.remove("tip-dismissed");
+  }
+  document.addEventListener("mouseout", undismiss);
+  document.addEventListener("focusout", undismiss);
+
   /* ---- print: the day of printing in the footer ---- */
   var printed = document.querySelector(".print-date");
   if (printed) {

@@ -660,9 +660,11 @@
   }
 
   function href(r) {
-    var url = r.url;
+    // A defined term's entry leads to its place on the glossary page.
+    var url = r.url, hash = "", at = url.indexOf("#");
+    if (at >= 0) { hash = url.slice(at); url = url.slice(0, at); }
     if (fileProtocol && (url === "" || /\/$/.test(url))) url += "index.html";
-    return base + url + (r.anchor ? "#" + encodeURIComponent(r.anchor).replace(/%2F/g, "/") : "");
+    return base + url + (r.anchor ? "#" + encodeURIComponent(r.anchor).replace(/%2F/g, "/") : hash);
   }
 
   /* The results page's address for a search. */
