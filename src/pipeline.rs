@@ -126,6 +126,7 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
     if !history.repo.shallow.is_empty() {
         notices.push(history::shallow_notice());
     }
+    notices.extend(history.notices.iter().cloned());
     // Newest first, the order of the version list.
     let mut borrowed = Vec::new();
     let tags: Vec<Tag> = history

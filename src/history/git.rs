@@ -81,10 +81,38 @@ pub fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Unavailable> {
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Unavailable::NoGit,
-            _ => Unavailable::Failed(e.to_string()),
-        })?;
+        .map_err(spawn_error)?;
+    finish(dir, out)
+}
+
+/// [`run`] with `input` written to git's standard input.
+pub fn run_with_input(dir: &Path, args: &[&str], input: Vec<u8>) -> Result<Vec<u8>, Unavailable> {
+    let mut child = command(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_error)?;
+    let mut stdin = child.stdin.take().expect("stdin was piped");
+    // Written from another thread: git answers while we ask, and either
+    // side would block on a full pipe otherwise.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().map_err(spawn_error)?;
+    let _ = writer.join();
+    finish(dir, out)
+}
+
+fn spawn_error(e: std::io::Error) -> Unavailable {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Unavailable::NoGit,
+        _ => Unavailable::Failed(e.to_string()),
+    }
+}
+
+fn finish(dir: &Path, out: std::process::Output) -> Result<Vec<u8>, Unavailable> {
     if out.status.success() {
         return Ok(out.stdout);
     }
@@ -208,10 +236,7 @@ pub fn read_blobs(repo: &Repo, oids: &[String]) -> Result<HashMap<String, Vec<u8
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Unavailable::NoGit,
-            _ => Unavailable::Failed(e.to_string()),
-        })?;
+        .map_err(spawn_error)?;
     let mut stdin = child.stdin.take().expect("stdin was piped");
     let request: Vec<u8> = oids.iter().flat_map(|o| format!("{o}\n").into_bytes()).collect();
     // Written from another thread: git answers while we ask, and either
@@ -247,6 +272,26 @@ pub fn read_blobs(repo: &Repo, oids: &[String]) -> Result<HashMap<String, Vec<u8
     let _ = writer.join();
     let _ = child.wait();
     Ok(found)
+}
+
+/// The size of each blob of `oids` git has, from one `git cat-file`.
+pub fn blob_sizes(repo: &Repo, oids: &[String]) -> Result<HashMap<String, u64>, Unavailable> {
+    if oids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let input: String = oids.iter().map(|o| format!("{o}\n")).collect();
+    let out = run_with_input(
+        &repo.toplevel,
+        &["cat-file", "--batch-check=%(objectname) %(objectsize)"],
+        input.into_bytes(),
+    )?;
+    Ok(String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|l| {
+            let (oid, size) = l.split_once(' ')?;
+            Some((oid.to_string(), size.parse().ok()?))
+        })
+        .collect())
 }
 
 /// Paths under the content folder (content-relative) that differ from

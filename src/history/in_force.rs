@@ -69,7 +69,7 @@ pub fn find(site: &Site, ann: Option<&Annotations>, page: &Page) -> Earlier {
         }
         return Earlier::InForce(Box::new(Revision {
             commit: c,
-            rel: change.path.clone(),
+            rel: history.display_path(&change.path).to_string(),
             text,
             front,
             body_offset,

@@ -123,14 +123,11 @@ fn pages_of(
             title: p.title.clone(),
             kind: p.kind(),
             redline: has_redlines(p, config.redlines),
-            // Latest's committed text is its last change's blob, unless edited since.
+            // Latest's committed text is `HEAD`'s, unless edited since.
             blob: match blobs {
                 Some(b) => b.get(rel).cloned(),
                 None if history.uncommitted.contains(rel) => None,
-                None => trail
-                    .changes
-                    .first()
-                    .and_then(|&(c, n)| log.commits[c].changes[n].new_blob.clone()),
+                None => history.committed_blob(rel),
             },
             uncommitted: latest && !p.implicit && history.uncommitted.contains(rel),
             truncated: history.is_truncated(&trail),

@@ -46,12 +46,16 @@ pub struct CommitView {
     pub subject: String,
     /// Link to the commit on the code host (`repo_url`).
     pub url: Option<String>,
+    /// The pull request that brought the commit into the main line.
     pub request: Option<u64>,
     pub request_url: Option<String>,
-    pub reviewers: Vec<String>,
-    /// `A`dded, `M`odified, `R`enamed…
+    /// Names from `Approved-by:` trailers (of the commit and of its merge).
+    pub approvals: Vec<String>,
+    /// Names from `Reviewed-by:` trailers, kept apart from approvals.
+    pub reviews: Vec<String>,
+    /// `A`dded, `M`odified, `R`enamed, `C`opied…
     pub status: String,
-    /// The path before a rename.
+    /// The path before a rename or copy.
     pub renamed_from: Option<String>,
     /// This page's redline for the commit, relative to the root.
     pub redline: Option<String>,
@@ -186,9 +190,12 @@ pub(super) fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> Commi
         url: host.commit(&commit.hash),
         request: commit.request,
         request_url: commit.request.and_then(|r| host.request(r)),
-        reviewers: commit.reviewers.clone(),
+        approvals: commit.approvals.clone(),
+        reviews: commit.reviews.clone(),
         status: change.map(|c| c.status.to_string()).unwrap_or_default(),
-        renamed_from: change.and_then(|c| if c.status == 'R' { c.from.clone() } else { None }),
+        renamed_from: change
+            .and_then(|c| c.from.as_deref())
+            .map(|from| set.history.display_path(from).to_string()),
         redline: None,
     }
 }
@@ -863,6 +870,10 @@ fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> Str
         if !commit.body.is_empty() {
             html.push_str(&format!("<p>{}</p>", e(&commit.body)));
         }
+        let review = review_line(&commit_view(set, c, None));
+        if !review.is_empty() {
+            html.push_str(&format!("<p>{}</p>", e(&review)));
+        }
         html.push_str("<ul>");
         for (t, u) in &links {
             html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", e(&absolute(site, u)), e(t)));
@@ -873,6 +884,19 @@ fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> Str
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// How a commit was reviewed, in words: "Pull request #3 · Approved by A ·
+/// Reviewed by B", as the history page shows it.
+fn review_line(view: &CommitView) -> String {
+    let mut parts: Vec<String> = view.request.map(|n| format!("Pull request #{n}")).into_iter().collect();
+    if !view.approvals.is_empty() {
+        parts.push(format!("Approved by {}", view.approvals.join(", ")));
+    }
+    if !view.reviews.is_empty() {
+        parts.push(format!("Reviewed by {}", view.reviews.join(", ")));
+    }
+    parts.join(" · ")
 }
 
 fn versions_json(site: &Site, set: &VersionSet) -> String {
