@@ -139,7 +139,7 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
         borrowed.reverse();
         notices.push(borrowed_config_notice(&borrowed));
     }
-    let set = history::set::build(&history, &settings.config, &latest, &tags);
+    let set = history::set::build(&history, &settings.config, &settings.resolve, &latest, &tags);
     Models {
         latest,
         history: Some(history),

@@ -294,6 +294,47 @@ pub fn blob_sizes(repo: &Repo, oids: &[String]) -> Result<HashMap<String, u64>, 
         .collect())
 }
 
+/// The blob each of `specs` (`<commit>:<path>`) names, in order; `None`
+/// for one that names nothing or no blob.
+pub fn resolve_blobs(repo: &Repo, specs: &[String]) -> Result<Vec<Option<String>>, Unavailable> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One line per question and per answer: a name with a line break is
+    // asked as nothing at all (`:` names the index, never a blob here).
+    let input: String = specs
+        .iter()
+        .map(|s| {
+            if s.contains('\n') {
+                ":\n".to_string()
+            } else {
+                format!("{s}\n")
+            }
+        })
+        .collect();
+    let out = run_with_input(
+        &repo.toplevel,
+        &["cat-file", "--batch-check=%(objectname) %(objecttype)"],
+        input.into_bytes(),
+    )?;
+    let answers: Vec<Option<String>> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(|l| {
+            l.strip_suffix(" blob")
+                .filter(|oid| !oid.contains(' '))
+                .map(str::to_string)
+        })
+        .collect();
+    if answers.len() != specs.len() {
+        return Err(Unavailable::Failed(format!(
+            "`git cat-file` answered {} of {} questions",
+            answers.len(),
+            specs.len()
+        )));
+    }
+    Ok(answers)
+}
+
 /// Paths under the content folder (content-relative) that differ from
 /// `HEAD`: modified, added, renamed or not yet tracked.
 pub fn uncommitted(repo: &Repo) -> Vec<String> {

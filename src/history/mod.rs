@@ -23,6 +23,7 @@ pub mod log;
 pub mod redline;
 pub mod set;
 pub mod versions;
+pub mod visible;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -342,6 +343,9 @@ pub struct VersionSet {
     pub repo_url: Option<String>,
     /// The zone commit dates are shown in (`timezone` in the config).
     pub timezone: jiff::tz::TimeZone,
+    /// Whether the build's audience is shown commit messages, authors,
+    /// trailers and pull requests (`history.details_from`).
+    pub details: bool,
 }
 
 /// One published version.
@@ -370,7 +374,14 @@ pub struct VersionPage {
     /// The committed text's blob; `None` for latest's uncommitted pages.
     /// (Latest's text itself is read from the working tree.)
     pub blob: Option<String>,
+    /// The revisions this build may show, newest first ([`visible`]).
     pub trail: Trail,
+    /// Every revision git lists, shown or not: the text in force must know
+    /// whether the one in force is hidden.
+    pub revisions: Trail,
+    /// Commits of `trail` whose previous revision is not shown: a first
+    /// version here, never compared with the hidden text before it.
+    pub baseline: BTreeSet<usize>,
     pub uncommitted: bool,
     pub truncated: bool,
     /// A folder's page made up for a folder without `_index.md`.

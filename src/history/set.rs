@@ -5,15 +5,14 @@
 //! the same page. Each version's pages carry their trail of commits, their
 //! committed blob and flags for the render.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{History, Trail, Version, VersionEntry, VersionPage, VersionSet};
 use crate::config::{Config, Redlines};
 use crate::kind::Kind;
-use crate::model::{Page, Site};
+use crate::model::{Page, ResolveOptions, Site};
 
 /// A published version: a git tag, resolved.
 pub struct Tag {
@@ -25,8 +24,15 @@ pub struct Tag {
     pub blobs: HashMap<String, String>,
 }
 
-/// Which page is which in every version, with trails and flags.
-pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag]) -> VersionSet {
+/// Which page is which in every version, with trails and flags; trails
+/// hold only what the build's audience could see when it was committed.
+pub fn build(
+    history: &Arc<History>,
+    config: &Config,
+    resolve: &ResolveOptions,
+    latest: &Site,
+    tags: &[Tag],
+) -> VersionSet {
     let log = &history.log;
     let mut list = vec![VersionEntry {
         name: "latest".into(),
@@ -62,21 +68,31 @@ pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag
             owner.insert((c, log.commits[c].changes[n].path.as_str()), rel.as_str());
         }
     }
+    let tag_trails: Vec<HashMap<String, Trail>> = tags
+        .iter()
+        .map(|t| {
+            let rels = t
+                .site
+                .pages
+                .iter()
+                .filter(|p| !p.implicit)
+                .map(|p| p.parsed.rel.as_str());
+            history.trace(t.version.commit, rels)
+        })
+        .collect();
+    let every: Vec<&Trail> = std::iter::once(&latest_trails)
+        .chain(&tag_trails)
+        .flat_map(|t| t.values())
+        .collect();
+    let shown = super::visible::shown(history, config, &resolve.audience, resolve.drafts, &every);
+    let shown = shown.as_ref();
     let mut pages = Vec::with_capacity(list.len());
     let mut by_rel = Vec::with_capacity(list.len());
-    let (p, r) = pages_of(history, config, latest, &latest_trails, &owner, None, true);
+    let (p, r) = pages_of(history, config, latest, &latest_trails, &owner, shown, None);
     pages.push(p);
     by_rel.push(r);
-    for t in tags {
-        let rels: Vec<&str> = t
-            .site
-            .pages
-            .iter()
-            .filter(|p| !p.implicit)
-            .map(|p| p.parsed.rel.as_str())
-            .collect();
-        let trails = history.trace(t.version.commit, rels.iter().copied());
-        let (p, r) = pages_of(history, config, &t.site, &trails, &owner, Some(&t.blobs), false);
+    for (t, trails) in tags.iter().zip(&tag_trails) {
+        let (p, r) = pages_of(history, config, &t.site, trails, &owner, shown, Some(&t.blobs));
         pages.push(p);
         by_rel.push(r);
     }
@@ -88,35 +104,39 @@ pub fn build(history: &Arc<History>, config: &Config, latest: &Site, tags: &[Tag
         reachable,
         repo_url: config.repo_url.clone(),
         timezone: config.timezone.clone(),
+        details: resolve.audience.sees(config, &config.details_from),
     }
 }
 
 type Pages = (HashMap<String, VersionPage>, HashMap<String, String>);
 
+/// The pages of one version; `blobs` is a tag's tree, `None` for latest.
 fn pages_of(
     history: &History,
     config: &Config,
     site: &Site,
     trails: &HashMap<String, Trail>,
     owner: &HashMap<(usize, &str), &str>,
+    shown: Option<&HashSet<(usize, usize)>>,
     blobs: Option<&HashMap<String, String>>,
-    latest: bool,
 ) -> Pages {
     let log = &history.log;
+    let latest = blobs.is_none();
     let mut pages = HashMap::with_capacity(site.pages.len());
     let mut by_rel = HashMap::with_capacity(site.pages.len());
     for p in &site.pages {
         let rel = &p.parsed.rel;
-        let trail = trails.get(rel).cloned().unwrap_or_default();
+        let revisions = trails.get(rel).cloned().unwrap_or_default();
         let identity = if latest || p.implicit {
             rel.clone()
         } else {
-            trail
+            revisions
                 .changes
                 .first()
                 .and_then(|&(c, n)| owner.get(&(c, log.commits[c].changes[n].path.as_str())))
                 .map_or_else(|| rel.clone(), |s| s.to_string())
         };
+        let is_shown = |e: &(usize, usize)| shown.is_none_or(|s| s.contains(e));
         let page = VersionPage {
             rel: rel.clone(),
             url: p.url().to_string(),
@@ -130,15 +150,29 @@ fn pages_of(
                 None => history.committed_blob(rel),
             },
             uncommitted: latest && !p.implicit && history.uncommitted.contains(rel),
-            truncated: history.is_truncated(&trail),
+            truncated: history.is_truncated(&revisions),
             implicit: p.implicit,
-            trail,
+            trail: Trail {
+                changes: revisions.changes.iter().copied().filter(|e| is_shown(e)).collect(),
+            },
+            baseline: baseline(&revisions, is_shown),
+            revisions,
         };
         by_rel.insert(rel.clone(), identity.clone());
         // Two pages claiming one identity (a file split in two): the first keeps it.
         pages.entry(identity).or_insert(page);
     }
     (pages, by_rel)
+}
+
+/// The commits of shown revisions whose previous revision is hidden.
+fn baseline(revisions: &Trail, is_shown: impl Fn(&(usize, usize)) -> bool) -> BTreeSet<usize> {
+    revisions
+        .changes
+        .windows(2)
+        .filter(|w| is_shown(&w[0]) && !is_shown(&w[1]))
+        .map(|w| w[0].0)
+        .collect()
 }
 
 /// Whether `p` gets a redline for each commit: its own `redline:`, else

@@ -21,6 +21,7 @@ mod example;
 mod fuzz;
 mod fuzz_sites;
 mod history;
+mod history_audience;
 mod links;
 mod metrics;
 mod navigation;
