@@ -45,6 +45,9 @@ pub struct Config {
     pub kinds: Kinds,
     /// Which pages get a redline for each commit (`redlines:`).
     pub redlines: Redlines,
+    /// `history: {details_from: …}`: the least audience shown commit
+    /// subjects, bodies, authors, trailers and pull requests.
+    pub details_from: String,
     /// Content-relative folder → the title of its section page, for
     /// folders whose `_index.md` gives none.
     pub section_titles: BTreeMap<String, SectionTitle>,
@@ -95,6 +98,7 @@ impl Default for Config {
             repo_url: None,
             kinds: Kinds::default(),
             redlines: Redlines::Policies,
+            details_from: "internal".into(),
             section_titles: BTreeMap::new(),
             version: None,
             language: "en".into(),
@@ -229,6 +233,7 @@ fn read(f: &mut Fields<'_>) -> Config {
     let repo_url = text(f, "repo_url").map(|u| u.trim_end_matches('/').to_string());
     let kinds = crate::kind::read(f, d.kinds, &content_dir);
     let redlines = redlines(f);
+    let details_from = details_from(f, &audiences, &default_audience);
     let section_titles = section_titles(f, &content_dir);
     let version = text(f, "version");
     let language = text(f, "language").unwrap_or(d.language);
@@ -268,6 +273,7 @@ fn read(f: &mut Fields<'_>) -> Config {
         repo_url,
         kinds,
         redlines,
+        details_from,
         section_titles,
         version,
         language,
@@ -409,6 +415,30 @@ fn audiences(f: &mut Fields<'_>, d: &Config) -> (Vec<String>, String, Vec<String
         }
     }
     (audiences, default_audience, publish)
+}
+
+/// `history: {details_from: <audience>}`; by default `internal`, or the
+/// default audience when no audience is called `internal`.
+fn details_from(f: &mut Fields<'_>, audiences: &[String], default_audience: &str) -> String {
+    let fallback = || {
+        let internal = audiences.iter().find(|a| *a == "internal");
+        internal.map_or_else(|| default_audience.to_string(), String::clone)
+    };
+    let named = f.nested("history", "`history`", |h| {
+        let (name, pos) = h.id("details_from", "internal")?;
+        if audiences.contains(&name) {
+            return Some(name);
+        }
+        let all = format!("audiences: {}", audiences.join(", "));
+        h.diags.push(
+            Diagnostic::error(format!("`details_from` names unknown audience `{name}`"))
+                .in_file(FILE_NAME)
+                .at(pos)
+                .help(suggest(&name, audiences.iter().map(String::as_str), &all)),
+        );
+        None
+    });
+    named.flatten().unwrap_or_else(fallback)
 }
 
 fn redlines(f: &mut Fields<'_>) -> Redlines {

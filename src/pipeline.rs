@@ -134,6 +134,7 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
     if !history.repo.shallow.is_empty() {
         notices.push(history::shallow_notice());
     }
+    notices.extend(history.notices.iter().cloned());
     // Newest first, the order of the version list.
     let mut borrowed = Vec::new();
     let tags: Vec<Tag> = history
@@ -146,7 +147,14 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
         borrowed.reverse();
         notices.push(borrowed_config_notice(&borrowed));
     }
-    let set = history::set::build(&history, &settings.config, &latest, &tags, &history.uncommitted);
+    let set = history::set::build(
+        &history,
+        &settings.config,
+        &settings.resolve,
+        &latest,
+        &tags,
+        &history.uncommitted,
+    );
     Models {
         latest,
         history: Some(history),

@@ -154,6 +154,9 @@ fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnosti
     let latest = pipeline::resolve(parsed, &settings.config, &settings, diags);
     let mut models = pipeline::models(root, &settings, latest, diags);
     pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), diags);
+    if let Some(set) = &models.set {
+        check::commit_details(set, &models.latest, diags);
+    }
     let mut theme = crate::render::theme::Theme::load(root, &settings.config, diags)?;
     pipeline::theme_claims(&models.latest, &theme, diags);
     if !diags.has_errors() {

@@ -81,10 +81,38 @@ pub fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Unavailable> {
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Unavailable::NoGit,
-            _ => Unavailable::Failed(e.to_string()),
-        })?;
+        .map_err(spawn_error)?;
+    finish(dir, out)
+}
+
+/// [`run`] with `input` written to git's standard input.
+pub fn run_with_input(dir: &Path, args: &[&str], input: Vec<u8>) -> Result<Vec<u8>, Unavailable> {
+    let mut child = command(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_error)?;
+    let mut stdin = child.stdin.take().expect("stdin was piped");
+    // Written from another thread: git answers while we ask, and either
+    // side would block on a full pipe otherwise.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().map_err(spawn_error)?;
+    let _ = writer.join();
+    finish(dir, out)
+}
+
+fn spawn_error(e: std::io::Error) -> Unavailable {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Unavailable::NoGit,
+        _ => Unavailable::Failed(e.to_string()),
+    }
+}
+
+fn finish(dir: &Path, out: std::process::Output) -> Result<Vec<u8>, Unavailable> {
     if out.status.success() {
         return Ok(out.stdout);
     }
@@ -208,10 +236,7 @@ pub fn read_blobs(repo: &Repo, oids: &[String]) -> Result<HashMap<String, Vec<u8
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Unavailable::NoGit,
-            _ => Unavailable::Failed(e.to_string()),
-        })?;
+        .map_err(spawn_error)?;
     let mut stdin = child.stdin.take().expect("stdin was piped");
     let request: Vec<u8> = oids.iter().flat_map(|o| format!("{o}\n").into_bytes()).collect();
     // Written from another thread: git answers while we ask, and either
@@ -254,6 +279,67 @@ pub fn head(repo: &Repo) -> String {
     run(&repo.toplevel, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
         .map(|o| String::from_utf8_lossy(&o).trim().to_string())
         .unwrap_or_default()
+}
+
+/// The size of each blob of `oids` git has, from one `git cat-file`.
+pub fn blob_sizes(repo: &Repo, oids: &[String]) -> Result<HashMap<String, u64>, Unavailable> {
+    if oids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let input: String = oids.iter().map(|o| format!("{o}\n")).collect();
+    let out = run_with_input(
+        &repo.toplevel,
+        &["cat-file", "--batch-check=%(objectname) %(objectsize)"],
+        input.into_bytes(),
+    )?;
+    Ok(String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|l| {
+            let (oid, size) = l.split_once(' ')?;
+            Some((oid.to_string(), size.parse().ok()?))
+        })
+        .collect())
+}
+
+/// The blob each of `specs` (`<commit>:<path>`) names, in order; `None`
+/// for one that names nothing or no blob.
+pub fn resolve_blobs(repo: &Repo, specs: &[String]) -> Result<Vec<Option<String>>, Unavailable> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One line per question and per answer: a name with a line break is
+    // asked as nothing at all (`:` names the index, never a blob here).
+    let input: String = specs
+        .iter()
+        .map(|s| {
+            if s.contains('\n') {
+                ":\n".to_string()
+            } else {
+                format!("{s}\n")
+            }
+        })
+        .collect();
+    let out = run_with_input(
+        &repo.toplevel,
+        &["cat-file", "--batch-check=%(objectname) %(objecttype)"],
+        input.into_bytes(),
+    )?;
+    let answers: Vec<Option<String>> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(|l| {
+            l.strip_suffix(" blob")
+                .filter(|oid| !oid.contains(' '))
+                .map(str::to_string)
+        })
+        .collect();
+    if answers.len() != specs.len() {
+        return Err(Unavailable::Failed(format!(
+            "`git cat-file` answered {} of {} questions",
+            answers.len(),
+            specs.len()
+        )));
+    }
+    Ok(answers)
 }
 
 /// Paths under the content folder (content-relative) that differ from

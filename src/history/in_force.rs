@@ -1,14 +1,15 @@
 //! The text in force: for a policy whose current text takes effect later,
 //! the newest committed revision whose `effective` date has passed.
 //!
-//! The page's trail is walked newest first and each revision's front matter
+//! The page's revisions are walked newest first and each revision's front matter
 //! is read with the real parser. A draft or a revision that takes effect
 //! after the build day was never in force and is passed over; a retired
 //! revision means nothing is in force; a revision without an `effective`
 //! date counts as in force, as an undated policy does. The revision found is
 //! only shown when this build's audience could see it as committed (its
-//! own `audience:`); otherwise the text is "not available", exactly as
-//! without history, so the output says nothing of what it hides.
+//! own `audience:` and its sections', [`super::visible`]); otherwise the
+//! text is "not available", exactly as without history, so the output says
+//! nothing of what it hides.
 
 use super::Annotations;
 use crate::model::audience::is_draft;
@@ -46,7 +47,7 @@ pub fn find(site: &Site, ann: Option<&Annotations>, page: &Page) -> Earlier {
         return Earlier::Unavailable;
     };
     let history = &ann.set.history;
-    for &(c, n) in &vp.trail.changes {
+    for &(c, n) in &vp.revisions.changes {
         let change = &history.log.commits[c].changes[n];
         let Some(text) = change.new_blob.as_deref().and_then(|b| history.text(b)) else {
             return Earlier::Unavailable;
@@ -60,16 +61,12 @@ pub fn find(site: &Site, ann: Option<&Annotations>, page: &Page) -> Earlier {
         if front.status == Some(DeclaredStatus::Retired) {
             return Earlier::Nothing;
         }
-        let audience = front
-            .audience
-            .as_ref()
-            .map_or(site.config.default_audience.as_str(), |a| a.id.as_str());
-        if !site.audience.sees(&site.config, audience) {
+        if !vp.trail.changes.contains(&(c, n)) {
             return Earlier::Unavailable;
         }
         return Earlier::InForce(Box::new(Revision {
             commit: c,
-            rel: change.path.clone(),
+            rel: history.display_path(&change.path).to_string(),
             text,
             front,
             body_offset,
@@ -84,7 +81,7 @@ pub fn find(site: &Site, ann: Option<&Annotations>, page: &Page) -> Earlier {
 
 /// The front matter of a revision and where its body starts; `None` when
 /// it has errors, since its dates and audience cannot then be trusted.
-fn read_front(text: &str, file: &str) -> Option<(FrontMatter, usize)> {
+pub(super) fn read_front(text: &str, file: &str) -> Option<(FrontMatter, usize)> {
     let split = front_matter::split(text, file).ok()?;
     let mut errors = Vec::new();
     let front = front_matter::parse(&split, file, text, &mut errors);

@@ -1,13 +1,16 @@
-//! The one `git log` pass: every commit, newest first in topological order,
-//! with the files it changed under the content folder.
+//! The one `git log` pass: every commit reachable from `HEAD` and the
+//! published tags, newest first in topological order, with every file it
+//! changed in the repository.
 //!
-//! The log is read once per build for the whole site with
-//! `--raw --no-abbrev -M --relative=<content>/`, so each change carries the
-//! blob ids on both sides (what redlines need) and renames are recognised.
-//! Merge commits list no files; they matter for who reviewed what: a commit
-//! brought in by "Merge pull request #12" is credited to pull request 12.
+//! `--raw --no-abbrev --no-renames` gives one entry per changed path with
+//! the blob on each side (what redlines need). Where a path came from when
+//! it was created is git's rename and copy detection, asked only where a
+//! page's history needs it ([`super::follow`]). Merge commits list no files.
+//! Trailers are parsed by git itself (`%(trailers)`), `Approved-by:` apart
+//! from `Reviewed-by:`; [`super::credit`] then says which pull request
+//! brought each commit into the main line.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use super::git::{self, Repo, Unavailable};
 
@@ -24,25 +27,30 @@ pub struct Commit {
     pub subject: String,
     /// The message after the subject, trimmed.
     pub body: String,
+    /// What the commit did to each path against its parent, one entry per
+    /// path (top-relative); none for merges.
     pub changes: Vec<Change>,
-    /// A pull or merge request number from the subject of this commit or of
-    /// the merge that brought it in.
+    /// The pull or merge request that brought this commit into the main
+    /// line ([`super::credit`]).
     pub request: Option<u64>,
-    /// `Reviewed-by:` and `Approved-by:` names, of this commit and of the
-    /// merge that brought it in, in order, each once.
-    pub reviewers: Vec<String>,
+    /// `Approved-by:` names of this commit and of the merge that brought it
+    /// in, in order, each once, without e-mail.
+    pub approvals: Vec<String>,
+    /// `Reviewed-by:` names, the same way.
+    pub reviews: Vec<String>,
 }
 
-/// One file changed by a commit.
+/// What one commit did to one path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// `A`dded, `M`odified, `D`eleted, `R`enamed, `C`opied, `T`ype changed.
+    /// `A`dded, `M`odified, `D`eleted, `T`ype changed; a created path that
+    /// git's detection says came from another file is `R`enamed or `C`opied.
     pub status: char,
-    /// Content-relative path before the change (renames and copies only).
+    /// The path it came from (renames and copies only), top-relative.
     pub from: Option<String>,
-    /// Content-relative path after the change (the deleted path for `D`).
+    /// The path, relative to the repository's top.
     pub path: String,
-    /// Blob before, `None` for an addition.
+    /// Blob before (of `from` for a rename or copy), `None` for an addition.
     pub old_blob: Option<String>,
     /// Blob after, `None` for a deletion.
     pub new_blob: Option<String>,
@@ -55,26 +63,25 @@ pub struct Log {
     pub by_hash: HashMap<String, usize>,
 }
 
-const FORMAT: &str = "--format=%x1e%H%x1f%P%x1f%an%x1f%ct%x1f%B%x1f";
+const FORMAT: &str = "--format=%x1e%H%x1f%P%x1f%an%x1f%ct%x1f\
+    %(trailers:key=Approved-by,valueonly,unfold,separator=%x1d)%x1f\
+    %(trailers:key=Reviewed-by,valueonly,unfold,separator=%x1d)%x1f%B%x1f";
 
 /// Reads the history reachable from `revs` (commit ids or `HEAD`).
 pub fn read(repo: &Repo, revs: &[String]) -> Result<Log, Unavailable> {
-    let relative = format!("--relative={}", repo.content_prefix);
     let mut args = vec![
         "log",
         "-z",
         "--topo-order",
         "--raw",
+        "--root",
         "--no-abbrev",
-        "-M",
+        "--no-renames",
         "--no-color",
         "--no-ext-diff",
         "--no-textconv",
         FORMAT,
     ];
-    if !repo.content_prefix.is_empty() {
-        args.push(&relative);
-    }
     args.extend(revs.iter().map(String::as_str));
     args.push("--");
     let out = git::run(&repo.toplevel, &args)?;
@@ -84,15 +91,8 @@ pub fn read(repo: &Repo, revs: &[String]) -> Result<Log, Unavailable> {
 /// Parses the output of [`read`]'s `git log`. Tolerant: a malformed record
 /// ends the parse with what was read so far.
 pub fn parse(out: &[u8]) -> Log {
-    struct Raw {
-        hash: String,
-        parents: Vec<String>,
-        author: String,
-        time: i64,
-        message: String,
-        changes: Vec<Change>,
-    }
-    let mut raws: Vec<Raw> = Vec::new();
+    const FIELDS: usize = 6;
+    let mut raws: Vec<(Vec<String>, String, Vec<Change>)> = Vec::new();
     let mut pos = 0;
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     while pos < out.len() {
@@ -101,8 +101,8 @@ pub fn parse(out: &[u8]) -> Log {
             continue;
         }
         pos += 1;
-        let mut fields = Vec::with_capacity(4);
-        for _ in 0..4 {
+        let mut fields = Vec::with_capacity(FIELDS);
+        for _ in 0..FIELDS {
             let Some(end) = find(out, pos, &[0x1f]) else {
                 return finish(raws);
             };
@@ -120,48 +120,43 @@ pub fn parse(out: &[u8]) -> Log {
         }
         let mut changes = Vec::new();
         while pos < out.len() && out[pos] == b':' {
-            let Some((change, next)) = raw_entry(out, pos) else {
+            let Some((entry, next)) = raw_entry(out, pos) else {
                 return finish(raws);
             };
-            changes.extend(change);
+            changes.push(entry.change);
             pos = next;
             while pos < out.len() && out[pos] == b'\n' {
                 pos += 1;
             }
         }
-        raws.push(Raw {
-            hash: fields[0].clone(),
-            parents: fields[1].split_whitespace().map(str::to_string).collect(),
-            author: fields[2].clone(),
-            time: fields[3].trim().parse().unwrap_or(0),
-            message,
-            changes,
-        });
+        raws.push((fields, message, changes));
     }
     return finish(raws);
 
-    fn finish(raws: Vec<Raw>) -> Log {
-        let by_hash: HashMap<String, usize> = raws.iter().enumerate().map(|(i, r)| (r.hash.clone(), i)).collect();
+    fn finish(raws: Vec<(Vec<String>, String, Vec<Change>)>) -> Log {
+        let by_hash: HashMap<String, usize> = raws.iter().enumerate().map(|(i, r)| (r.0[0].clone(), i)).collect();
         let commits = raws
             .into_iter()
-            .map(|r| {
-                let (subject, body) = split_message(&r.message);
+            .map(|(f, message, changes)| {
+                let (subject, body) = split_message(&message);
                 Commit {
-                    parents: r.parents.iter().filter_map(|p| by_hash.get(p).copied()).collect(),
-                    request: request_number(&subject, &body),
-                    reviewers: trailers(&body),
-                    hash: r.hash,
-                    author: r.author,
-                    time: r.time,
+                    parents: f[1]
+                        .split_whitespace()
+                        .filter_map(|p| by_hash.get(p).copied())
+                        .collect(),
+                    author: f[2].clone(),
+                    time: f[3].trim().parse().unwrap_or(0),
+                    approvals: names(&f[4]),
+                    reviews: names(&f[5]),
+                    hash: f[0].clone(),
+                    request: None,
                     subject,
                     body,
-                    changes: r.changes,
+                    changes,
                 }
             })
             .collect();
-        let mut log = Log { commits, by_hash };
-        credit_merges(&mut log);
-        log
+        Log { commits, by_hash }
     }
 }
 
@@ -172,8 +167,16 @@ fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|i| i + from)
 }
 
-/// `:100644 100644 <old> <new> M\0path\0` (a second path for renames and copies).
-fn raw_entry(out: &[u8], pos: usize) -> Option<(Option<Change>, usize)> {
+/// One entry of `--raw -z` output, with the similarity of a rename or copy.
+pub(super) struct RawEntry {
+    pub change: Change,
+    /// `R097` → 97; 0 for other statuses.
+    pub score: u8,
+}
+
+/// `:100644 100644 <old> <new> M\0path\0` (a second path for renames and
+/// copies); returns the entry and the position after it.
+pub(super) fn raw_entry(out: &[u8], pos: usize) -> Option<(RawEntry, usize)> {
     let meta_end = find(out, pos, &[0])?;
     let meta = String::from_utf8_lossy(&out[pos + 1..meta_end]).into_owned();
     let parts: Vec<&str> = meta.split(' ').collect();
@@ -198,13 +201,27 @@ fn raw_entry(out: &[u8], pos: usize) -> Option<(Option<Change>, usize)> {
         old_blob: blob(old_mode, old),
         new_blob: blob(new_mode, new),
     };
-    Some((Some(change), next))
+    let score = status.get(1..).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Some((RawEntry { change, score }, next))
 }
 
 fn split_message(message: &str) -> (String, String) {
     let message = message.trim();
     let (subject, body) = message.split_once('\n').unwrap_or((message, ""));
     (subject.trim().to_string(), body.trim().to_string())
+}
+
+/// Trailer values as git printed them (separated by `\x1d`), as names:
+/// the e-mail dropped, each name once.
+fn names(values: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in values.split('\x1d') {
+        let name = value.split('<').next().unwrap_or_default().trim();
+        if !name.is_empty() && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
 }
 
 /// `Merge pull request #12 from …`, `Fix typo (#12)` (squash merges) and
@@ -232,115 +249,6 @@ pub fn request_number(subject: &str, body: &str) -> Option<u64> {
     None
 }
 
-/// Names from `Reviewed-by:` and `Approved-by:` trailers, without e-mail.
-pub fn trailers(body: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for line in body.lines() {
-        let line = line.trim();
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let key = key.trim().to_ascii_lowercase();
-        if key != "reviewed-by" && key != "approved-by" {
-            continue;
-        }
-        let name = value.split('<').next().unwrap_or_default().trim();
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
-        }
-    }
-    names
-}
-
-/// Credits every commit a merge brought in (reachable from its second
-/// parent but not its first) with the merge's request number and reviewers.
-/// Newer merges are processed first, so a commit gets the merge that
-/// first brought it into the mainline... of the newest such merge; either
-/// way, each commit is credited at most once.
-fn credit_merges(log: &mut Log) {
-    let generation = generations(log);
-    for m in 0..log.commits.len() {
-        let c = &log.commits[m];
-        if c.parents.len() < 2 || (c.request.is_none() && c.reviewers.is_empty()) {
-            continue;
-        }
-        let (request, reviewers) = (c.request, c.reviewers.clone());
-        let (first, second) = (c.parents[0], c.parents[1]);
-        for id in brought_in(log, &generation, first, second) {
-            let commit = &mut log.commits[id];
-            if commit.request.is_none() {
-                commit.request = request;
-            }
-            for r in &reviewers {
-                if !commit.reviewers.contains(r) {
-                    commit.reviewers.push(r.clone());
-                }
-            }
-        }
-    }
-}
-
-/// Topological depth of every commit: 1 + the deepest parent.
-fn generations(log: &Log) -> Vec<u32> {
-    let mut g = vec![0u32; log.commits.len()];
-    // Parents come after their children, so walk from the end.
-    for i in (0..log.commits.len()).rev() {
-        g[i] = 1 + log.commits[i].parents.iter().map(|&p| g[p]).max().unwrap_or(0);
-    }
-    g
-}
-
-/// Commits reachable from `second` and not from `first`, by painting both
-/// sides down in generation order until only first-side commits are left.
-fn brought_in(log: &Log, generation: &[u32], first: usize, second: usize) -> Vec<usize> {
-    const FIRST: u8 = 1;
-    const SECOND: u8 = 2;
-    let mut flags: HashMap<usize, u8> = HashMap::new();
-    let mut queue = BinaryHeap::new();
-    // Queued commits painted by the second side only: the walk ends at zero.
-    let mut second_only = 0usize;
-    let mut out = Vec::new();
-    let paint = |id: usize,
-                 f: u8,
-                 flags: &mut HashMap<usize, u8>,
-                 queue: &mut BinaryHeap<(u32, usize)>,
-                 second_only: &mut usize| {
-        match flags.get(&id).copied() {
-            None => {
-                flags.insert(id, f);
-                queue.push((generation[id], id));
-                if f == SECOND {
-                    *second_only += 1;
-                }
-            }
-            Some(old) if old & 0x80 == 0 && old | f != old => {
-                // Still queued: its flags may grow.
-                if old == SECOND {
-                    *second_only -= 1;
-                }
-                flags.insert(id, old | f);
-            }
-            _ => {}
-        }
-    };
-    paint(first, FIRST, &mut flags, &mut queue, &mut second_only);
-    paint(second, SECOND, &mut flags, &mut queue, &mut second_only);
-    while second_only > 0 {
-        let Some((_, id)) = queue.pop() else { break };
-        let f = flags[&id];
-        // Mark as popped; parents inherit the final flags.
-        flags.insert(id, f | 0x80);
-        if f == SECOND {
-            second_only -= 1;
-            out.push(id);
-        }
-        for &p in &log.commits[id].parents {
-            paint(p, f, &mut flags, &mut queue, &mut second_only);
-        }
-    }
-    out
-}
-
 impl Log {
     /// Which commits are reachable from `start` (an index).
     pub fn reachable(&self, start: usize) -> Vec<bool> {
@@ -366,8 +274,18 @@ impl Log {
 mod tests {
     use super::*;
 
-    fn record(hash: &str, parents: &str, author: &str, time: i64, msg: &str, raw: &[(&str, &str, &[&str])]) -> Vec<u8> {
-        let mut out = format!("\x1e{hash}\x1f{parents}\x1f{author}\x1f{time}\x1f{msg}\x1f\0\n").into_bytes();
+    /// One commit as [`read`]'s `git log` prints it.
+    pub(crate) fn record(
+        hash: &str,
+        parents: &str,
+        time: i64,
+        trailers: (&str, &str),
+        msg: &str,
+        raw: &[(&str, &str, &[&str])],
+    ) -> Vec<u8> {
+        let (approved, reviewed) = trailers;
+        let mut out = format!("\x1e{hash}\x1f{parents}\x1fAl\x1f{time}\x1f{approved}\x1f{reviewed}\x1f{msg}\x1f\0\n")
+            .into_bytes();
         for (meta, status, paths) in raw {
             out.extend(format!(":{meta} {status}\0").into_bytes());
             for p in *paths {
@@ -381,39 +299,43 @@ mod tests {
     const ZERO: &str = "0000000000000000000000000000000000000000";
 
     #[test]
-    fn parses_changes_renames_and_messages() {
+    fn parses_changes_messages_and_trailers_apart() {
         let mut out = record(
             "c2",
             "c1",
-            "Bea",
             200,
-            "Move policy\n\nReviewed-by: Carol <c@x>\nApproved-by: Dan\n",
-            &[(
-                "100644 100644 aaa bbb",
-                "R097",
-                &["policies/x.md", "policies/privacy/x.md"],
-            )],
+            (
+                "General Counsel <gc@x>\x1dDan\x1dGeneral Counsel <other@x>",
+                "Carol Counsel <c@x>",
+            ),
+            "Tighten policy\n\nMore words.\n\nApproved-by: General Counsel <gc@x>\n",
+            &[("100644 100644 aaa bbb", "M", &["content/policies/x.md"])],
         );
         let meta = format!("000000 100644 {ZERO} aaa");
         out.extend(record(
             "c1",
             "",
-            "Al",
             100,
+            ("", ""),
             "Add x (#7)\n",
-            &[(&meta, "A", &["policies/x.md"])],
+            &[(&meta, "A", &["content/policies/x.md"])],
         ));
         let log = parse(&out);
         assert_eq!(log.commits.len(), 2);
         let c2 = &log.commits[0];
         assert_eq!(c2.parents, [1]);
-        assert_eq!(c2.subject, "Move policy");
-        assert_eq!(c2.reviewers, ["Carol", "Dan"]);
-        assert_eq!(c2.changes[0].status, 'R');
-        assert_eq!(c2.changes[0].from.as_deref(), Some("policies/x.md"));
-        assert_eq!(c2.changes[0].path, "policies/privacy/x.md");
+        assert_eq!(
+            (c2.subject.as_str(), c2.body.as_str()),
+            ("Tighten policy", "More words.\n\nApproved-by: General Counsel <gc@x>")
+        );
+        assert_eq!(c2.approvals, ["General Counsel", "Dan"]);
+        assert_eq!(c2.reviews, ["Carol Counsel"]);
+        assert_eq!(c2.changes[0].status, 'M');
+        assert_eq!(c2.changes[0].path, "content/policies/x.md");
+        assert_eq!(c2.changes[0].old_blob.as_deref(), Some("aaa"));
         let c1 = &log.commits[1];
-        assert_eq!(c1.request, Some(7));
+        assert!(c1.parents.is_empty());
+        assert!(c1.approvals.is_empty() && c1.reviews.is_empty());
         assert_eq!(c1.changes[0].old_blob, None);
         assert_eq!(c1.changes[0].new_blob.as_deref(), Some("aaa"));
     }
@@ -423,8 +345,8 @@ mod tests {
         let out = record(
             "c1",
             "",
-            "Al",
             1,
+            ("", ""),
             "Sub\x1eject",
             &[("000000 100644 0000 abcd", "A", &["a\x1fb\nc.md"])],
         );
@@ -435,26 +357,20 @@ mod tests {
     }
 
     #[test]
-    fn merges_credit_the_commits_they_bring_in() {
-        // m merges side branch s2 -> s1 into mainline a; b is on mainline.
-        let mut out = record(
-            "m",
-            "b s2",
-            "Gh",
-            50,
-            "Merge pull request #12 from x/y\n\nApproved-by: GC\n",
-            &[],
+    fn raw_entries_carry_the_similarity_of_renames_and_copies() {
+        let out = b":100644 100644 aaa bbb R087\0old.md\0new.md\0:100644 100644 ccc ccc C100\0t.md\0copy.md\0";
+        let (r, next) = raw_entry(out, 0).unwrap();
+        assert_eq!((r.change.status, r.score), ('R', 87));
+        assert_eq!(
+            (r.change.from.as_deref(), r.change.path.as_str()),
+            (Some("old.md"), "new.md")
         );
-        out.extend(record("s2", "s1", "Al", 40, "Two", &[]));
-        out.extend(record("b", "a", "Bea", 35, "Mainline", &[]));
-        out.extend(record("s1", "a", "Al", 30, "One", &[]));
-        out.extend(record("a", "", "Al", 10, "Root", &[]));
-        let log = parse(&out);
-        let get = |h: &str| &log.commits[log.by_hash[h]];
-        assert_eq!(get("s1").request, Some(12));
-        assert_eq!(get("s2").reviewers, ["GC"]);
-        assert_eq!(get("b").request, None);
-        assert_eq!(get("a").request, None);
+        let (c, end) = raw_entry(out, next).unwrap();
+        assert_eq!(
+            (c.change.status, c.score, c.change.path.as_str()),
+            ('C', 100, "copy.md")
+        );
+        assert_eq!(end, out.len());
     }
 
     #[test]
@@ -462,9 +378,13 @@ mod tests {
         assert_eq!(request_number("Merge pull request #12 from a/b", ""), Some(12));
         assert_eq!(request_number("Tighten retention (#345)", ""), Some(345));
         assert_eq!(
-            request_number("Merge branch 'x'", "See merge request legal/handbook!9"),
+            request_number(
+                "Merge branch 'x' into 'main'",
+                "Retention\n\nSee merge request legal/handbook!9"
+            ),
             Some(9)
         );
         assert_eq!(request_number("Fix #3 in text", ""), None);
+        assert_eq!(request_number("Merge branch 'main' into feature", ""), None);
     }
 }

@@ -4,14 +4,19 @@
 //! whole history in one `git log` pass ([`log`]); published versions are the
 //! tags matching `versions.tags`, each read from the object store into memory
 //! ([`versions`]) and built through the same pipeline as the working tree.
-//! [`trace`](History::trace) follows each file back through renames;
-//! [`redline`] compares two texts of a page block by block and word by word.
+//! [`trace`](History::trace) gives each page exactly the commits
+//! `git log --follow` lists for it ([`follow`], [`detect`]); [`credit`] says which pull
+//! request brought each commit in; [`redline`] compares two texts of a page
+//! block by block and word by word.
 //!
 //! Nothing here writes into the repository or checks anything out. Without
 //! git, outside a repository or in a repository without commits, the site
 //! builds as usual and the build says so once, with a [`Notice`].
 
 pub mod blocks;
+pub mod credit;
+pub mod detect;
+pub mod follow;
 pub mod git;
 pub mod in_force;
 pub mod log;
@@ -20,12 +25,14 @@ pub mod register;
 pub mod reviews;
 pub mod set;
 pub mod versions;
+pub mod visible;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::config::Config;
+use crate::source::{self, FileKind};
 use git::{Repo, Unavailable};
 use log::Log;
 
@@ -56,10 +63,17 @@ pub struct History {
     tags: Vec<git::Tag>,
     /// Commits at the edge of a shallow clone, as indexes.
     pub shallow: BTreeSet<usize>,
+    /// Said once about this history (besides a shallow clone).
+    pub notices: Vec<Notice>,
+    /// Content-relative path → blob, for every file committed at `HEAD`.
+    committed: HashMap<String, String>,
+    /// `git log`'s order from `HEAD` and from each version.
+    orders: HashMap<usize, Vec<usize>>,
     blobs: Mutex<HashMap<String, Arc<[u8]>>>,
 }
 
-/// One file's history as seen from one commit.
+/// One file's history as seen from one commit: what `git log --follow`
+/// lists for it, in its order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trail {
     /// `(commit, change)` indexes, newest first.
@@ -91,7 +105,7 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
     let mut revs = vec!["HEAD".to_string()];
     revs.extend(matching.iter().map(|t| t.commit.clone()));
     revs.dedup();
-    let log = log::read(&repo, &revs).map_err(|u| notice(&u, &shown))?;
+    let mut log = log::read(&repo, &revs).map_err(|u| notice(&u, &shown))?;
     let head_hash = git::head(&repo);
     let Some(&head) = log.by_hash.get(&head_hash) else {
         return Err(notice(&Unavailable::NoCommits, &shown));
@@ -118,6 +132,19 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
         .iter()
         .filter_map(|h| log.by_hash.get(h).copied())
         .collect();
+    let mut starts = vec![head];
+    starts.extend(versions.iter().rev().map(|v| v.commit));
+    credit::credit(&mut log, &starts);
+    let orders: HashMap<usize, Vec<usize>> = starts.iter().map(|&s| (s, follow::walk(&log, s))).collect();
+    let pages = page_paths(&log, &repo.content_prefix);
+    let page_refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let order_refs: Vec<&[usize]> = starts.iter().map(|s| orders[s].as_slice()).collect();
+    let unsure = detect::settle(&repo, &mut log, &order_refs, &page_refs);
+    let committed = git::ls_tree(&repo, "HEAD", repo.content_prefix.trim_end_matches('/'))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| Some((e.path.strip_prefix(&repo.content_prefix)?.to_string(), e.oid)))
+        .collect();
     Ok(History {
         uncommitted: git::uncommitted(&repo).into_iter().collect(),
         repo,
@@ -126,8 +153,26 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
         versions,
         tags: all_tags,
         shallow,
+        notices: (unsure > 0).then(|| unsure_notice(unsure)).into_iter().collect(),
+        committed,
+        orders,
         blobs: Mutex::new(HashMap::new()),
     })
+}
+
+/// Every Markdown path under the content folder the log names: the pages
+/// of any version are among them.
+fn page_paths(log: &log::Log, content_prefix: &str) -> Vec<String> {
+    let pages: BTreeSet<&str> = log
+        .commits
+        .iter()
+        .flat_map(|c| c.changes.iter().map(|ch| ch.path.as_str()))
+        .filter(|p| {
+            p.strip_prefix(content_prefix)
+                .is_some_and(|rel| source::classify(rel) == FileKind::Markdown)
+        })
+        .collect();
+    pages.into_iter().map(str::to_string).collect()
 }
 
 /// The notice for a history that could not be read.
@@ -161,6 +206,20 @@ fn notice(u: &Unavailable, content: &str) -> Notice {
         ),
     };
     Notice { message, help }
+}
+
+/// The notice of creations placed with less than git's own answer.
+fn unsure_notice(count: usize) -> Notice {
+    Notice {
+        message: format!(
+            "{count} file{} created in big or many commits {} searched for the file {} came from less thoroughly \
+             than `git log --follow` does, to keep the build short; histories through them may differ from git's",
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "was" } else { "were" },
+            if count == 1 { "it" } else { "each" },
+        ),
+        help: "`git log --follow -- <file>` shows git's own history of one file".into(),
+    }
 }
 
 /// The notice of a shallow clone, whose histories stop early.
@@ -221,44 +280,43 @@ impl History {
         git::uncommitted(&self.repo).into_iter().collect()
     }
 
-    /// Follows each content-relative path in `rels`, as it is at commit
-    /// `start`, back through the history reachable from there: renames are
-    /// followed, an addition ends the trail.
+    /// The history of each content-relative path in `rels` as seen from
+    /// commit `start`: exactly what `git log --follow <start> -- <path>`
+    /// lists, renames, moves and copies followed on every branch.
     pub fn trace<'a>(&self, start: usize, rels: impl IntoIterator<Item = &'a str>) -> HashMap<String, Trail> {
-        let reachable = self.log.reachable(start);
-        let mut tracked: HashMap<String, String> = rels.into_iter().map(|r| (r.to_string(), r.to_string())).collect();
-        let mut trails: HashMap<String, Trail> = HashMap::with_capacity(tracked.len());
-        for (id, commit) in self.log.commits.iter().enumerate() {
-            if !reachable[id] || tracked.is_empty() {
-                continue;
+        let walked;
+        let order = match self.orders.get(&start) {
+            Some(o) => o,
+            None => {
+                walked = follow::walk(&self.log, start);
+                &walked
             }
-            for (n, change) in commit.changes.iter().enumerate() {
-                if change.status == 'D' {
-                    continue;
-                }
-                let Some(rel) = tracked.get(&change.path).cloned() else {
-                    continue;
-                };
-                trails.entry(rel.clone()).or_default().changes.push((id, n));
-                tracked.remove(&change.path);
-                match (&change.from, change.status) {
-                    (Some(from), 'R') => {
-                        tracked.insert(from.clone(), rel);
-                    }
-                    // Added here (or copied): nothing before this is the same document.
-                    (_, 'A') | (_, 'C') => {}
-                    _ => {
-                        tracked.insert(change.path.clone(), rel);
-                    }
-                }
-            }
-        }
-        trails
+        };
+        let rels: Vec<&str> = rels.into_iter().collect();
+        let tops: Vec<String> = rels
+            .iter()
+            .map(|r| format!("{}{r}", self.repo.content_prefix))
+            .collect();
+        let tops: Vec<&str> = tops.iter().map(String::as_str).collect();
+        let (trails, _) = follow::follow(&self.log, order, &tops, None);
+        rels.into_iter().map(str::to_string).zip(trails).collect()
     }
 
-    /// Whether `trail` stops at the edge of a shallow clone.
+    /// Whether `trail` reaches the edge of a shallow clone, where git
+    /// shows every file as created.
     pub fn is_truncated(&self, trail: &Trail) -> bool {
-        trail.changes.last().is_some_and(|(c, _)| self.shallow.contains(c))
+        trail.changes.iter().any(|(c, _)| self.shallow.contains(c))
+    }
+
+    /// The blob of a content-relative path as committed at `HEAD`.
+    pub fn committed_blob(&self, rel: &str) -> Option<String> {
+        self.committed.get(rel).cloned()
+    }
+
+    /// A path of the log as readers know it: relative to the content
+    /// folder when inside it, else to the repository's top.
+    pub fn display_path<'a>(&self, top: &'a str) -> &'a str {
+        top.strip_prefix(self.repo.content_prefix.as_str()).unwrap_or(top)
     }
 
     /// The bytes of blobs, read once per build: everything asked for in one
@@ -298,6 +356,9 @@ pub struct VersionSet {
     pub repo_url: Option<String>,
     /// The zone commit dates are shown in (`timezone` in the config).
     pub timezone: jiff::tz::TimeZone,
+    /// Whether the build's audience is shown commit messages, authors,
+    /// trailers and pull requests (`history.details_from`).
+    pub details: bool,
 }
 
 /// One published version.
@@ -326,7 +387,14 @@ pub struct VersionPage {
     /// The committed text's blob; `None` for latest's uncommitted pages.
     /// (Latest's text itself is read from the working tree.)
     pub blob: Option<String>,
+    /// The revisions this build may show, newest first ([`visible`]).
     pub trail: Trail,
+    /// Every revision git lists, shown or not: the text in force must know
+    /// whether the one in force is hidden.
+    pub revisions: Trail,
+    /// Commits of `trail` whose previous revision is not shown: a first
+    /// version here, never compared with the hidden text before it.
+    pub baseline: BTreeSet<usize>,
     pub uncommitted: bool,
     pub truncated: bool,
     /// A folder's page made up for a folder without `_index.md`.

@@ -96,28 +96,30 @@ fn end_of(day: Date, tz: &jiff::tz::TimeZone) -> i64 {
         .map_or(i64::MAX, |z| z.timestamp().as_second())
 }
 
-/// The files standing at the end of `day`: path → (commit, change).
-fn replay(log: &Log, commits: &[usize], before: i64) -> BTreeMap<String, (usize, usize)> {
+/// The content files standing at the end of `day`: content-relative path
+/// → (commit, change). The log's paths are relative to the repository's
+/// top; `prefix` is the content folder's there.
+fn replay(log: &Log, commits: &[usize], before: i64, prefix: &str) -> BTreeMap<String, (usize, usize)> {
     let mut files = BTreeMap::new();
+    let rel = |p: &str| p.strip_prefix(prefix).map(str::to_string);
     for &c in commits {
         let commit = &log.commits[c];
         if commit.time >= before {
             continue;
         }
         for (n, ch) in commit.changes.iter().enumerate() {
-            match ch.status {
-                'D' => {
-                    files.remove(&ch.path);
-                }
-                'R' => {
-                    if let Some(from) = &ch.from {
-                        files.remove(from);
-                    }
-                    files.insert(ch.path.clone(), (c, n));
-                }
-                _ => {
-                    files.insert(ch.path.clone(), (c, n));
-                }
+            if ch.status == 'R'
+                && let Some(from) = ch.from.as_deref().and_then(rel)
+            {
+                files.remove(&from);
+            }
+            let Some(path) = rel(&ch.path) else {
+                continue;
+            };
+            if ch.status == 'D' {
+                files.remove(&path);
+            } else {
+                files.insert(path, (c, n));
             }
         }
     }
@@ -167,16 +169,17 @@ impl<'h> Snapshots<'h> {
         let first_time = log.commits[first].time;
         let tz = &self.config.timezone;
         let before = end_of(day, tz);
+        let prefix = self.history.repo.content_prefix.as_str();
         let (files, basis) = if first_time >= before {
             let first_day = jiff::Timestamp::from_second(first_time)
                 .map(|t| tz.to_datetime(t).date())
                 .unwrap_or(day);
             (
-                replay(log, &self.commits, first_time + 1),
+                replay(log, &self.commits, first_time + 1, prefix),
                 Basis::FirstCommit { first: first_day },
             )
         } else {
-            (replay(log, &self.commits, before), Basis::Git)
+            (replay(log, &self.commits, before, prefix), Basis::Git)
         };
         let (history, config) = (self.history, self.config);
         let (pages, unreadable) = self
@@ -347,7 +350,8 @@ mod tests {
                 body: String::new(),
                 changes,
                 request: None,
-                reviewers: Vec::new(),
+                approvals: Vec::new(),
+                reviews: Vec::new(),
             })
             .collect();
         Log {
@@ -359,14 +363,23 @@ mod tests {
     #[test]
     fn files_stand_as_their_last_commit_before_the_cutoff() {
         let l = log(vec![
-            (400, vec![change('D', None, "policies/b.md", "")]),
-            (300, vec![change('R', Some("policies/a.md"), "policies/x/a.md", "a2")]),
-            (200, vec![change('M', None, "policies/a.md", "a1")]),
+            (400, vec![change('D', None, "content/policies/b.md", "")]),
+            (
+                300,
+                vec![change(
+                    'R',
+                    Some("content/policies/a.md"),
+                    "content/policies/x/a.md",
+                    "a2",
+                )],
+            ),
+            (200, vec![change('M', None, "content/policies/a.md", "a1")]),
             (
                 100,
                 vec![
-                    change('A', None, "policies/a.md", "a0"),
-                    change('A', None, "policies/b.md", "b0"),
+                    change('A', None, "content/policies/a.md", "a0"),
+                    change('A', None, "content/policies/b.md", "b0"),
+                    change('A', None, "README.md", "r0"),
                 ],
             ),
         ]);
@@ -377,18 +390,22 @@ mod tests {
                 .get(p)
                 .map(|&(c, n)| l.commits[c].changes[n].new_blob.clone().unwrap())
         };
-        let at = replay(&l, &order, 250);
+        let at = replay(&l, &order, 250, "content/");
         assert_eq!(blob(&at, "policies/a.md").as_deref(), Some("a1"));
         assert_eq!(blob(&at, "policies/b.md").as_deref(), Some("b0"));
+        assert_eq!(at.len(), 2, "files outside the content folder are not content");
         // A commit exactly at the cutoff is the next day's.
-        assert_eq!(blob(&replay(&l, &order, 200), "policies/a.md").as_deref(), Some("a0"));
-        let later = replay(&l, &order, 1000);
+        assert_eq!(
+            blob(&replay(&l, &order, 200, "content/"), "policies/a.md").as_deref(),
+            Some("a0")
+        );
+        let later = replay(&l, &order, 1000, "content/");
         assert_eq!(
             later.keys().collect::<Vec<_>>(),
             ["policies/x/a.md"],
             "renamed and deleted"
         );
-        assert!(replay(&l, &order, 50).is_empty());
+        assert!(replay(&l, &order, 50, "content/").is_empty());
     }
 
     #[test]

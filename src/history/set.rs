@@ -5,15 +5,14 @@
 //! the same page. Each version's pages carry their trail of commits, their
 //! committed blob and flags for the render.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
-
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{History, Trail, Version, VersionEntry, VersionPage, VersionSet};
 use crate::config::{Config, Redlines};
 use crate::kind::Kind;
-use crate::model::{Page, Site};
+use crate::model::{Page, ResolveOptions, Site};
 
 /// A published version: a git tag, resolved.
 pub struct Tag {
@@ -25,11 +24,13 @@ pub struct Tag {
     pub blobs: HashMap<String, String>,
 }
 
-/// Which page is which in every version, with trails and flags;
+/// Which page is which in every version, with trails and flags; trails
+/// hold only what the build's audience could see when it was committed.
 /// `uncommitted` names latest's content files that differ from `HEAD`.
 pub fn build(
     history: &Arc<History>,
     config: &Config,
+    resolve: &ResolveOptions,
     latest: &Site,
     tags: &[Tag],
     uncommitted: &BTreeSet<String>,
@@ -61,29 +62,54 @@ pub fn build(
         .map(|p| p.parsed.rel.as_str())
         .collect();
     let latest_trails = history.trace(history.head, latest_rels.iter().copied());
-    let mut owner: HashMap<(usize, &str), &str> = HashMap::new();
+    // A change in several trails (a file copied, both kept) belongs to the
+    // page it is the nearest revision of: the original, not the copy.
+    let mut nearest: HashMap<(usize, &str), (usize, &str)> = HashMap::new();
     let mut sorted: Vec<(&String, &Trail)> = latest_trails.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     for (rel, trail) in sorted {
-        for &(c, n) in &trail.changes {
-            owner.insert((c, log.commits[c].changes[n].path.as_str()), rel.as_str());
+        for (depth, &(c, n)) in trail.changes.iter().enumerate() {
+            let candidate = (depth, rel.as_str());
+            nearest
+                .entry((c, log.commits[c].changes[n].path.as_str()))
+                .and_modify(|best| *best = (*best).min(candidate))
+                .or_insert(candidate);
         }
     }
+    let owner: HashMap<(usize, &str), &str> = nearest.into_iter().map(|(k, (_, rel))| (k, rel)).collect();
+    let tag_trails: Vec<HashMap<String, Trail>> = tags
+        .iter()
+        .map(|t| {
+            let rels = t
+                .site
+                .pages
+                .iter()
+                .filter(|p| !p.implicit)
+                .map(|p| p.parsed.rel.as_str());
+            history.trace(t.version.commit, rels)
+        })
+        .collect();
+    let every: Vec<&Trail> = std::iter::once(&latest_trails)
+        .chain(&tag_trails)
+        .flat_map(|t| t.values())
+        .collect();
+    let shown = super::visible::shown(history, config, &resolve.audience, resolve.drafts, &every);
+    let shown = shown.as_ref();
     let mut pages = Vec::with_capacity(list.len());
     let mut by_rel = Vec::with_capacity(list.len());
-    let (p, r) = pages_of(history, config, latest, &latest_trails, &owner, Of::Latest(uncommitted));
+    let (p, r) = pages_of(
+        history,
+        config,
+        latest,
+        &latest_trails,
+        &owner,
+        shown,
+        Of::Latest(uncommitted),
+    );
     pages.push(p);
     by_rel.push(r);
-    for t in tags {
-        let rels: Vec<&str> = t
-            .site
-            .pages
-            .iter()
-            .filter(|p| !p.implicit)
-            .map(|p| p.parsed.rel.as_str())
-            .collect();
-        let trails = history.trace(t.version.commit, rels.iter().copied());
-        let (p, r) = pages_of(history, config, &t.site, &trails, &owner, Of::Tag(&t.blobs));
+    for (t, trails) in tags.iter().zip(&tag_trails) {
+        let (p, r) = pages_of(history, config, &t.site, trails, &owner, shown, Of::Tag(&t.blobs));
         pages.push(p);
         by_rel.push(r);
     }
@@ -95,6 +121,7 @@ pub fn build(
         reachable,
         repo_url: config.repo_url.clone(),
         timezone: config.timezone.clone(),
+        details: resolve.audience.sees(config, &config.details_from),
     }
 }
 
@@ -113,6 +140,7 @@ fn pages_of(
     site: &Site,
     trails: &HashMap<String, Trail>,
     owner: &HashMap<(usize, &str), &str>,
+    shown: Option<&HashSet<(usize, usize)>>,
     of: Of,
 ) -> Pages {
     let latest = matches!(of, Of::Latest(_));
@@ -121,41 +149,53 @@ fn pages_of(
     let mut by_rel = HashMap::with_capacity(site.pages.len());
     for p in &site.pages {
         let rel = &p.parsed.rel;
-        let trail = trails.get(rel).cloned().unwrap_or_default();
+        let revisions = trails.get(rel).cloned().unwrap_or_default();
         let identity = if latest || p.implicit {
             rel.clone()
         } else {
-            trail
+            revisions
                 .changes
                 .first()
                 .and_then(|&(c, n)| owner.get(&(c, log.commits[c].changes[n].path.as_str())))
                 .map_or_else(|| rel.clone(), |s| s.to_string())
         };
+        let is_shown = |e: &(usize, usize)| shown.is_none_or(|s| s.contains(e));
         let page = VersionPage {
             rel: rel.clone(),
             url: p.url().to_string(),
             title: p.title.clone(),
             kind: p.kind(),
             redline: has_redlines(p, config.redlines),
-            // Latest's committed text is its last change's blob, unless edited since.
+            // Latest's committed text is `HEAD`'s, unless edited since.
             blob: match of {
                 Of::Tag(b) => b.get(rel).cloned(),
                 Of::Latest(edited) if edited.contains(rel) => None,
-                Of::Latest(_) => trail
-                    .changes
-                    .first()
-                    .and_then(|&(c, n)| log.commits[c].changes[n].new_blob.clone()),
+                Of::Latest(_) => history.committed_blob(rel),
             },
             uncommitted: matches!(of, Of::Latest(edited) if !p.implicit && edited.contains(rel)),
-            truncated: history.is_truncated(&trail),
+            truncated: history.is_truncated(&revisions),
             implicit: p.implicit,
-            trail,
+            trail: Trail {
+                changes: revisions.changes.iter().copied().filter(|e| is_shown(e)).collect(),
+            },
+            baseline: baseline(&revisions, is_shown),
+            revisions,
         };
         by_rel.insert(rel.clone(), identity.clone());
         // Two pages claiming one identity (a file split in two): the first keeps it.
         pages.entry(identity).or_insert(page);
     }
     (pages, by_rel)
+}
+
+/// The commits of shown revisions whose previous revision is hidden.
+fn baseline(revisions: &Trail, is_shown: impl Fn(&(usize, usize)) -> bool) -> BTreeSet<usize> {
+    revisions
+        .changes
+        .windows(2)
+        .filter(|w| is_shown(&w[0]) && !is_shown(&w[1]))
+        .map(|w| w[0].0)
+        .collect()
 }
 
 /// Whether `p` gets a redline for each commit: its own `redline:`, else

@@ -46,15 +46,26 @@ pub struct CommitView {
     pub subject: String,
     /// Link to the commit on the code host (`repo_url`).
     pub url: Option<String>,
+    /// The pull request that brought the commit into the main line.
     pub request: Option<u64>,
     pub request_url: Option<String>,
-    pub reviewers: Vec<String>,
-    /// `A`dded, `M`odified, `R`enamed…
+    /// Names from `Approved-by:` trailers (of the commit and of its merge).
+    pub approvals: Vec<String>,
+    /// Names from `Reviewed-by:` trailers, kept apart from approvals.
+    pub reviews: Vec<String>,
+    /// `A`dded, `M`odified, `R`enamed, `C`opied…
     pub status: String,
-    /// The path before a rename.
+    /// The path before a rename or copy.
     pub renamed_from: Option<String>,
     /// This page's redline for the commit, relative to the root.
     pub redline: Option<String>,
+    /// Whether the build's audience is shown who made the commit and what
+    /// it says (`history.details_from`); without, `subject` is a neutral
+    /// label, and author, pull request and trailers are empty.
+    pub details: bool,
+    /// The first revision this audience may see of a page that was hidden
+    /// from it before: no redline, no "moved from".
+    pub baseline: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +87,8 @@ pub struct PageHistoryView {
     /// This page's history view, relative to the root (latest only).
     pub url: Option<String>,
     pub commits: usize,
+    /// Commit messages, authors and reviews are shown (`history.details_from`).
+    pub details: bool,
     pub switcher: Vec<SwitchLink>,
 }
 
@@ -163,7 +176,41 @@ impl Host<'_> {
     }
 }
 
+/// Commit `c` (change `n` of it, for a page) as this build's audience may
+/// see it: without [`VersionSet::details`], nothing of its message,
+/// author or review.
 pub(super) fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> CommitView {
+    let view = full_view(set, c, n);
+    if set.details {
+        return view;
+    }
+    CommitView {
+        subject: if view.status == "A" { "Created" } else { "Revised" }.into(),
+        author: String::new(),
+        request: None,
+        request_url: None,
+        approvals: Vec::new(),
+        reviews: Vec::new(),
+        details: false,
+        ..view
+    }
+}
+
+/// Commit `c` as the revision of page `vp` it made: a first revision after
+/// hidden ones is a baseline, not a move from the hidden path.
+pub(super) fn revision_view(set: &VersionSet, vp: &VersionPage, c: usize, n: usize) -> CommitView {
+    let mut view = commit_view(set, c, Some(n));
+    if vp.baseline.contains(&c) {
+        view.baseline = true;
+        view.renamed_from = None;
+        if !set.details {
+            view.subject = "Published".into();
+        }
+    }
+    view
+}
+
+fn full_view(set: &VersionSet, c: usize, n: Option<usize>) -> CommitView {
     let log = &set.history.log;
     let commit = &log.commits[c];
     let host = Host(set.repo_url.as_deref());
@@ -177,10 +224,15 @@ pub(super) fn commit_view(set: &VersionSet, c: usize, n: Option<usize>) -> Commi
         url: host.commit(&commit.hash),
         request: commit.request,
         request_url: commit.request.and_then(|r| host.request(r)),
-        reviewers: commit.reviewers.clone(),
+        approvals: commit.approvals.clone(),
+        reviews: commit.reviews.clone(),
         status: change.map(|c| c.status.to_string()).unwrap_or_default(),
-        renamed_from: change.and_then(|c| if c.status == 'R' { c.from.clone() } else { None }),
+        renamed_from: change
+            .and_then(|c| c.from.as_deref())
+            .map(|from| set.history.display_path(from).to_string()),
         redline: None,
+        details: true,
+        baseline: false,
     }
 }
 
@@ -204,7 +256,12 @@ pub(super) fn has_commit_redline(set: &VersionSet, vp: &VersionPage, i: usize) -
         return false;
     };
     let ch = &set.history.log.commits[c].changes[n];
-    vp.redline && i < REDLINE_COMMITS && ch.old_blob.is_some() && ch.new_blob.is_some() && ch.old_blob != ch.new_blob
+    vp.redline
+        && i < REDLINE_COMMITS
+        && !vp.baseline.contains(&c)
+        && ch.old_blob.is_some()
+        && ch.new_blob.is_some()
+        && ch.old_blob != ch.new_blob
 }
 
 /// `history` for the page `id`.
@@ -232,7 +289,7 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
         .collect();
     let has_history = !p.implicit && (!vp.trail.changes.is_empty() || vp.uncommitted);
     Some(PageHistoryView {
-        updated: vp.trail.changes.first().map(|&(c, n)| commit_view(set, c, Some(n))),
+        updated: vp.trail.changes.first().map(|&(c, n)| revision_view(set, vp, c, n)),
         uncommitted: vp.uncommitted,
         truncated: vp.truncated,
         url: if latest && has_history {
@@ -241,6 +298,7 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
             None
         },
         commits: vp.trail.changes.len(),
+        details: set.details,
         switcher,
     })
 }
@@ -599,7 +657,7 @@ fn commits_between(set: &VersionSet, identity: &str, from: usize, to: usize) -> 
         .changes
         .iter()
         .filter(|&&(c, _)| !set.reachable[from][c])
-        .map(|&(c, n)| commit_view(set, c, Some(n)))
+        .map(|&(c, n)| revision_view(set, vp, c, n))
         .collect()
 }
 
@@ -632,7 +690,7 @@ fn history_page(
         .changes
         .iter()
         .map(|&(c, n)| {
-            let mut v = commit_view(set, c, Some(n));
+            let mut v = revision_view(set, vp, c, n);
             if made.contains(&(identity.to_string(), Compare::Commit { commit: c, change: n })) {
                 v.redline = Some(commit_redline_url(set, p.url(), c));
             }
@@ -666,6 +724,8 @@ fn history_page(
             "redline_commits": REDLINE_COMMITS,
             "redline": vp.redline,
             "compare": compare,
+            "details": set.details,
+            "hidden_before": !vp.baseline.is_empty(),
         }),
     );
     Some(
@@ -863,16 +923,23 @@ fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> Str
             })
             .collect();
         let titles: Vec<&str> = links.iter().map(|(t, _)| t.as_str()).collect();
-        let entry_title = format!("{}: {}", titles.join(", "), commit.subject);
+        let view = commit_view(set, c, None);
+        let entry_title = format!("{}: {}", titles.join(", "), view.subject);
+        // Atom wants an author; without details, the site stands for it.
+        let author = if view.details { &view.author } else { &site.config.title };
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <title>{}</title>\n", e(&entry_title)));
         out.push_str(&format!("    <id>tag:casebook,2000:commit/{}</id>\n", e(&commit.hash)));
         out.push_str(&format!("    <link href=\"{}\"/>\n", e(&absolute(site, &links[0].1))));
         out.push_str(&format!("    <updated>{}</updated>\n", rfc3339(commit.time)));
-        out.push_str(&format!("    <author><name>{}</name></author>\n", e(&commit.author)));
+        out.push_str(&format!("    <author><name>{}</name></author>\n", e(author)));
         let mut html = String::new();
-        if !commit.body.is_empty() {
+        if view.details && !commit.body.is_empty() {
             html.push_str(&format!("<p>{}</p>", e(&commit.body)));
+        }
+        let review = review_line(&view);
+        if !review.is_empty() {
+            html.push_str(&format!("<p>{}</p>", e(&review)));
         }
         html.push_str("<ul>");
         for (t, u) in &links {
@@ -884,6 +951,19 @@ fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> Str
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// How a commit was reviewed, in words: "Pull request #3 · Approved by A ·
+/// Reviewed by B", as the history page shows it.
+fn review_line(view: &CommitView) -> String {
+    let mut parts: Vec<String> = view.request.map(|n| format!("Pull request #{n}")).into_iter().collect();
+    if !view.approvals.is_empty() {
+        parts.push(format!("Approved by {}", view.approvals.join(", ")));
+    }
+    if !view.reviews.is_empty() {
+        parts.push(format!("Reviewed by {}", view.reviews.join(", ")));
+    }
+    parts.join(" · ")
 }
 
 fn versions_json(site: &Site, set: &VersionSet) -> String {

@@ -131,13 +131,26 @@ pub fn as_of(r: Render<'_>, id: PageId) -> Option<AsOf> {
 }
 
 /// This version's pages by each commit change in their trails: the page a
-/// file of an earlier day became, renames followed.
+/// file of an earlier day became, renames followed. A change in several
+/// trails (a file copied, then both kept) belongs to the page it is the
+/// nearest revision of: the original, not the copy.
 fn this_version(ann: &crate::history::Annotations) -> HashMap<(usize, usize), &str> {
-    // Into a map: the order pages are visited in does not matter.
-    ann.set.pages[ann.current]
-        .values()
-        .flat_map(|vp| vp.trail.changes.iter().map(move |&change| (change, vp.rel.as_str())))
-        .collect()
+    let mut nearest: HashMap<(usize, usize), (usize, &str)> = HashMap::new();
+    let revisions = ann.set.pages[ann.current].values().flat_map(|vp| {
+        vp.trail
+            .changes
+            .iter()
+            .enumerate()
+            .map(move |(depth, &change)| (change, (depth, vp.rel.as_str())))
+    });
+    // The least candidate wins whatever the order pages are visited in.
+    revisions.for_each(|(change, candidate)| {
+        nearest
+            .entry(change)
+            .and_modify(|best| *best = (*best).min(candidate))
+            .or_insert(candidate);
+    });
+    nearest.into_iter().map(|(change, (_, rel))| (change, rel)).collect()
 }
 
 fn from_snapshot<'s>(

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::Render;
-use super::history::{CommitView, commit_redline_url, commit_view, has_commit_redline, history_url};
+use super::history::{CommitView, commit_redline_url, has_commit_redline, history_url, revision_view};
 use super::report::{AsOf, PolicyRow, policy_row};
 use super::views::DateView;
 use crate::kind::Kind;
@@ -97,7 +97,7 @@ fn committed(ann: &crate::history::Annotations, a: &AsOf, from: Date, to: Date) 
                 .iter()
                 .enumerate()
                 .filter_map(|(i, &(c, n))| {
-                    let mut view = commit_view(set, c, Some(n));
+                    let mut view = revision_view(set, vp, c, n);
                     (view.date.iso >= first && view.date.iso <= last).then(|| {
                         if ann.current == 0 && has_commit_redline(set, vp, i) {
                             view.redline = Some(commit_redline_url(set, &vp.url, c));
@@ -106,10 +106,13 @@ fn committed(ann: &crate::history::Annotations, a: &AsOf, from: Date, to: Date) 
                     })
                 })
                 .collect();
-            let then = a
-                .policies
+            // The page's own revision standing that day, newest first: an
+            // older one may be the file it was copied from.
+            let then = vp
+                .trail
+                .changes
                 .iter()
-                .find(|p| p.at.is_some_and(|at| vp.trail.changes.contains(&at)));
+                .find_map(|&change| a.policies.iter().find(|p| p.at == Some(change)));
             (!commits.is_empty()).then(|| PolicyChanges {
                 title: then.map_or_else(|| vp.title.clone(), |p| p.title.clone()),
                 url: vp.url.clone(),

@@ -156,6 +156,7 @@ impl Published {
         self.set = Some(Arc::new(history::set::build(
             history,
             &settings.config,
+            &settings.resolve,
             latest,
             &self.tags,
             &edited,

@@ -425,7 +425,7 @@ fn what_changed_feed_and_report_list_only_published_pages() {
     let report = t.main_of("reports/2026-q1/");
     let section = text_of(crate::harness::between(&report, "id=\"policies-changed\"", "</section>").unwrap());
     assert!(
-        section.contains("Records retention 10 February 2026 Shorten notice period Bob Ops Carol Counsel"),
+        section.contains("Records retention 10 February 2026 Shorten notice period Bob Ops Reviewed by Carol Counsel"),
         "{section}"
     );
     assert!(

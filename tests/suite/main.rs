@@ -4,10 +4,13 @@
 //!
 //! Run it with `cargo test --test suite`.
 
+mod git_fixtures;
+mod git_random;
 mod harness;
 
 mod adopt;
 mod audience;
+mod audit_trail;
 mod browser;
 mod build;
 mod charts;
@@ -21,6 +24,7 @@ mod example;
 mod fuzz;
 mod fuzz_sites;
 mod history;
+mod history_audience;
 mod links;
 mod metrics;
 mod navigation;
