@@ -83,10 +83,11 @@ pub fn pages(
     diags: &mut Diagnostics,
 ) -> Vec<OutputFile> {
     progress.set_length(r.site.pages.len() as u64);
+    let trees = navigation::Trees::new(r.site);
     let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = (0..r.site.pages.len())
         .into_par_iter()
         .map(|id| {
-            let out = page(r, theme, id);
+            let out = page(r, theme, &trees, id);
             progress.inc(1);
             out
         })
@@ -173,11 +174,16 @@ fn template_for(site: &Site, id: PageId, theme: &Theme) -> &'static str {
 
 /// Renders one page. Its output depends only on what reaches `theme`
 /// (contexts, globals, templates), which `serve` fingerprints.
-pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
+pub fn page(
+    r: Render<'_>,
+    theme: &Theme,
+    trees: &navigation::Trees,
+    id: PageId,
+) -> Result<OutputFile, Vec<Diagnostic>> {
     let site = r.site;
     let p = site.page(id);
     let root = context::root_for(p.url());
-    let mut view = context::page_view(site, id);
+    let mut view = context::page_view(site, trees, id);
     view.edit_url = navigation::edit_url(site, r.history, id);
     if let Some(report) = &mut view.report {
         report.cover = Some(print::cover(r, id));
