@@ -172,7 +172,7 @@ pub struct PageView {
     pub section_more: usize,
     pub section: Option<Link>,
     /// The sidebar: the top-level section this page is in, as a tree.
-    pub tree: Option<super::navigation::TreeNode>,
+    pub tree: Option<tera::Value>,
     /// The pages before and after this one in its section's reading order.
     pub prev: Option<Link>,
     pub next: Option<Link>,
@@ -265,7 +265,7 @@ fn items(site: &Site, ids: &[PageId]) -> Vec<Item> {
     ids.iter().map(|&id| item(site, id)).collect()
 }
 
-pub fn page_view(site: &Site, id: PageId) -> PageView {
+pub fn page_view(site: &Site, trees: &super::navigation::Trees, id: PageId) -> PageView {
     let p = site.page(id);
     let fm = p.front();
     let role_links = |refs: &[crate::yaml::Ref]| refs.iter().map(|r| role_link(site, &r.id)).collect::<Vec<_>>();
@@ -411,7 +411,7 @@ pub fn page_view(site: &Site, id: PageId) -> PageView {
         section_pages,
         section_more,
         section: section_id.map(|s| link(site, s)),
-        tree: super::navigation::top_section(site, id).map(|top| super::navigation::tree(site, top, id)),
+        tree: trees.of(site, id),
         prev,
         next,
         // Set by `render::page`, which knows where the repository is.

@@ -87,10 +87,11 @@ pub fn pages(
     diags: &mut Diagnostics,
 ) -> Vec<OutputFile> {
     progress.set_length(r.site.pages.len() as u64);
+    let trees = navigation::Trees::new(r.site);
     let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = (0..r.site.pages.len())
         .into_par_iter()
         .map(|id| {
-            let out = page(r, theme, id);
+            let out = page(r, theme, &trees, id);
             progress.inc(1);
             out
         })
@@ -182,11 +183,16 @@ fn template_for(site: &Site, id: PageId, theme: &Theme) -> &'static str {
 
 /// Renders one page. Its output depends only on what reaches `theme`
 /// (contexts, globals, templates), which `serve` fingerprints.
-pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
+pub fn page(
+    r: Render<'_>,
+    theme: &Theme,
+    trees: &navigation::Trees,
+    id: PageId,
+) -> Result<OutputFile, Vec<Diagnostic>> {
     let site = r.site;
     let p = site.page(id);
     let root = context::root_for(p.url());
-    let (mut view, as_of) = page_context(r, id);
+    let (mut view, as_of) = page_context(r, trees, id);
     view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root, as_of.as_ref())?);
     let history = history::page_view(site, r.history, id);
     if history.as_ref().is_some_and(|h| h.updated.is_some() || h.uncommitted) {
@@ -206,9 +212,9 @@ pub fn page(r: Render<'_>, theme: &Theme, id: PageId) -> Result<OutputFile, Vec<
 
 /// A page's view as its template sees it, body aside; for a board report
 /// also what it is computed as of, which the components in its body use.
-pub fn page_context(r: Render<'_>, id: PageId) -> (context::PageView, Option<report::AsOf>) {
+pub fn page_context(r: Render<'_>, trees: &navigation::Trees, id: PageId) -> (context::PageView, Option<report::AsOf>) {
     let site = r.site;
-    let mut view = context::page_view(site, id);
+    let mut view = context::page_view(site, trees, id);
     view.edit_url = navigation::edit_url(site, r.history, id);
     let as_of = report::as_of(r, id);
     if let Some(rv) = &mut view.report {

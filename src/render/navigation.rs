@@ -2,7 +2,10 @@
 //! sidebar, previous and next in reading order, the "edit this page" link
 //! and the description shown in search engines and link previews.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
+use tera::value::Key;
 
 use super::context::SIDEBAR_LIMIT;
 use super::views::{Link, link};
@@ -54,10 +57,93 @@ pub fn tree(site: &Site, top: PageId, id: PageId) -> TreeNode {
     let mut path = site.ancestors(id);
     path.push(id);
     let mut budget = TREE_BUDGET;
-    node(site, top, id, &path, 0, &mut budget)
+    node(site, top, Some(id), &path, 0, &mut budget)
 }
 
-fn node(site: &Site, n: PageId, current: PageId, path: &[PageId], depth: usize, budget: &mut usize) -> TreeNode {
+/// The sidebar trees of one render, as template values. Most pages are
+/// leaves among the first [`SIDEBAR_LIMIT`] of their section, and their
+/// trees differ only in which leaf is current: each such section's tree is
+/// made once and shared (template values are reference counted), with the
+/// one leaf marked per page. Equal to [`tree`] for every page.
+pub struct Trees {
+    /// By section: the tree its leaf pages see, no leaf marked.
+    shared: Vec<OnceLock<tera::Value>>,
+}
+
+impl Trees {
+    pub fn new(site: &Site) -> Trees {
+        Trees {
+            shared: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The sidebar tree of page `id`; `None` outside the top-level sections.
+    pub fn of(&self, site: &Site, id: PageId) -> Option<tera::Value> {
+        let top = top_section(site, id)?;
+        let p = site.page(id);
+        let listed = |parent: &PageId| site.page(*parent).children.iter().take(SIDEBAR_LIMIT).any(|&c| c == id);
+        let Some(parent) = p.parent.filter(|parent| p.children.is_empty() && listed(parent)) else {
+            return Some(tera::Value::from_serializable(&tree(site, top, id)));
+        };
+        let shared = self.shared[parent].get_or_init(|| {
+            let mut path = site.ancestors(parent);
+            path.push(parent);
+            let mut budget = TREE_BUDGET;
+            tera::Value::from_serializable(&node(site, top, None, &path, 0, &mut budget))
+        });
+        let mut path = site.ancestors(id);
+        path.push(id);
+        let urls: Vec<&str> = path
+            .iter()
+            .skip_while(|&&a| a != top)
+            .skip(1)
+            .map(|&a| site.page(a).url())
+            .collect();
+        Some(mark_current(shared, &urls))
+    }
+}
+
+/// `tree` with the node at the end of `urls` (each a child of the one
+/// before) marked current and open; unchanged when the tree does not list it.
+fn mark_current(tree: &tera::Value, urls: &[&str]) -> tera::Value {
+    let Some(map) = tree.as_map() else {
+        return tree.clone();
+    };
+    let mut map = map.clone();
+    match urls.split_first() {
+        None => {
+            map.insert("current".into(), true.into());
+            map.insert("open".into(), true.into());
+        }
+        Some((next, rest)) => {
+            let Some(children) = map.get(&Key::Str("children")).and_then(tera::Value::as_array) else {
+                return tree.clone();
+            };
+            let at = children.iter().position(|c| {
+                c.as_map()
+                    .and_then(|m| m.get(&Key::Str("url")))
+                    .and_then(tera::Value::as_str)
+                    == Some(next)
+            });
+            let Some(at) = at else {
+                return tree.clone();
+            };
+            let mut children = children.to_vec();
+            children[at] = mark_current(&children[at], rest);
+            map.insert("children".into(), children.into());
+        }
+    }
+    map.into()
+}
+
+fn node(
+    site: &Site,
+    n: PageId,
+    current: Option<PageId>,
+    path: &[PageId],
+    depth: usize,
+    budget: &mut usize,
+) -> TreeNode {
     let p = site.page(n);
     let open = path.contains(&n);
     let kids = &p.children;
@@ -75,7 +161,7 @@ fn node(site: &Site, n: PageId, current: PageId, path: &[PageId], depth: usize, 
         title: p.title.clone(),
         url: p.url().to_string(),
         is_section: p.is_section(),
-        current: n == current,
+        current: current == Some(n),
         open,
         children: shown
             .iter()
@@ -192,5 +278,60 @@ mod tests {
         assert_eq!(encode_path("content/policies/a b.md"), "content/policies/a%20b.md");
         assert_eq!(encode_path("content/über#1.md"), "content/%C3%BCber%231.md");
         assert_eq!(encode_path("content/x-y_z~.md"), "content/x-y_z~.md");
+    }
+}
+
+#[cfg(test)]
+mod shared_trees {
+    use super::*;
+
+    /// A site whose sections hold more pages than the sidebar lists and
+    /// more than the tree's budget, with sub-sections three levels deep.
+    fn site() -> Site {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = tmp.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("casebook.yaml", "title: Trees\n");
+        write("content/_index.md", "# Home\n");
+        write("content/solo.md", "# Solo\n");
+        for (dir, n) in [
+            ("policies", 45),
+            ("handbook", 3),
+            ("handbook/big", 230),
+            ("handbook/small", 2),
+            ("handbook/small/deep", 3),
+            ("handbook/small/deep/deeper", 2),
+            ("handbook/empty", 0),
+        ] {
+            write(&format!("content/{dir}/_index.md"), &format!("# {dir}\n"));
+            for i in 0..n {
+                write(&format!("content/{dir}/p{i:03}.md"), &format!("# Page {i} of {dir}\n"));
+            }
+        }
+        let mut diags = crate::diag::Diagnostics::default();
+        let opts = crate::BuildOptions::in_memory(Some(jiff::civil::date(2026, 11, 27)), false, None);
+        let settings = crate::pipeline::Settings::load(tmp.path(), &opts, &mut diags).unwrap();
+        let parsed = crate::pipeline::sources(tmp.path(), &settings.config, &mut diags);
+        let site = crate::pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        site
+    }
+
+    #[test]
+    fn every_page_sees_the_tree_it_would_have_alone() {
+        let site = site();
+        assert!(site.pages.len() > 280, "the fixture is read whole");
+        let trees = Trees::new(&site);
+        let mut marked = 0;
+        for id in 0..site.pages.len() {
+            let alone = top_section(&site, id).map(|top| tera::Value::from_serializable(&tree(&site, top, id)));
+            let shared = trees.of(&site, id);
+            assert_eq!(shared, alone, "page `{}`", site.page(id).url());
+            marked += usize::from(shared.is_some_and(|t| t.to_string().contains("\"current\": true")));
+        }
+        assert!(marked > 250, "pages are marked current in their trees: {marked}");
     }
 }

@@ -124,6 +124,7 @@ pub fn toc_lines(toc: &[TocEntry]) -> Vec<TocLine> {
 /// the policy pack when configured.
 pub fn jobs(r: Render<'_>, version: Option<&str>) -> Vec<Job> {
     let site = r.site;
+    let trees = super::navigation::Trees::new(site);
     let mut jobs: Vec<Job> = site
         .pages
         .iter()
@@ -139,7 +140,7 @@ pub fn jobs(r: Render<'_>, version: Option<&str>) -> Vec<Job> {
                 date: report_date(site, r.history, id),
             },
             print_css: String::new(),
-            toc: toc_lines(&super::page_context(r, id).0.toc),
+            toc: toc_lines(&super::page_context(r, &trees, id).0.toc),
         })
         .collect();
     if site.config.print.policy_pack && !site.register.is_empty() {
@@ -191,10 +192,11 @@ pub fn policy_pack(r: Render<'_>, theme: &Theme) -> Result<Option<OutputFile>, V
         return Ok(None);
     }
     let root = context::root_for(PACK_URL);
+    let trees = super::navigation::Trees::new(site);
     let mut policies = Vec::new();
     let mut errors = Vec::new();
     for &id in &site.register {
-        let mut page = context::page_view(site, id);
+        let mut page = context::page_view(site, &trees, id);
         match super::body_with_components(site, theme, id, &root, None) {
             Ok(body) => {
                 page.content = rebase(&body, site.page(id).url(), PACK_URL);

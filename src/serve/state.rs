@@ -523,9 +523,14 @@ impl State {
         pipeline::set_globals(r, theme, settings, self.version.clone());
         let theme: &Theme = theme;
         let twin = theme.fingerprinter();
+        let trees = render::navigation::Trees::new(&site);
         let fingerprints: Vec<Option<u64>> = (0..site.pages.len())
             .into_par_iter()
-            .map(|id| render::page(r, &twin, id).ok().map(|f| content_hash(&f.content)))
+            .map(|id| {
+                render::page(r, &twin, &trees, id)
+                    .ok()
+                    .map(|f| content_hash(&f.content))
+            })
             .collect();
         clock.lap("fingerprint");
         let paths: Vec<String> = site.pages.iter().map(|p| render::output_path(p.url())).collect();
@@ -537,8 +542,10 @@ impl State {
                 })
             })
             .collect();
-        let rendered: Vec<(usize, Result<OutputFile, Vec<Diagnostic>>)> =
-            dirty.par_iter().map(|&id| (id, render::page(r, theme, id))).collect();
+        let rendered: Vec<(usize, Result<OutputFile, Vec<Diagnostic>>)> = dirty
+            .par_iter()
+            .map(|&id| (id, render::page(r, theme, &trees, id)))
+            .collect();
         clock.lap("render");
         let mut fresh: HashMap<usize, Arc<[u8]>> = HashMap::with_capacity(rendered.len());
         for (id, r) in rendered {
