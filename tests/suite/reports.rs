@@ -105,7 +105,7 @@ fn a_report_is_the_same_snapshot_whatever_the_build_day() {
     assert!(!report.contains("Q4 2026"), "{report}");
 
     // Later figures and a later report: a banner outside <main>, screen only.
-    let banner = between(&early, "<p class=\"banner banner-info report-newer\"", "</p>").expect("banner");
+    let banner = between(&early, "<aside class=\"banner banner-info report-newer\"", "</aside>").expect("banner");
     assert!(banner.contains("href=\"../../reports/2026-q4/\""), "{banner}");
     assert!(text_of(banner).contains("A newer report covers Q4 2026"), "{banner}");
     assert!(!main.contains("report-newer"));
