@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::harness::{SiteTest, between, text_of};
-use crate::redline::{commit, git};
+use crate::redline::{changed_lines, commit, git};
 use crate::terms::{PAYMENTS, site};
 
 #[test]
@@ -141,27 +141,11 @@ fn git_changed_sections(t: &SiteTest, path: &str) -> BTreeSet<String> {
         "2026-01-01T00:00:00Z",
         &["diff", "-U0", "HEAD~1", "HEAD", "--", path],
     );
-    let mut out = BTreeSet::new();
-    let (mut o, mut n) = (0, 0);
-    for l in diff.lines() {
-        if let Some(h) = l.strip_prefix("@@ -") {
-            let num = |s: &str| s.split(',').next().unwrap().parse::<usize>().unwrap();
-            let (a, b) = h.split_once(" +").unwrap();
-            (o, n) = (num(a), num(b.split(' ').next().unwrap()));
-        } else if l.starts_with("+++") || l.starts_with("---") {
-        } else if let Some(text) = l.strip_prefix('+') {
-            if !text.trim().is_empty() {
-                out.extend(heading_above(&new, n));
-            }
-            n += 1;
-        } else if let Some(text) = l.strip_prefix('-') {
-            if !text.trim().is_empty() {
-                out.extend(heading_above(&old, o));
-            }
-            o += 1;
-        }
-    }
-    out
+    let (deleted, added) = changed_lines(&diff);
+    let old_headings = deleted.into_iter().filter_map(|o| heading_above(&old, o));
+    old_headings
+        .chain(added.into_iter().filter_map(|n| heading_above(&new, n)))
+        .collect()
 }
 
 #[test]

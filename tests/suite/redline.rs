@@ -185,7 +185,17 @@ fn git_changed_sections(t: &SiteTest) -> BTreeSet<String> {
         "2026-01-01T00:00:00Z",
         &["diff", "-U0", "HEAD~2", "HEAD~1", "--", RETENTION],
     );
-    let mut out = BTreeSet::new();
+    let (deleted, added) = changed_lines(&diff);
+    let old_headings = deleted.into_iter().filter_map(|o| heading_above(&old, o));
+    old_headings
+        .chain(added.into_iter().filter_map(|n| heading_above(&new, n)))
+        .collect()
+}
+
+/// The line numbers of the non-blank lines a `git diff -U0` deletes (in the
+/// old text) and adds (in the new), each the count of lines before it.
+pub fn changed_lines(diff: &str) -> (Vec<usize>, Vec<usize>) {
+    let (mut deleted, mut added) = (Vec::new(), Vec::new());
     let (mut o, mut n) = (0, 0);
     for l in diff.lines() {
         if let Some(h) = l.strip_prefix("@@ -") {
@@ -195,17 +205,17 @@ fn git_changed_sections(t: &SiteTest) -> BTreeSet<String> {
         } else if l.starts_with("+++") || l.starts_with("---") {
         } else if let Some(text) = l.strip_prefix('+') {
             if !text.trim().is_empty() {
-                out.extend(heading_above(&new, n));
+                added.push(n);
             }
             n += 1;
         } else if let Some(text) = l.strip_prefix('-') {
             if !text.trim().is_empty() {
-                out.extend(heading_above(&old, o));
+                deleted.push(o);
             }
             o += 1;
         }
     }
-    out
+    (deleted, added)
 }
 
 /// The number before `label` in the summary's totals.
