@@ -4,52 +4,18 @@
 //! change, three tags, an uncommitted edit.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::harness::{SiteTest, main_of, text_of};
 
-/// Runs git in `dir` with a hermetic environment; `who` and `date` set
-/// author and committer.
+/// Runs git in `dir` with a hermetic environment; `who` (`bob`, else Alice)
+/// and `date` set author and committer.
 pub(crate) fn git_in(dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> String {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("TZ", "UTC")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(args);
-    let (name, email) = match who.map(|w| w.0) {
+    let author = match who.map(|w| w.0) {
         Some("bob") => ("Bob Ops", "bob@example.com"),
         _ => ("Alice Law", "alice@example.com"),
     };
     let date = who.map_or("2026-01-01T00:00:00Z", |w| w.1);
-    for (k, v) in [
-        ("GIT_AUTHOR_NAME", name),
-        ("GIT_AUTHOR_EMAIL", email),
-        ("GIT_COMMITTER_NAME", name),
-        ("GIT_COMMITTER_EMAIL", email),
-        ("GIT_AUTHOR_DATE", date),
-        ("GIT_COMMITTER_DATE", date),
-    ] {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    crate::git_fixtures::git_in(dir, author, date, args)
 }
 
 fn git(t: &SiteTest, args: &[&str]) -> String {

@@ -1,47 +1,13 @@
 //! A small scripted repository inside a [`SiteTest`]: hermetic git, fixed
 //! dates, one author.
 
-use std::process::Command;
-
 use crate::harness::SiteTest;
 
-/// Runs git in the site root with a hermetic environment, committing at `date`.
+/// Runs git in the site root with a hermetic environment, committing at
+/// `date`; paths in its output are not quoted.
 pub fn git_at(t: &SiteTest, date: &str, args: &[&str]) -> String {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(t.root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", t.root())
-        .env("TZ", "UTC")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(["-c", "core.quotepath=off"])
-        .args(args);
-    for (k, v) in [
-        ("GIT_AUTHOR_NAME", "Alice Law"),
-        ("GIT_AUTHOR_EMAIL", "alice@example.com"),
-        ("GIT_COMMITTER_NAME", "Alice Law"),
-        ("GIT_COMMITTER_EMAIL", "alice@example.com"),
-        ("GIT_AUTHOR_DATE", date),
-        ("GIT_COMMITTER_DATE", date),
-    ] {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let args: Vec<&str> = ["-c", "core.quotepath=off"].iter().chain(args).copied().collect();
+    crate::git_fixtures::git_in(t.root(), ("Alice Law", "alice@example.com"), date, &args)
 }
 
 pub fn git(t: &SiteTest, args: &[&str]) -> String {
