@@ -8,8 +8,10 @@
 //!    matter and HTML with its headings, links and component calls;
 //! 3. [`model`] resolves the whole site: sections, roles and what they own,
 //!    policy lifecycles, references and links;
-//! 4. [`render`] turns the model into output files in memory, with the theme;
-//! 5. [`output`] swaps them into the output folder atomically.
+//! 4. [`render`] turns the model into output files with the theme, handing
+//!    each to a sink as it is made;
+//! 5. [`output`] is the sink of a build: it writes them into a staging
+//!    folder and swaps that into the output folder atomically.
 //!
 //! [`pipeline`] is the one place that composes them, for the working tree
 //! and for every published version ([`history`] reads the tags from git).
@@ -51,7 +53,7 @@ use jiff::civil::Date;
 
 use config::Config;
 use diag::Diagnostics;
-use render::OutputFile;
+use render::sink::Sink;
 
 /// What the command line asks of a build, before anything is checked.
 #[derive(Debug, Clone, Default)]
@@ -83,10 +85,9 @@ impl BuildOptions {
     }
 }
 
-/// A site rendered into memory, ready to be written.
+/// What a build made, its files aside (those went to the sink).
 pub struct Built {
     pub config: Config,
-    pub files: Vec<OutputFile>,
     pub page_count: usize,
     /// Warnings only: a build with errors returns `Err`.
     pub diagnostics: Diagnostics,
@@ -97,9 +98,10 @@ pub struct Built {
     pub notices: Vec<history::Notice>,
 }
 
-/// Builds the site at `root` into memory. Writing is the caller's job
-/// ([`output::write_atomically`]), so a failed build never touches the output.
-pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
+/// Builds the site at `root`, each file into `out` as it is rendered. A
+/// build that returns `Err` may have put files there: the caller discards
+/// them ([`output::Staging`] does), so a failed build never touches the output.
+pub fn build(root: &Path, opts: &BuildOptions, out: &dyn Sink) -> Result<Built, Diagnostics> {
     let mut diags = Diagnostics::default();
     let Some(settings) = pipeline::Settings::load(root, opts, &mut diags) else {
         return Err(diags.sorted());
@@ -117,7 +119,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
         return Err(diags.sorted());
     };
     let progress = progress_bar(opts.progress);
-    let files = pipeline::render(root, &settings, &models, &mut theme, &progress, &mut diags);
+    pipeline::render(root, &settings, &models, &mut theme, &progress, out, &mut diags);
     progress.finish_and_clear();
     if diags.has_errors() {
         return Err(diags.sorted());
@@ -136,7 +138,6 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
         page_count: models.latest.pages.len(),
         print,
         notices: models.notices.iter().chain(&models.latest.notes).cloned().collect(),
-        files,
         config: settings.config,
         diagnostics: diags.sorted(),
     })

@@ -17,6 +17,7 @@ use crate::history::set::Tag;
 use crate::history::{self, Annotations, History, Notice, Version, VersionSet};
 use crate::model::{Audience, ResolveOptions, Site};
 use crate::parse::{self, Parsed};
+use crate::render::sink::{Claims, Sink};
 use crate::render::theme::Theme;
 use crate::render::{self, Content, OutputFile, Render};
 use crate::{BuildOptions, search, source};
@@ -288,18 +289,20 @@ pub fn set_globals(r: Render<'_>, theme: &mut Theme, settings: &Settings, versio
     render::set_globals(r, theme, version);
 }
 
-/// Stage 4 for one version: pages, site files and the search index.
+/// Stage 4 for one version: pages, site files and the search index, each
+/// into `out` as it is made.
 pub fn render_site(
     r: Render<'_>,
     theme: &Theme,
     progress: &indicatif::ProgressBar,
+    out: &dyn Sink,
     diags: &mut Diagnostics,
-) -> Vec<OutputFile> {
-    let mut files = render::pages(r, theme, progress, diags);
-    files.extend(site_files(r, theme, diags));
-    files.extend(search_index(r.site));
-    render::check_collisions(&mut files, diags);
-    files
+) {
+    let claims = Claims::new(out);
+    render::pages(r, theme, progress, &claims, diags);
+    site_files(r, theme, diags).into_iter().for_each(|f| claims.put(f));
+    search_index(r.site).into_iter().for_each(|f| claims.put(f));
+    claims.report(diags);
 }
 
 /// Every output that is not one page's own, search index aside (see
@@ -341,36 +344,36 @@ pub fn search_index(site: &Site) -> Vec<OutputFile> {
     search::files(site)
 }
 
-/// Stage 4 for latest and every version: `v/<slug>/` for the tags.
+/// Stage 4 for latest and every version (`v/<slug>/` for the tags), into `out`.
 pub fn render(
     root: &Path,
     settings: &Settings,
     models: &Models,
     theme: &mut Theme,
     progress: &indicatif::ProgressBar,
+    out: &dyn Sink,
     diags: &mut Diagnostics,
-) -> Vec<OutputFile> {
+) {
     let latest = models.latest_history();
     let r = Render {
         site: &models.latest,
         history: latest.as_ref(),
     };
     set_globals(r, theme, settings, site_version(root, &settings.config));
-    let mut files = render_site(r, theme, progress, diags);
-    files.extend(render_tags(settings, &models.tags, models.set.as_ref(), theme, diags));
-    files
+    render_site(r, theme, progress, out, diags);
+    render_tags(settings, &models.tags, models.set.as_ref(), theme, out, diags);
 }
 
 /// Stage 4 for the published versions, each into `v/<slug>/`; a tag whose
-/// render fails is left out with warnings naming it.
+/// render fails is left out whole, with warnings naming it.
 pub fn render_tags(
     settings: &Settings,
     tags: &[Tag],
     set: Option<&Arc<VersionSet>>,
     theme: &mut Theme,
+    out: &dyn Sink,
     diags: &mut Diagnostics,
-) -> Vec<OutputFile> {
-    let mut files = Vec::new();
+) {
     let hidden = indicatif::ProgressBar::hidden();
     for (k, t) in tags.iter().enumerate() {
         let ann = annotations(set, k + 1);
@@ -379,33 +382,46 @@ pub fn render_tags(
             history: ann.as_ref(),
         };
         set_globals(r, theme, settings, Some(t.version.name.clone()));
+        let folder = VersionFolder { tag: t, sink: out };
         let mut d = Diagnostics::default();
-        let tag_files = render_site(r, theme, &hidden, &mut d);
+        render_site(r, theme, &hidden, &folder, &mut d);
         if d.has_errors() {
+            folder.withdraw("");
             report_failed(&t.version.name, d, diags);
-            continue;
         }
-        files.extend(in_version_folder(t, tag_files));
     }
-    files
 }
 
-/// A tag's files under `v/<slug>/`, its assets read from git.
-pub fn in_version_folder(t: &Tag, files: Vec<OutputFile>) -> impl Iterator<Item = OutputFile> + '_ {
-    let prefix = format!("v/{}/", t.version.slug);
-    files
-        .into_iter()
+/// A tag's files go under `v/<slug>/`, its assets read from git.
+struct VersionFolder<'a> {
+    tag: &'a Tag,
+    sink: &'a dyn Sink,
+}
+
+impl VersionFolder<'_> {
+    fn prefix(&self) -> String {
+        format!("v/{}/", self.tag.version.slug)
+    }
+}
+
+impl Sink for VersionFolder<'_> {
+    fn put(&self, mut f: OutputFile) {
         // Only the site root has these.
-        .filter(|f| f.path != "sitemap.xml" && f.path != "404.html")
-        .map(move |mut f| {
-            if let Content::Copy(abs) = &f.content
-                && let Some(bytes) = t.assets.get(abs)
-            {
-                f.content = Content::Bytes(bytes.to_vec());
-            }
-            f.path = format!("{prefix}{}", f.path);
-            f
-        })
+        if f.path == "sitemap.xml" || f.path == "404.html" {
+            return;
+        }
+        if let Content::Copy(abs) = &f.content
+            && let Some(bytes) = self.tag.assets.get(abs)
+        {
+            f.content = Content::Bytes(bytes.to_vec());
+        }
+        f.path.insert_str(0, &self.prefix());
+        self.sink.put(f);
+    }
+
+    fn withdraw(&self, prefix: &str) {
+        self.sink.withdraw(&format!("{}{prefix}", self.prefix()));
+    }
 }
 
 /// The version shown in the footer: `version` from the config, else `git describe`.

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::OutputFile;
+use crate::render::sink::{Prefixed, Sink};
 use crate::{BuildOptions, Built};
 
 /// The audiences to build, each with the folder (inside the output folder)
@@ -32,13 +32,13 @@ pub fn plan(root: &Path, audience: Option<&str>) -> Vec<(Option<String>, String)
         .collect()
 }
 
-/// Builds every audience of [`plan`] into memory, as one set of files.
-pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
+/// Builds every audience of [`plan`] into `out`, each in its folder.
+pub fn build(root: &Path, opts: &BuildOptions, out: &dyn Sink) -> Result<Built, Diagnostics> {
     let plan = plan(root, opts.audience.as_deref());
     if let [(_, prefix)] = plan.as_slice()
         && prefix.is_empty()
     {
-        return crate::build(root, opts);
+        return crate::build(root, opts, out);
     }
     let mut merged: Option<Built> = None;
     let mut failed = Diagnostics::default();
@@ -47,19 +47,16 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
             audience,
             ..opts.clone()
         };
-        match crate::build(root, &opts) {
+        let folder = Prefixed { sink: out, prefix };
+        match crate::build(root, &opts, &folder) {
             Ok(mut b) => {
-                for f in &mut b.files {
-                    f.path = format!("{prefix}{}", f.path);
-                }
                 for job in &mut b.print {
-                    job.page = format!("{prefix}{}", job.page);
-                    job.pdf = format!("{prefix}{}", job.pdf);
+                    job.page = format!("{}{}", folder.prefix, job.page);
+                    job.pdf = format!("{}{}", folder.prefix, job.pdf);
                 }
                 merged = Some(match merged {
                     None => b,
                     Some(mut all) => {
-                        all.files.extend(b.files);
                         all.print.extend(b.print);
                         all.page_count += b.page_count;
                         for n in b.notices {
@@ -77,7 +74,6 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     }
     match merged {
         Some(mut all) if !failed.has_errors() => {
-            all.files.sort_by(|a: &OutputFile, b: &OutputFile| a.path.cmp(&b.path));
             all.diagnostics = all.diagnostics.sorted();
             Ok(all)
         }

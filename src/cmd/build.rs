@@ -1,4 +1,4 @@
-//! `casebook build`: build into memory, then write atomically.
+//! `casebook build`: render into a staging folder, then swap it in.
 
 use std::path::Path;
 use std::time::Instant;
@@ -9,6 +9,7 @@ use crate::cmd::Outcome;
 use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::output::{self, Replace, Target, target};
+use crate::render::sink::Discard;
 
 pub fn run(args: &BuildArgs) -> Outcome {
     let started = Instant::now();
@@ -40,13 +41,20 @@ pub fn run(args: &BuildArgs) -> Outcome {
         audience: args.audience.clone(),
         pdf: browser.is_some(),
     };
-    let built = match crate::publish::build(root, &opts).and_then(|b| crate::publish::strict(b, args.strict)) {
+    let Some(target) = early else {
+        // The config has errors, which the build reports.
+        let diags = crate::publish::build(root, &opts, &Discard).err().unwrap_or_default();
+        return failed(&diags, args.verbose);
+    };
+    let staging = match output::Staging::begin(&target) {
+        Ok(s) => s,
+        Err(e) => return write_failed(&e),
+    };
+    let built = match crate::publish::build(root, &opts, &staging).and_then(|b| crate::publish::strict(b, args.strict))
+    {
         Ok(b) => b,
-        Err(diags) => {
-            eprint!("{}", diags.render_all(args.verbose));
-            eprintln!("build failed; the previous output was left as it was");
-            return Outcome::ContentErrors;
-        }
+        // Dropping the staging folder removes what was written.
+        Err(diags) => return failed(&diags, args.verbose),
     };
     if !args.quiet {
         built.notices.iter().for_each(|n| eprintln!("{}", n.render()));
@@ -54,15 +62,17 @@ pub fn run(args: &BuildArgs) -> Outcome {
     if !built.diagnostics.items.is_empty() {
         eprint!("{}", built.diagnostics.render_all(args.verbose));
     }
-    let target = match early {
-        Some(t) => t,
-        None => match checked_target(root, &built.config, args, replace) {
-            Ok(t) => t,
-            Err(outcome) => return outcome,
-        },
-    };
-    if let Err(outcome) = write(&target, &built.files) {
-        return outcome;
+    let files = staging.written();
+    match staging.publish() {
+        Ok(written) => {
+            for kept in written.kept {
+                eprintln!(
+                    "warning: `{}` looks left over from an interrupted build but has no casebook stamp, so it was kept\n  = help: look inside and remove it if it holds nothing of yours",
+                    kept.display()
+                );
+            }
+        }
+        Err(e) => return write_failed(&e),
     }
     if let Some(browser) = &browser {
         for w in super::pdf::print_all(browser, &target.path, &built.config.base_url, &built.print, args.quiet) {
@@ -73,9 +83,8 @@ pub fn run(args: &BuildArgs) -> Outcome {
     }
     if !args.quiet {
         eprintln!(
-            "built {} pages ({} files) into {} in {:.2?}",
+            "built {} pages ({files} files) into {} in {:.2?}",
             built.page_count,
-            built.files.len(),
             args.out
                 .clone()
                 .unwrap_or_else(|| root.join(&built.config.output_dir))
@@ -86,9 +95,20 @@ pub fn run(args: &BuildArgs) -> Outcome {
     Outcome::Ok
 }
 
+fn failed(diags: &Diagnostics, verbose: bool) -> Outcome {
+    eprint!("{}", diags.render_all(verbose));
+    eprintln!("build failed; the previous output was left as it was");
+    Outcome::ContentErrors
+}
+
+fn write_failed(e: &output::WriteError) -> Outcome {
+    eprintln!("error: {e}\n  = help: check that the folder is writable; the previous output was left as it was");
+    Outcome::Failed
+}
+
 /// The output folder checked before building, so a refused folder costs no
-/// build; `None` when the config has errors, which the build reports (the
-/// folder is then checked after it).
+/// build and files go to its staging folder as they are rendered; `None`
+/// when the config has errors, which the build reports.
 fn early_target(root: &Path, args: &BuildArgs, replace: Replace) -> Result<Option<Target>, Outcome> {
     let mut diags = Diagnostics::default();
     let config = Config::load(root, &mut diags);
@@ -104,25 +124,4 @@ fn checked_target(root: &Path, config: &Config, args: &BuildArgs, replace: Repla
         eprintln!("{}", d.render());
         Outcome::Usage
     })
-}
-
-/// Writes the site, reporting what the write left behind or why it failed.
-fn write(target: &Target, files: &[crate::render::OutputFile]) -> Result<(), Outcome> {
-    match output::write_atomically(target, files) {
-        Ok(written) => {
-            for kept in written.kept {
-                eprintln!(
-                    "warning: `{}` looks left over from an interrupted build but has no casebook stamp, so it was kept\n  = help: look inside and remove it if it holds nothing of yours",
-                    kept.display()
-                );
-            }
-            Ok(())
-        }
-        Err(e) => {
-            eprintln!(
-                "error: {e}\n  = help: check that the folder is writable; the previous output was left as it was"
-            );
-            Err(Outcome::Failed)
-        }
-    }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, Format};
 use crate::cmd::Outcome;
 use crate::diag::{Diagnostic, Diagnostics, Notice, Severity};
+use crate::render::sink::Discard;
 use crate::{BuildOptions, check, external, pipeline};
 
 /// The JSON document `--format json` prints. Field names are stable.
@@ -161,7 +162,7 @@ fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnosti
     pipeline::theme_claims(&models.latest, &theme, diags);
     if !diags.has_errors() {
         let hidden = indicatif::ProgressBar::hidden();
-        pipeline::render(root, &settings, &models, &mut theme, &hidden, diags);
+        pipeline::render(root, &settings, &models, &mut theme, &hidden, &Discard, diags);
     }
     Some(models.latest)
 }

@@ -1,20 +1,25 @@
 //! Stage 5, WRITE: put the rendered site on disk, all or nothing.
 //!
-//! Everything is written into a staging folder beside the output folder
-//! (`.public.casebook-staging-PID`), stamped with [`OUTPUT_STAMP`] before
-//! the first page, then swapped in ([`swap`]): at every instant the output
-//! path holds the whole old site or the whole new one. A build that fails
-//! never reaches this stage, a write that fails removes its staging folder,
-//! and a build killed on the way leaves a stamped staging folder that the
-//! next build removes. Where the output may go is [`target`]'s question.
+//! Every file is written, as soon as it is rendered, into a staging folder
+//! beside the output folder (`.public.casebook-staging-PID`), stamped with
+//! [`OUTPUT_STAMP`] before the first page; once the build is done the
+//! folder is swapped in ([`swap`]): at every instant the output path holds
+//! the whole old site or the whole new one. A build that fails or a write
+//! that fails removes its staging folder, and a build killed on the way
+//! leaves a stamped staging folder that the next build removes. Where the
+//! output may go is [`target`]'s question.
 
 pub mod swap;
 pub mod target;
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::render::sink::Sink;
 use crate::render::{Content, OutputFile};
 use crate::source::OUTPUT_STAMP;
 pub use target::{Replace, Target};
@@ -54,57 +59,156 @@ pub struct Written {
     pub kept: Vec<PathBuf>,
 }
 
-/// Writes `files` to the checked output folder, replacing what was there in
-/// one step once every file is written.
-pub fn write_atomically(target: &Target, files: &[OutputFile]) -> Result<Written, WriteError> {
-    let out = &target.path;
-    let parent = out.parent().unwrap_or(Path::new("/"));
-    ctx(fs::create_dir_all(parent), "create", parent)?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let kept = remove_leftovers(parent, &name);
-    let pid = std::process::id();
-    let staging = parent.join(format!("{}{pid}", leftover_prefix(&name, "staging")));
-    let aside = parent.join(format!("{}{pid}", leftover_prefix(&name, "old")));
-    ctx(fs::create_dir(&staging), "create", &staging)?;
-    let staged = stamp(&staging).and_then(|lock| write_all(&staging, files).map(|()| lock));
-    let lock = match staged {
-        Ok(lock) => lock,
-        Err(e) => {
-            remove_ours(&staging);
+/// A build's output on its way: files are written as the render hands them
+/// over, then [`Staging::publish`] swaps the folder in. Dropped unpublished
+/// (a failed build), it removes what it wrote.
+pub struct Staging {
+    target: Target,
+    dir: PathBuf,
+    /// Held locked while the build runs, so no other build takes the
+    /// folder for a leftover.
+    lock: fs::File,
+    /// Folders made so far, relative to `dir`.
+    made: Mutex<HashSet<String>>,
+    /// The first write that failed; later files are not written.
+    failed: Mutex<Option<WriteError>>,
+    written: AtomicUsize,
+    published: bool,
+    kept: Vec<PathBuf>,
+}
+
+impl Staging {
+    /// Makes and stamps a staging folder beside the checked output folder,
+    /// removing what killed builds left there first.
+    pub fn begin(target: &Target) -> Result<Staging, WriteError> {
+        let (parent, name) = parent_and_name(&target.path);
+        ctx(fs::create_dir_all(&parent), "create", &parent)?;
+        let kept = remove_leftovers(&parent, &name);
+        let dir = parent.join(format!("{}{}", leftover_prefix(&name, "staging"), std::process::id()));
+        ctx(fs::create_dir(&dir), "create", &dir)?;
+        let lock = match stamp(&dir) {
+            Ok(lock) => lock,
+            Err(e) => {
+                remove_ours(&dir);
+                return Err(e);
+            }
+        };
+        Ok(Staging {
+            target: target.clone(),
+            dir,
+            lock,
+            made: Mutex::new(HashSet::from([String::new()])),
+            failed: Mutex::default(),
+            written: AtomicUsize::new(0),
+            published: false,
+            kept,
+        })
+    }
+
+    /// How many files were written.
+    pub fn written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Swaps the staging folder in for the output folder, in one step.
+    pub fn publish(mut self) -> Result<Written, WriteError> {
+        if let Some(e) = self.failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Err(e);
         }
-    };
-    // Looked at again at the last moment: the build took a while.
-    let now = ctx(target::state(out), "look at", out)?;
-    if now == target::State::Foreign && target.replace == Replace::OnlyOurs || now == target::State::NotAFolder {
-        remove_ours(&staging);
-        let error = io::Error::other("something that casebook did not write appeared there during the build");
-        return Err(WriteError {
-            path: out.clone(),
-            error,
-            action: "replace",
-        });
-    }
-    let swapped = match swap::replace(&staging, out, &aside) {
-        Ok(s) => s,
-        Err(error) => {
-            remove_ours(&staging);
+        let out = &self.target.path;
+        // Looked at again at the last moment: the build took a while.
+        let now = ctx(target::state(out), "look at", out)?;
+        if now == target::State::Foreign && self.target.replace == Replace::OnlyOurs || now == target::State::NotAFolder
+        {
+            let error = io::Error::other("something that casebook did not write appeared there during the build");
             return Err(WriteError {
                 path: out.clone(),
                 error,
-                action: "move into place",
+                action: "replace",
             });
         }
-    };
-    match swapped {
-        swap::Swapped::Placed => {}
-        swap::Swapped::Exchanged => remove_ours(&staging),
-        swap::Swapped::MovedAside => remove_ours(&aside),
+        let (parent, name) = parent_and_name(out);
+        let aside = parent.join(format!("{}{}", leftover_prefix(&name, "old"), std::process::id()));
+        let swapped = swap::replace(&self.dir, out, &aside).map_err(|error| WriteError {
+            path: out.clone(),
+            error,
+            action: "move into place",
+        })?;
+        self.published = true;
+        match swapped {
+            swap::Swapped::Placed => {}
+            swap::Swapped::Exchanged => remove_ours(&self.dir),
+            swap::Swapped::MovedAside => remove_ours(&aside),
+        }
+        Ok(Written {
+            kept: std::mem::take(&mut self.kept),
+        })
     }
-    drop(lock);
-    Ok(Written { kept })
+
+    fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let path = self.dir.join(&file.path);
+        if let Some((folder, _)) = file.path.rsplit_once('/') {
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(folder) {
+                let d = self.dir.join(folder);
+                ctx(fs::create_dir_all(&d), "create", &d)?;
+                made.insert(folder.to_string());
+            }
+        }
+        match &file.content {
+            Content::Bytes(b) => ctx(fs::write(&path, b), "write", &path),
+            Content::Copy(from) => ctx(fs::copy(from, &path).map(|_| ()), "copy", from),
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) {
+        if self.failed.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+            return;
+        }
+        match self.write(&file) {
+            Ok(()) => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                self.failed.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+            }
+        }
+    }
+
+    fn withdraw(&self, prefix: &str) {
+        let folder = prefix.trim_end_matches('/');
+        let path = self.dir.join(folder);
+        let files = walkdir::WalkDir::new(&path)
+            .into_iter()
+            .filter(|e| e.as_ref().is_ok_and(|e| !e.file_type().is_dir()))
+            .count();
+        self.written.fetch_sub(files, Ordering::Relaxed);
+        let _ = fs::remove_dir_all(&path);
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|m| m != folder && !m.starts_with(prefix));
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            remove_ours(&self.dir);
+        }
+        let _ = self.lock.unlock();
+    }
+}
+
+/// The folder the output folder is in, and its name.
+fn parent_and_name(out: &Path) -> (PathBuf, String) {
+    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
 }
 
 /// Leftovers of output `name` start with this: `.public.casebook-staging-`.
@@ -180,27 +284,6 @@ fn remove_leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
     kept
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    use rayon::prelude::*;
-    ctx(fs::create_dir_all(dir), "create", dir)?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        ctx(fs::create_dir_all(d), "create", d)?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        match &f.content {
-            Content::Bytes(b) => ctx(fs::write(&path, b), "write", &path),
-            Content::Copy(from) => ctx(fs::copy(from, &path).map(|_| ()), "copy", from),
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +300,13 @@ mod tests {
             path,
             replace: Replace::OnlyOurs,
         }
+    }
+
+    /// A whole build's write: every file handed over, then the swap.
+    fn write_atomically(target: &Target, files: &[OutputFile]) -> Result<Written, WriteError> {
+        let staging = Staging::begin(target)?;
+        files.iter().for_each(|f| staging.put(f.clone()));
+        staging.publish()
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -253,6 +343,33 @@ mod tests {
         assert!(write_atomically(&out, &[file("index.html", "new"), bad]).is_err());
         assert_eq!(fs::read_to_string(out.path.join("index.html")).unwrap(), "good");
         assert_eq!(names(tmp.path()), ["public"], "only public/ stays");
+    }
+
+    #[test]
+    fn a_withdrawn_folder_and_an_unpublished_staging_leave_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = target(tmp.path().join("public"));
+        let staging = Staging::begin(&out).unwrap();
+        for f in [
+            "index.html",
+            "v/one/index.html",
+            "v/one/a/index.html",
+            "v/onex/index.html",
+        ] {
+            staging.put(file(f, f));
+        }
+        staging.withdraw("v/one/");
+        // Written again after the withdrawal: its folder is made anew.
+        staging.put(file("v/one/b/index.html", "again"));
+        assert_eq!(staging.written(), 3, "withdrawn files are not counted");
+        staging.publish().unwrap();
+        assert_eq!(names(&out.path.join("v")), ["one", "onex"]);
+        assert_eq!(names(&out.path.join("v/one")), ["b"]);
+        let failed = Staging::begin(&out).unwrap();
+        failed.put(file("index.html", "new"));
+        drop(failed);
+        assert_eq!(names(tmp.path()), ["public"], "a dropped staging folder is removed");
+        assert_eq!(fs::read_to_string(out.path.join("index.html")).unwrap(), "index.html");
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn state(path: &Path) -> std::io::Result<State> {
 }
 
 /// A checked output folder.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Target {
     /// Resolved: every later step works on this path, not on what was typed.
     pub path: PathBuf,

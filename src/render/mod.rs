@@ -1,8 +1,9 @@
-//! Stage 4, RENDER: the site model to output files, in memory.
+//! Stage 4, RENDER: the site model to output files, each handed to a
+//! [`sink::Sink`] as soon as it is made.
 //!
-//! Pages render in parallel (order kept by rayon's indexed collect); nothing
-//! here touches the disk except reading content assets to copy. Template and
-//! component errors become diagnostics at the file that caused them.
+//! Pages render in parallel; nothing here touches the disk except reading
+//! content assets to copy. Template and component errors become
+//! diagnostics at the file that caused them, in page order.
 
 pub mod args;
 pub mod components;
@@ -20,6 +21,7 @@ pub mod navigation;
 pub mod print;
 pub mod report;
 mod report_changes;
+pub mod sink;
 pub mod terms;
 pub mod theme;
 pub mod typography;
@@ -84,26 +86,20 @@ pub fn pages(
     r: Render<'_>,
     theme: &Theme,
     progress: &indicatif::ProgressBar,
+    out: &dyn sink::Sink,
     diags: &mut Diagnostics,
-) -> Vec<OutputFile> {
+) {
     progress.set_length(r.site.pages.len() as u64);
     let trees = navigation::Trees::new(r.site);
-    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = (0..r.site.pages.len())
+    let failed: Vec<Vec<Diagnostic>> = (0..r.site.pages.len())
         .into_par_iter()
-        .map(|id| {
-            let out = page(r, theme, &trees, id);
+        .filter_map(|id| {
+            let rendered = page(r, theme, &trees, id);
             progress.inc(1);
-            out
+            rendered.map(|f| out.put(f)).err()
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len());
-    for out in rendered {
-        match out {
-            Ok(f) => files.push(f),
-            Err(d) => diags.extend(d),
-        }
-    }
-    files
+    failed.into_iter().for_each(|d| diags.extend(d));
 }
 
 /// Makes the site-wide view (`site`: title, navigation…) visible to every template.
@@ -474,10 +470,7 @@ pub fn check_collisions(files: &mut Vec<OutputFile>, diags: &mut Diagnostics) {
         if seen.insert(f.path.clone()) {
             true
         } else {
-            diags.push(
-                Diagnostic::error(format!("two files would be written to `{}`", f.path))
-                    .help("a content file and a page or theme file share this output path; rename one of them"),
-            );
+            diags.push(sink::collision(&f.path));
             false
         }
     });

@@ -61,19 +61,26 @@ pub fn tree(site: &Site, top: PageId, id: PageId) -> TreeNode {
 }
 
 /// The sidebar trees of one render, as template values. Most pages are
-/// leaves among the first [`SIDEBAR_LIMIT`] of their section, and their
-/// trees differ only in which leaf is current: each such section's tree is
-/// made once and shared (template values are reference counted), with the
-/// one leaf marked per page. Equal to [`tree`] for every page.
+/// leaves, and the trees of a section's leaves differ only in which leaf is
+/// current: among the first [`SIDEBAR_LIMIT`] of the section, each such
+/// section's tree is made once and shared (template values are reference
+/// counted), with the one leaf marked per page; past the limit, the tree
+/// lists the page after the first ones, so one tree with the last slot
+/// filled per page is shared. Equal to [`tree`] for every page.
 pub struct Trees {
-    /// By section: the tree its leaf pages see, no leaf marked.
-    shared: Vec<OnceLock<tera::Value>>,
+    /// By section: the tree its listed leaf pages see, no leaf marked.
+    listed: Vec<OnceLock<tera::Value>>,
+    /// By section: the tree its unlisted leaf pages see, with the first of
+    /// them in the slot after the listed ones.
+    past: Vec<OnceLock<tera::Value>>,
 }
 
 impl Trees {
     pub fn new(site: &Site) -> Trees {
+        let cells = || (0..site.pages.len()).map(|_| OnceLock::new()).collect();
         Trees {
-            shared: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            listed: cells(),
+            past: cells(),
         }
     }
 
@@ -81,13 +88,18 @@ impl Trees {
     pub fn of(&self, site: &Site, id: PageId) -> Option<tera::Value> {
         let top = top_section(site, id)?;
         let p = site.page(id);
-        let listed = |parent: &PageId| site.page(*parent).children.iter().take(SIDEBAR_LIMIT).any(|&c| c == id);
-        let Some(parent) = p.parent.filter(|parent| p.children.is_empty() && listed(parent)) else {
+        let Some(parent) = p.parent.filter(|_| p.children.is_empty()) else {
             return Some(tera::Value::from_serializable(&tree(site, top, id)));
         };
-        let shared = self.shared[parent].get_or_init(|| {
-            let mut path = site.ancestors(parent);
-            path.push(parent);
+        let listed = site.page(parent).children.iter().take(SIDEBAR_LIMIT).any(|&c| c == id);
+        let (cells, on_path) = if listed {
+            (&self.listed, parent)
+        } else {
+            (&self.past, id)
+        };
+        let shared = cells[parent].get_or_init(|| {
+            let mut path = site.ancestors(on_path);
+            path.push(on_path);
             let mut budget = TREE_BUDGET;
             tera::Value::from_serializable(&node(site, top, None, &path, 0, &mut budget))
         });
@@ -99,41 +111,99 @@ impl Trees {
             .skip(1)
             .map(|&a| site.page(a).url())
             .collect();
-        Some(mark_current(shared, &urls))
+        Some(if listed {
+            mark_current(shared, &urls)
+        } else {
+            let leaf = TreeNode {
+                title: p.title.clone(),
+                url: p.url().to_string(),
+                is_section: false,
+                current: true,
+                open: true,
+                children: Vec::new(),
+                more: 0,
+            };
+            let to_parent = &urls[..urls.len().saturating_sub(1)];
+            with_last_child(shared, to_parent, tera::Value::from_serializable(&leaf))
+        })
     }
 }
 
-/// `tree` with the node at the end of `urls` (each a child of the one
-/// before) marked current and open; unchanged when the tree does not list it.
-fn mark_current(tree: &tera::Value, urls: &[&str]) -> tera::Value {
+/// Where the child with `url` is among `children`.
+fn position(children: &[tera::Value], url: &str) -> Option<usize> {
+    children.iter().position(|c| {
+        c.as_map()
+            .and_then(|m| m.get(&Key::Str("url")))
+            .and_then(tera::Value::as_str)
+            == Some(url)
+    })
+}
+
+fn children(tree: &tera::Value) -> Option<&[tera::Value]> {
+    tree.as_map()?.get(&Key::Str("children"))?.as_array()
+}
+
+/// `tree` with `edit` applied to the children of the node at the end of
+/// `urls` (each a child of the one before); unchanged when the tree does
+/// not list it or `edit` says no.
+fn edit_at(tree: &tera::Value, urls: &[&str], edit: &dyn Fn(&mut Vec<tera::Value>) -> bool) -> tera::Value {
     let Some(map) = tree.as_map() else {
         return tree.clone();
     };
     let mut map = map.clone();
     match urls.split_first() {
         None => {
-            map.insert("current".into(), true.into());
-            map.insert("open".into(), true.into());
-        }
-        Some((next, rest)) => {
-            let Some(children) = map.get(&Key::Str("children")).and_then(tera::Value::as_array) else {
-                return tree.clone();
-            };
-            let at = children.iter().position(|c| {
-                c.as_map()
-                    .and_then(|m| m.get(&Key::Str("url")))
-                    .and_then(tera::Value::as_str)
-                    == Some(next)
-            });
-            let Some(at) = at else {
+            let Some(children) = children(tree) else {
                 return tree.clone();
             };
             let mut children = children.to_vec();
-            children[at] = mark_current(&children[at], rest);
+            if !edit(&mut children) {
+                return tree.clone();
+            }
+            map.insert("children".into(), children.into());
+        }
+        Some((next, rest)) => {
+            let Some((children, at)) = children(tree).and_then(|c| Some((c, position(c, next)?))) else {
+                return tree.clone();
+            };
+            let mut children = children.to_vec();
+            children[at] = edit_at(&children[at], rest, edit);
             map.insert("children".into(), children.into());
         }
     }
     map.into()
+}
+
+/// `tree` with the node at the end of `urls` (each a child of the one
+/// before) marked current and open; unchanged when the tree does not list it.
+fn mark_current(tree: &tera::Value, urls: &[&str]) -> tera::Value {
+    let Some((last, to_parent)) = urls.split_last() else {
+        let Some(map) = tree.as_map() else {
+            return tree.clone();
+        };
+        let mut map = map.clone();
+        map.insert("current".into(), true.into());
+        map.insert("open".into(), true.into());
+        return map.into();
+    };
+    edit_at(tree, to_parent, &|children| {
+        let Some(at) = position(children, last) else {
+            return false;
+        };
+        children[at] = mark_current(&children[at], &[]);
+        true
+    })
+}
+
+/// `tree` with the last child of the node at `urls` replaced by `leaf`.
+fn with_last_child(tree: &tera::Value, urls: &[&str], leaf: tera::Value) -> tera::Value {
+    edit_at(tree, urls, &|children| match children.last_mut() {
+        Some(last) => {
+            *last = leaf.clone();
+            true
+        }
+        None => false,
+    })
 }
 
 fn node(

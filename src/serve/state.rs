@@ -139,7 +139,9 @@ impl Published {
 
     fn render(&mut self, settings: &Settings, theme: &mut Theme) {
         let mut d = Diagnostics::default();
-        self.files = pipeline::render_tags(settings, &self.tags, self.set.as_ref(), theme, &mut d);
+        let files = render::sink::Memory::default();
+        pipeline::render_tags(settings, &self.tags, self.set.as_ref(), theme, &files, &mut d);
+        self.files = files.into_files();
         self.render_diags = d.items;
     }
 

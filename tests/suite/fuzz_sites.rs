@@ -214,14 +214,16 @@ fn build(t: &SiteTest) -> Result<Vec<casebook::diag::Diagnostic>, String> {
         ..BuildOptions::default()
     };
     let root = t.root().to_path_buf();
-    catch_unwind(AssertUnwindSafe(|| match casebook::build(&root, &opts) {
-        Ok(built) => {
-            let _ = built.diagnostics.render();
-            built.diagnostics.items
-        }
-        Err(d) => {
-            let _ = d.render();
-            d.items
+    catch_unwind(AssertUnwindSafe(|| {
+        match casebook::build(&root, &opts, &casebook::render::sink::Discard) {
+            Ok(built) => {
+                let _ = built.diagnostics.render();
+                built.diagnostics.items
+            }
+            Err(d) => {
+                let _ = d.render();
+                d.items
+            }
         }
     }))
     .map_err(|p| {

@@ -314,9 +314,10 @@ fn incremental(state: &mut State, paths: &[PathBuf]) -> Result<(BTreeMap<String,
 
 /// A full build's files, or its diagnostics.
 fn full(root: &Path) -> Result<(BTreeMap<String, Vec<u8>>, String), String> {
-    let built = casebook::build(root, &options()).map_err(|d: Diagnostics| d.render())?;
-    let files = built
-        .files
+    let memory = casebook::render::sink::Memory::default();
+    let built = casebook::build(root, &options(), &memory).map_err(|d: Diagnostics| d.render())?;
+    let files = memory
+        .into_files()
         .into_iter()
         .map(|f| {
             let bytes = match f.content {
