@@ -11,6 +11,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
+
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::history::set::Tag;
@@ -375,21 +377,55 @@ pub fn render_tags(
     diags: &mut Diagnostics,
 ) {
     let hidden = indicatif::ProgressBar::hidden();
+    let inputs = render_inputs(settings, theme);
     for (k, t) in tags.iter().enumerate() {
+        let folder = VersionFolder { tag: t, sink: out };
+        let key = version_key(inputs.clone(), set.map(|s| &*s.history), &tags[k..]);
+        if folder.reuse("", &key) {
+            continue;
+        }
         let ann = annotations(set, k + 1);
         let r = Render {
             site: &t.site,
             history: ann.as_ref(),
         };
         set_globals(r, theme, settings, Some(t.version.name.clone()));
-        let folder = VersionFolder { tag: t, sink: out };
         let mut d = Diagnostics::default();
         render_site(r, theme, &hidden, &folder, &mut d);
         if d.has_errors() {
             folder.withdraw("");
             report_failed(&t.version.name, d, diags);
+        } else {
+            folder.made("", &key);
         }
     }
+}
+
+/// What every version's render depends on besides its tag: this casebook,
+/// the build's settings (the working tree's configuration among them) and
+/// the theme.
+fn render_inputs(settings: &Settings, theme: &Theme) -> Sha256 {
+    let mut h = Sha256::new();
+    // A casebook built anew is another casebook, whatever its version says.
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
+    let built = exe.as_ref().map(|m| (m.len(), m.modified().ok()));
+    h.update(format!("casebook {} {built:?}\n", env!("CARGO_PKG_VERSION")));
+    h.update(format!(
+        "{:?} {}\n{:?}\n",
+        settings.resolve, settings.pdf, settings.config
+    ));
+    theme.digest(&mut h);
+    h
+}
+
+/// The key of a published version's files: the render's inputs and the
+/// commits of the tag and of every older one.
+fn version_key(mut h: Sha256, history: Option<&History>, tags: &[Tag]) -> String {
+    for t in tags {
+        let commit = history.map_or("", |h| h.log.commits[t.version.commit].hash.as_str());
+        h.update(format!("{} {} {commit}\n", t.version.name, t.version.slug));
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A tag's files go under `v/<slug>/`, its assets read from git.
@@ -421,6 +457,14 @@ impl Sink for VersionFolder<'_> {
 
     fn withdraw(&self, prefix: &str) {
         self.sink.withdraw(&format!("{}{prefix}", self.prefix()));
+    }
+
+    fn reuse(&self, prefix: &str, key: &str) -> bool {
+        self.sink.reuse(&format!("{}{prefix}", self.prefix()), key)
+    }
+
+    fn made(&self, prefix: &str, key: &str) {
+        self.sink.made(&format!("{}{prefix}", self.prefix()), key);
     }
 }
 

@@ -62,7 +62,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
     if !built.diagnostics.items.is_empty() {
         eprint!("{}", built.diagnostics.render_all(args.verbose));
     }
-    let files = staging.written();
+    let (files, reused) = (staging.written(), staging.reused());
     match staging.publish() {
         Ok(written) => {
             for kept in written.kept {
@@ -82,8 +82,13 @@ pub fn run(args: &BuildArgs) -> Outcome {
         }
     }
     if !args.quiet {
+        let carried = match reused {
+            0 => String::new(),
+            1 => "; 1 published version unchanged, carried over".into(),
+            n => format!("; {n} published versions unchanged, carried over"),
+        };
         eprintln!(
-            "built {} pages ({files} files) into {} in {:.2?}",
+            "built {} pages ({files} files) into {} in {:.2?}{carried}",
             built.page_count,
             args.out
                 .clone()

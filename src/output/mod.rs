@@ -9,10 +9,11 @@
 //! leaves a stamped staging folder that the next build removes. Where the
 //! output may go is [`target`]'s question.
 
+mod reuse;
 pub mod swap;
 pub mod target;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,12 @@ pub struct Staging {
     written: AtomicUsize,
     published: bool,
     kept: Vec<PathBuf>,
+    /// Version folder → key of its inputs, in the previous output.
+    previous: BTreeMap<String, String>,
+    /// The same for this build, written with it.
+    keys: Mutex<BTreeMap<String, String>>,
+    /// Version folders taken from the previous output.
+    reused: AtomicUsize,
 }
 
 impl Staging {
@@ -93,7 +100,14 @@ impl Staging {
                 return Err(e);
             }
         };
+        let previous = match target::state(&target.path) {
+            Ok(target::State::Ours) => reuse::read_manifest(&target.path),
+            _ => BTreeMap::new(),
+        };
         Ok(Staging {
+            previous,
+            keys: Mutex::default(),
+            reused: AtomicUsize::new(0),
             target: target.clone(),
             dir,
             lock,
@@ -110,10 +124,20 @@ impl Staging {
         self.written.load(Ordering::Relaxed)
     }
 
+    /// How many published versions were taken from the previous output.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
     /// Swaps the staging folder in for the output folder, in one step.
     pub fn publish(mut self) -> Result<Written, WriteError> {
         if let Some(e) = self.failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Err(e);
+        }
+        let keys = self.keys.get_mut().unwrap_or_else(|e| e.into_inner());
+        if !keys.is_empty() {
+            let path = self.dir.join(reuse::MANIFEST);
+            ctx(fs::write(&path, reuse::manifest(keys)), "write", &path)?;
         }
         let out = &self.target.path;
         // Looked at again at the last moment: the build took a while.
@@ -190,6 +214,39 @@ impl Sink for Staging {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|m| m != folder && !m.starts_with(prefix));
+        self.keys.lock().unwrap_or_else(|e| e.into_inner()).remove(prefix);
+    }
+
+    fn reuse(&self, prefix: &str, key: &str) -> bool {
+        if self.previous.get(prefix).is_none_or(|k| k != key) {
+            return false;
+        }
+        let Ok(files) = self.link_previous(prefix) else {
+            return false;
+        };
+        self.written.fetch_add(files, Ordering::Relaxed);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.made(prefix, key);
+        true
+    }
+
+    fn made(&self, prefix: &str, key: &str) {
+        self.keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(prefix.to_string(), key.to_string());
+    }
+}
+
+impl Staging {
+    fn link_previous(&self, prefix: &str) -> io::Result<usize> {
+        let to = self.dir.join(prefix);
+        if to.exists() {
+            return Err(io::Error::other("already written"));
+        }
+        reuse::link_tree(&self.target.path, prefix, &to).inspect_err(|_| {
+            let _ = fs::remove_dir_all(&to);
+        })
     }
 }
 

@@ -17,6 +17,18 @@ pub trait Sink: Sync {
     /// Drops every file taken under `prefix` (a folder, `/`-terminated): a
     /// published version whose render failed is left out whole.
     fn withdraw(&self, prefix: &str);
+
+    /// Takes the files under `prefix` from the previous output instead of
+    /// a render, when they were made from the same inputs (`key`, see
+    /// [`Sink::made`]); whether it did. Only a build's staging folder has a
+    /// previous output.
+    fn reuse(&self, _prefix: &str, _key: &str) -> bool {
+        false
+    }
+
+    /// Notes that the files under `prefix` were made from inputs `key`, so
+    /// the next build may reuse them.
+    fn made(&self, _prefix: &str, _key: &str) {}
 }
 
 /// Keeps every file in memory.
@@ -72,6 +84,14 @@ impl Sink for Prefixed<'_> {
 
     fn withdraw(&self, prefix: &str) {
         self.sink.withdraw(&format!("{}{prefix}", self.prefix));
+    }
+
+    fn reuse(&self, prefix: &str, key: &str) -> bool {
+        self.sink.reuse(&format!("{}{prefix}", self.prefix), key)
+    }
+
+    fn made(&self, prefix: &str, key: &str) {
+        self.sink.made(&format!("{}{prefix}", self.prefix), key);
     }
 }
 

@@ -249,6 +249,23 @@ impl Theme {
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
+
+    /// Feeds every template and static file, named, to `h`: what a render
+    /// takes from the theme besides the globals it is given.
+    pub fn digest(&self, h: &mut impl sha2::Digest) {
+        for (name, (_, source)) in &self.sources {
+            for part in [name.as_bytes(), source.as_bytes()] {
+                h.update(part.len().to_le_bytes());
+                h.update(part);
+            }
+        }
+        for (path, bytes) in &self.statics {
+            for part in [path.as_bytes(), bytes] {
+                h.update(part.len().to_le_bytes());
+                h.update(part);
+            }
+        }
+    }
 }
 
 fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {

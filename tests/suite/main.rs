@@ -34,6 +34,7 @@ mod public_face;
 mod redline;
 mod relevance;
 mod reports;
+mod reuse;
 mod scale;
 mod search;
 mod serve;

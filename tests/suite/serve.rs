@@ -1040,8 +1040,9 @@ fn serve_shows_what_the_build_writes_history_included() {
         built.keys().any(|p| p.ends_with("/history/index.html")),
         "the build has history pages"
     );
-    // The output stamp is the build's mark on the disk, not part of the site.
-    for (path, bytes) in built.iter().filter(|(p, _)| *p != ".casebook-output") {
+    // The output stamp and the version manifest are the build's marks on the
+    // disk, not pages of the site.
+    for (path, bytes) in built.iter().filter(|(p, _)| !p.starts_with(".casebook-")) {
         let served = server.get(&format!("/{path}"));
         assert_eq!(served.status, 200, "/{path}");
         assert_eq!(without_script(&served.body), String::from_utf8_lossy(bytes), "/{path}");

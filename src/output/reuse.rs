@@ -1,0 +1,124 @@
+//! Published versions carried over from the previous output.
+//!
+//! A build notes, in [`MANIFEST`] at the output's root, the key of the
+//! inputs each version folder was made from (see `pipeline::render_tags`).
+//! The next build whose key for a folder is the same takes that folder's
+//! files from the previous output as hard links (copies where the file
+//! system has none) instead of rendering and writing them again.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// Folder → key of its inputs, one `folder key` line each, in folder order.
+pub const MANIFEST: &str = ".casebook-versions";
+
+/// The keys the output at `out` was made with; none when it has no manifest
+/// or one casebook did not write.
+pub fn read_manifest(out: &Path) -> BTreeMap<String, String> {
+    let Ok(text) = fs::read_to_string(out.join(MANIFEST)) else {
+        return BTreeMap::new();
+    };
+    text.lines()
+        .filter_map(|l| l.split_once(' '))
+        .filter(|(folder, key)| folder.ends_with('/') && !folder.contains("..") && key.len() == 64)
+        .map(|(f, k)| (f.to_string(), k.to_string()))
+        .collect()
+}
+
+/// The manifest's bytes for `keys`.
+pub fn manifest(keys: &BTreeMap<String, String>) -> String {
+    keys.iter().map(|(f, k)| format!("{f} {k}\n")).collect()
+}
+
+/// Links every file under `folder` of the output `out` into `to`, which must not exist yet,
+/// keeping the folder tree; returns how many files. Anything but plain
+/// files and folders (a link someone put there) is refused, so nothing
+/// reaches the new output that casebook did not write.
+pub fn link_tree(out: &Path, folder: &str, to: &Path) -> io::Result<usize> {
+    // Every folder on the way is a folder, not a link to one elsewhere.
+    let mut from = out.to_path_buf();
+    for part in folder.split('/').filter(|p| !p.is_empty()) {
+        from.push(part);
+        if !fs::symlink_metadata(&from)?.is_dir() {
+            return Err(io::Error::other(format!("`{}` is not a folder", from.display())));
+        }
+    }
+    let from = from.as_path();
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(from).follow_links(false).sort_by_file_name() {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(from).map_err(io::Error::other)?;
+        let dest = to.join(rel);
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            fs::create_dir_all(&dest)?;
+        } else if kind.is_file() {
+            if fs::hard_link(entry.path(), &dest).is_err() {
+                fs::copy(entry.path(), &dest)?;
+            }
+            files += 1;
+        } else {
+            return Err(io::Error::other(format!(
+                "`{}` is not a plain file",
+                entry.path().display()
+            )));
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manifest_reads_back_what_was_written_and_nothing_odd() {
+        let tmp = tempfile::tempdir().unwrap();
+        let key = "a".repeat(64);
+        let keys = BTreeMap::from([
+            ("v/one/".to_string(), key.clone()),
+            ("board/v/two/".to_string(), key.clone()),
+        ]);
+        let text = manifest(&keys);
+        assert_eq!(text, format!("board/v/two/ {key}\nv/one/ {key}\n"));
+        fs::write(
+            tmp.path().join(MANIFEST),
+            format!("{text}../x/ {key}\nv/short/ abc\nno-slash {key}\n"),
+        )
+        .unwrap();
+        assert_eq!(read_manifest(tmp.path()), keys);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_files_and_refuses_links_planted_in_the_old_output() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("old");
+        let old = out.join("v/one");
+        fs::create_dir_all(old.join("a/b")).unwrap();
+        fs::write(old.join("index.html"), "one").unwrap();
+        fs::write(old.join("a/b/index.html"), "deep").unwrap();
+        let new = tmp.path().join("new/v/one");
+        assert_eq!(link_tree(&out, "v/one/", &new).unwrap(), 2);
+        assert_eq!(fs::read_to_string(new.join("a/b/index.html")).unwrap(), "deep");
+        let ino = |p: &Path| fs::metadata(p).unwrap().ino();
+        assert_eq!(
+            ino(&new.join("index.html")),
+            ino(&old.join("index.html")),
+            "a hard link"
+        );
+        std::os::unix::fs::symlink(&old, out.join("v/two")).unwrap();
+        assert!(
+            link_tree(&out, "v/two/", &tmp.path().join("linked")).is_err(),
+            "a linked folder"
+        );
+        std::os::unix::fs::symlink("/etc/passwd", old.join("a/passwd")).unwrap();
+        assert!(
+            link_tree(&out, "v/one/", &tmp.path().join("again")).is_err(),
+            "a linked file"
+        );
+    }
+}
