@@ -140,12 +140,15 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
     notices.extend(history.notices.iter().cloned());
     // Newest first, the order of the version list.
     let mut borrowed = Vec::new();
+    let shared = parse::Shared::default();
     let tags: Vec<Tag> = history
         .versions
         .iter()
         .rev()
-        .filter_map(|v| tag(&history, v, settings, &mut borrowed, diags))
+        .filter_map(|v| tag(&history, v, settings, &shared, &mut borrowed, diags))
         .collect();
+    // The tags hold their parses now.
+    drop(shared);
     if !borrowed.is_empty() {
         borrowed.reverse();
         notices.push(borrowed_config_notice(&borrowed));
@@ -169,12 +172,13 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
 
 /// Stages 1–3 on a tag's tree, read from git with its own configuration,
 /// or the working tree's for a tag made before there was one (its name is
-/// added to `borrowed`). A tag that publishes no page is left out with a
+/// added to `borrowed`); a page as in a tag already read is not parsed again. A tag that publishes no page is left out with a
 /// warning: as an empty version it would only make every page look added.
 fn tag(
     history: &History,
     version: &Version,
     settings: &Settings,
+    shared: &parse::Shared,
     borrowed: &mut Vec<String>,
     diags: &mut Diagnostics,
 ) -> Option<Tag> {
@@ -205,7 +209,7 @@ fn tag(
         Ok(a) => tag_settings.resolve.audience = a,
         Err(e) => d.push(e.in_file(crate::config::FILE_NAME)),
     }
-    let parsed = parse::all(&tree.sources, &tree.config, &mut d);
+    let parsed = shared.all(&tree.sources, &tree.config, &mut d);
     let mut site = resolve(parsed, &tree.config, &tag_settings, &mut d);
     // A tag's computed metrics end with the last quarter over when it was made.
     let tagged = jiff::Timestamp::from_second(history.log.commits[version.commit].time)
@@ -303,7 +307,7 @@ pub fn render_site(
     let claims = Claims::new(out);
     render::pages(r, theme, progress, &claims, diags);
     site_files(r, theme, diags).into_iter().for_each(|f| claims.put(f));
-    search_index(r.site).into_iter().for_each(|f| claims.put(f));
+    search_index(r.site, &claims);
     claims.report(diags);
 }
 
@@ -339,11 +343,10 @@ pub fn theme_claims(site: &Site, theme: &Theme, diags: &mut Diagnostics) {
 
 /// The search index. It reads every page's text and is the slowest output,
 /// so `serve` builds it in the background once the pages are served.
-pub fn search_index(site: &Site) -> Vec<OutputFile> {
-    if site.pages.is_empty() {
-        return Vec::new();
+pub fn search_index(site: &Site, out: &dyn Sink) {
+    if !site.pages.is_empty() {
+        search::files(site, out);
     }
-    search::files(site)
 }
 
 /// Stage 4 for latest and every version (`v/<slug>/` for the tags), into `out`.

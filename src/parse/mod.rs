@@ -14,6 +14,9 @@ pub mod sections;
 pub mod templates;
 pub mod terms;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -75,6 +78,10 @@ pub struct Asset {
 /// Parses every file, in parallel; the order of the input is kept.
 pub fn all(sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> Parsed {
     let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| one(s, config)).collect();
+    merge(results, diags)
+}
+
+fn merge(results: Vec<(Parsed, Vec<Diagnostic>)>, diags: &mut Diagnostics) -> Parsed {
     let mut out = Parsed::default();
     for (p, errors) in results {
         diags.extend(errors);
@@ -84,6 +91,55 @@ pub fn all(sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> 
         out.glossaries.extend(p.glossaries);
     }
     out
+}
+
+/// Parses of pages shared between the published versions of one build: a
+/// file at the same path with the same text under the same configuration
+/// parses the same, and most files are the same in every tag.
+#[derive(Default)]
+pub struct Shared {
+    /// The configurations seen, by their full description.
+    configs: Mutex<Vec<String>>,
+    /// (configuration, path, hash of the text) → the parse and its problems.
+    parses: Mutex<HashMap<(usize, String, u64), (Parsed, Vec<Diagnostic>)>>,
+}
+
+impl Shared {
+    /// [`all`], reusing the parse of every page already parsed here.
+    pub fn all(&self, sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> Parsed {
+        let described = format!("{config:?}");
+        let c = {
+            let mut configs = self.configs.lock().unwrap_or_else(|e| e.into_inner());
+            configs.iter().position(|d| *d == described).unwrap_or_else(|| {
+                configs.push(described);
+                configs.len() - 1
+            })
+        };
+        let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| self.one(c, s, config)).collect();
+        merge(results, diags)
+    }
+
+    fn one(&self, c: usize, s: &SourceFile, config: &Config) -> (Parsed, Vec<Diagnostic>) {
+        if s.kind != FileKind::Markdown {
+            return one(s, config);
+        }
+        let key = (
+            c,
+            s.rel.clone(),
+            ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(&s.text),
+        );
+        let parses = || self.parses.lock().unwrap_or_else(|e| e.into_inner());
+        // The hash picks the entry; the text itself decides.
+        let hit = parses()
+            .get(&key)
+            .filter(|(p, _)| p.pages.first().is_some_and(|p| p.text == s.text && p.file == s.file))
+            .cloned();
+        hit.unwrap_or_else(|| {
+            let fresh = one(s, config);
+            parses().insert(key, fresh.clone());
+            fresh
+        })
+    }
 }
 
 /// Parses one file of any kind, with its problems.
@@ -204,19 +260,49 @@ fn page_url(rel: &str, front: &mut FrontMatter, file: &str, errors: &mut Vec<Dia
 mod tests {
     use super::*;
 
+    fn source(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            file: format!("content/{rel}"),
+            abs: rel.into(),
+            kind: FileKind::Markdown,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_shared_parse_is_the_parse_of_the_same_path_text_and_configuration() {
+        let shared = Shared::default();
+        let described = |p: &Parsed| format!("{:?}", p.pages);
+        let parse = |s: &SourceFile, c: &Config| {
+            described(&shared.all(std::slice::from_ref(s), c, &mut Diagnostics::default()))
+        };
+        let entries = || shared.parses.lock().unwrap().len();
+        let (plain, titled) = (
+            Config::default(),
+            Config {
+                title: "Other".into(),
+                ..Config::default()
+            },
+        );
+        let gifts = source("policies/gifts.md", "# Gifts\n\nDeclare them.\n");
+        let alone = described(&one(&gifts, &plain).0);
+        assert_eq!(parse(&gifts, &plain), alone);
+        assert_eq!(parse(&gifts, &plain), alone, "taken from the first");
+        assert_eq!(entries(), 1);
+        let edited = source("policies/gifts.md", "# Gifts\n\nDeclare them all.\n");
+        assert_eq!(parse(&edited, &plain), described(&one(&edited, &plain).0));
+        let moved = source("handbook/gifts.md", "# Gifts\n\nDeclare them.\n");
+        assert_eq!(parse(&moved, &plain), described(&one(&moved, &plain).0));
+        assert_ne!(parse(&moved, &plain), alone, "the path is part of a parse");
+        parse(&gifts, &titled);
+        assert_eq!(entries(), 4, "another text, path or configuration is parsed anew");
+    }
+
     #[test]
     fn kind_follows_the_folder_and_front_matter_wins() {
         let c = Config::default();
-        let kind = |rel: &str, text: &str| {
-            let s = SourceFile {
-                rel: rel.into(),
-                file: format!("content/{rel}"),
-                abs: rel.into(),
-                kind: FileKind::Markdown,
-                text: text.into(),
-            };
-            page(&s, &c, &mut Vec::new()).expect("parses").kind
-        };
+        let kind = |rel: &str, text: &str| page(&source(rel, text), &c, &mut Vec::new()).expect("parses").kind;
         assert_eq!(kind("policies/privacy/x.md", "Text.\n"), Kind::Policy);
         assert_eq!(kind("handbook/contracts/nda.md", "Text.\n"), Kind::Playbook);
         assert_eq!(kind("about.md", "Text.\n"), Kind::Page);

@@ -39,6 +39,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::model::Site;
+use crate::render::sink::Sink;
 use crate::render::{Content, OutputFile};
 use entries::{Entry, Standing, Words};
 
@@ -52,7 +53,7 @@ const TERM_SHARD: usize = 24 * 1024;
 const DOC_SHARD: usize = 16 * 1024;
 
 /// Builds the index files for the pages and metrics of `site`.
-pub fn files(site: &Site) -> Vec<OutputFile> {
+pub fn files(site: &Site, out: &dyn Sink) {
     // Each page's words are merged as the pages are read, so the dictionary
     // costs memory for the site's distinct words, not for every page's.
     let (mut entries, mut words) = (0..site.pages.len())
@@ -106,12 +107,11 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     let mut terms: Vec<(Arc<str>, String)> = postings.into_iter().map(|(t, list)| (t, encode(&list))).collect();
     terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
 
-    let mut out = Vec::new();
-    let term_starts = term_shards(&terms, &mut out);
-    let doc_starts = doc_shards(&entries, &mut out);
+    let term_starts = term_shards(&terms, out);
+    let doc_starts = doc_shards(&entries, out);
     let mut word_starts = Vec::with_capacity(words.len());
     for (n, (first, data)) in words.into_iter().enumerate() {
-        out.push(shard_file("w", n, &json!(data)));
+        out.put(shard_file("w", n, &json!(data)));
         word_starts.push(first);
     }
 
@@ -148,21 +148,20 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         "status": status,
         "titles": titles,
     });
-    out.push(OutputFile {
+    out.put(OutputFile {
         path: format!("{DIR}index.js"),
         content: Content::Bytes(script("meta", 0, &meta).into_bytes()),
     });
-    out
 }
 
 /// Writes the term shards; returns the first term of each.
-fn term_shards(terms: &[(Arc<str>, String)], out: &mut Vec<OutputFile>) -> Vec<String> {
+fn term_shards(terms: &[(Arc<str>, String)], out: &dyn Sink) -> Vec<String> {
     let mut starts: Vec<String> = Vec::new();
     let mut shard: Vec<&str> = Vec::new();
     let mut size = 0;
     for (t, p) in terms {
         if size >= TERM_SHARD {
-            out.push(shard_file("t", starts.len() - 1, &json!(shard)));
+            out.put(shard_file("t", starts.len() - 1, &json!(shard)));
             shard.clear();
             size = 0;
         }
@@ -174,7 +173,7 @@ fn term_shards(terms: &[(Arc<str>, String)], out: &mut Vec<OutputFile>) -> Vec<S
         size += t.len() + p.len() + 6;
     }
     if !shard.is_empty() {
-        out.push(shard_file("t", starts.len() - 1, &json!(shard)));
+        out.put(shard_file("t", starts.len() - 1, &json!(shard)));
     }
     starts
 }
@@ -182,15 +181,15 @@ fn term_shards(terms: &[(Arc<str>, String)], out: &mut Vec<OutputFile>) -> Vec<S
 /// Writes the document shards; returns the first section of each. They are
 /// written as JSON text directly: they hold all the stored text, and
 /// building `Value`s of it would copy it twice more.
-fn doc_shards(entries: &[Entry], out: &mut Vec<OutputFile>) -> Vec<u32> {
+fn doc_shards(entries: &[Entry], out: &dyn Sink) -> Vec<u32> {
     let mut starts: Vec<u32> = Vec::new();
     let (mut pages, mut secs) = (String::new(), String::new());
     let mut first = 0u32;
     let mut sid = 0u32;
-    let mut flush = |pages: &mut String, secs: &mut String, first: u32, out: &mut Vec<OutputFile>| {
+    let mut flush = |pages: &mut String, secs: &mut String, first: u32, out: &dyn Sink| {
         let n = starts.len();
         let data = format!("{{\"pages\":[{pages}],\"sections\":[{secs}]}}");
-        out.push(OutputFile {
+        out.put(OutputFile {
             path: format!("{DIR}d/{n}.js"),
             content: Content::Bytes(format!("casebookSearch.add(\"d\",{n},{data});\n").into_bytes()),
         });

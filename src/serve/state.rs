@@ -221,8 +221,10 @@ pub struct IndexDone {
 
 impl IndexJob {
     pub fn run(self) -> IndexDone {
+        let files = render::sink::Memory::default();
+        pipeline::search_index(&self.site, &files);
         IndexDone {
-            files: pipeline::search_index(&self.site),
+            files: files.into_files(),
             generation: self.generation,
         }
     }
