@@ -1,9 +1,9 @@
 //! Pages made from git history: each page's history, redlines, what changed
-//! per version, the Atom feed of policy changes and `versions.json`; and the
-//! template views every page gets (`history`, and the `versions` global).
+//! per version and the Atom feed of policy changes; and the `history` view
+//! every page gets. The version list is [`super::versions`]'.
 //!
 //! Only latest's build writes these pages (`<page>/history/`, `changes/`,
-//! `policies.atom`, `versions.json`); older versions link back to them.
+//! `policies.atom`); older versions link back to them.
 //! Only published pages appear: the version set holds nothing else.
 //!
 //! Redlines are bounded: a page gets one for each of its last
@@ -68,16 +68,6 @@ pub struct CommitView {
     pub baseline: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SwitchLink {
-    pub label: String,
-    /// Relative to latest's root: prefix with `root ~ versions.up`.
-    pub href: String,
-    pub current: bool,
-    /// The same page exists in that version (else `href` is its home).
-    pub exists: bool,
-}
-
 /// `history` in a page's template.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageHistoryView {
@@ -89,30 +79,6 @@ pub struct PageHistoryView {
     pub commits: usize,
     /// Commit messages, authors and reviews are shown (`history.details_from`).
     pub details: bool,
-    pub switcher: Vec<SwitchLink>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionLink {
-    pub name: String,
-    pub label: String,
-    /// From latest's root.
-    pub path: String,
-    pub latest: bool,
-    pub date: DateView,
-}
-
-/// The `versions` global.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionsView {
-    pub current: VersionLink,
-    pub latest: VersionLink,
-    /// From this version's root up to latest's root.
-    pub up: String,
-    /// Latest first, then the tags newest first.
-    pub list: Vec<VersionLink>,
-    pub changes_url: Option<String>,
-    pub feed_url: Option<String>,
 }
 
 /// A commit's date in the configured time zone.
@@ -121,32 +87,6 @@ pub(super) fn date_of(set: &VersionSet, time: i64) -> DateView {
         .map(|t| set.timezone.to_datetime(t).date())
         .unwrap_or(jiff::civil::Date::constant(1970, 1, 1));
     DateView::from(date)
-}
-
-fn version_link(set: &VersionSet, k: usize) -> VersionLink {
-    let v = &set.list[k];
-    VersionLink {
-        name: v.name.clone(),
-        label: v.label.clone(),
-        path: v.path.clone(),
-        latest: v.latest,
-        date: date_of(set, set.history.log.commits[v.commit].time),
-    }
-}
-
-/// The `versions` global of a build; `None` without history.
-pub fn versions_view(ann: Option<&Annotations>) -> Option<VersionsView> {
-    let ann = ann?;
-    let set = &ann.set;
-    let has_policies = set.pages[0].values().any(|p| p.kind == Kind::Policy);
-    Some(VersionsView {
-        current: version_link(set, ann.current),
-        latest: version_link(set, 0),
-        up: "../".repeat(ann.version().path.matches('/').count()),
-        list: (0..set.list.len()).map(|k| version_link(set, k)).collect(),
-        changes_url: (set.list.len() > 1).then(|| CHANGES_URL.to_string()),
-        feed_url: has_policies.then(|| FEED_PATH.to_string()),
-    })
 }
 
 /// Code-host links from `repo_url`, in the host's own URL scheme.
@@ -272,21 +212,6 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
     let rel = &p.parsed.rel;
     let vp = ann.page(rel)?;
     let latest = ann.current == 0;
-    let identity = ann.identity(rel).unwrap_or(rel);
-    let switcher = set
-        .list
-        .iter()
-        .enumerate()
-        .map(|(k, v)| {
-            let target = set.pages[k].get(identity);
-            SwitchLink {
-                label: v.label.clone(),
-                href: format!("{}{}", v.path, target.map_or("", |t| t.url.as_str())),
-                current: k == ann.current,
-                exists: target.is_some(),
-            }
-        })
-        .collect();
     let has_history = !p.implicit && (!vp.trail.changes.is_empty() || vp.uncommitted);
     Some(PageHistoryView {
         updated: vp.trail.changes.first().map(|&(c, n)| revision_view(set, vp, c, n)),
@@ -299,7 +224,6 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
         },
         commits: vp.trail.changes.len(),
         details: set.details,
-        switcher,
     })
 }
 
@@ -374,7 +298,7 @@ pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, diags: &mut 
     if set.pages[0].values().any(|p| p.kind == Kind::Policy) {
         out.push(OutputFile::text(FEED_PATH, feed(site, set, &made)));
     }
-    out.push(OutputFile::text("versions.json", versions_json(site, set)));
+    out.extend(super::versions::files(site, set));
     diags.extend(errors);
     out
 }
@@ -807,8 +731,8 @@ fn changes_pages(
                 }
             }
         }
-        let v = version_link(set, k);
-        let previous = (prev < set.list.len()).then(|| version_link(set, prev));
+        let v = super::versions::version_link(set, k);
+        let previous = (prev < set.list.len()).then(|| super::versions::version_link(set, prev));
         index.push(json!({
             "version": v,
             "url": url,
@@ -852,7 +776,7 @@ fn changes_pages(
     out
 }
 
-fn absolute(site: &Site, url: &str) -> String {
+pub(super) fn absolute(site: &Site, url: &str) -> String {
     let base = &site.config.base_url;
     if base.is_empty() {
         url.to_string()
@@ -964,27 +888,4 @@ fn review_line(view: &CommitView) -> String {
         parts.push(format!("Reviewed by {}", view.reviews.join(", ")));
     }
     parts.join(" · ")
-}
-
-fn versions_json(site: &Site, set: &VersionSet) -> String {
-    let list: Vec<serde_json::Value> = (0..set.list.len())
-        .map(|k| {
-            let v = &set.list[k];
-            let c = &set.history.log.commits[v.commit];
-            json!({
-                "name": v.name,
-                "label": v.label,
-                "latest": v.latest,
-                "url": v.path,
-                "href": absolute(site, &v.path),
-                "commit": c.hash,
-                "date": date_of(set, c.time).iso,
-                "pages": set.pages[k].values().filter(|p| !p.implicit).count(),
-                "changes": (set.list.len() > 1).then(|| format!("{CHANGES_URL}{}/", v.slug)),
-            })
-        })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&json!({ "versions": list })).expect("JSON values always serialize");
-    s.push('\n');
-    s
 }

@@ -39,3 +39,4 @@ mod search;
 mod serve;
 mod symlinks;
 mod terms;
+mod versions;
