@@ -123,7 +123,10 @@
     });
   }
   details.addEventListener("toggle", function () { if (details.open) open(); });
-  summary.addEventListener("pointerenter", function () { load().catch(function () {}); });
+  // Start fetching as soon as a reader heads for the switcher.
+  function warm() { load().catch(function () {}); }
+  summary.addEventListener("pointerenter", warm);
+  summary.addEventListener("focus", warm);
   details.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && details.open) {
       details.open = false;
