@@ -87,8 +87,10 @@ pub fn view(ann: Option<&Annotations>) -> Option<VersionsView> {
 pub(super) fn files(site: &Site, set: &VersionSet) -> Vec<OutputFile> {
     let maps = if set.list.len() > 1 { page_maps(set) } else { Vec::new() };
     let mut out = vec![OutputFile::text(VERSIONS_JSON, versions_json(site, set, maps.len()))];
+    // Each map names its versions, so a map and a list cached from different
+    // builds still agree on which column is which.
+    let names: Vec<&str> = set.list.iter().map(|v| v.name.as_str()).collect();
     out.extend(maps.into_iter().enumerate().map(|(i, map)| {
-        let names: Vec<&str> = set.list.iter().map(|v| v.name.as_str()).collect();
         OutputFile::text(
             format!("{MAPS_DIR}{i}.json"),
             pretty(&json!({ "versions": names, "pages": map }), false),

@@ -282,6 +282,19 @@ fn switcher_in_an_old_version_lists_newer_tags_and_keeps_the_page() {
     assert_eq!(listed[0], json!([format!("{LATEST_LABEL} (home: no such page)"), base]));
     assert_eq!(listed[1], json!(["v3 (home: no such page)", format!("{base}v/v3/")]));
 
+    // From disk the browser refuses the fetch: the menu says so and keeps
+    // the link to every version.
+    let disk = format!("file://{}", repo.path("public").display());
+    b.open(&format!("{disk}/v/v1/{}index.html", url_in(&repo, "v1", GUIDE[0].1)));
+    b.dt.eval("document.querySelector('.version-switcher summary').click()");
+    b.dt.wait_for(
+        "/could not be loaded/.test(document.querySelector('.version-switcher').textContent)",
+        "the menu to say the list could not be loaded",
+    );
+    b.click(".version-switcher li a", "All versions and what changed");
+    b.wait_loaded(&format!("{disk}/changes/index.html"));
+    assert_eq!(h1(&mut b), "Versions and what changed");
+
     // Without JavaScript: a link to the list of every version, in the same place.
     b.dt.call("Emulation.setScriptExecutionDisabled", json!({ "value": true }));
     b.open(&v1_guide);

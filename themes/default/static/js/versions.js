@@ -119,7 +119,11 @@
     if (filled) return;
     filled = true;
     load().then(fill, function () {
+      // Offline or opened from disk: keep the link to every version, and
+      // try again on the next open.
       status.textContent = "The version list could not be loaded.";
+      filled = false;
+      loaded = null;
     });
   }
   details.addEventListener("toggle", function () { if (details.open) open(); });
