@@ -273,6 +273,7 @@ pub const GENERATED: &[(&str, &str)] = &[
     ("changes/", "the pages of what changed between versions"),
     ("v/", "the published versions"),
     ("versions.json", "the version list"),
+    ("versions/", "the version switcher's page maps"),
     ("policies.atom", "the policy feed"),
     ("sitemap.xml", "the sitemap"),
     ("404.html", "the page-not-found page"),

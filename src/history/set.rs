@@ -2,7 +2,8 @@
 //!
 //! A page's *identity* is its path in latest; a tag's page is found through
 //! the commit that last touched it, so a page renamed since the tag is still
-//! the same page. Each version's pages carry their trail of commits, their
+//! the same page. A tag's page gone from latest is known by its own path,
+//! kept apart from latest's. Each version's pages carry their trail of commits, their
 //! committed blob and flags for the render.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -157,7 +158,7 @@ fn pages_of(
                 .changes
                 .first()
                 .and_then(|&(c, n)| owner.get(&(c, log.commits[c].changes[n].path.as_str())))
-                .map_or_else(|| rel.clone(), |s| s.to_string())
+                .map_or_else(|| gone(rel), |s| s.to_string())
         };
         let is_shown = |e: &(usize, usize)| shown.is_none_or(|s| s.contains(e));
         let page = VersionPage {
@@ -186,6 +187,13 @@ fn pages_of(
         pages.entry(identity).or_insert(page);
     }
     (pages, by_rel)
+}
+
+/// The identity of a tag's page that is no page of latest: its path, apart
+/// from latest's paths, so that a page later moved to that path is not
+/// taken for it (and the tag's pages stay its own, whatever came after).
+fn gone(rel: &str) -> String {
+    format!("/{rel}")
 }
 
 /// The commits of shown revisions whose previous revision is hidden.

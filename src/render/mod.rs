@@ -25,6 +25,7 @@ pub mod sink;
 pub mod terms;
 pub mod theme;
 pub mod typography;
+pub mod versions;
 pub mod views;
 
 use std::path::PathBuf;
@@ -105,7 +106,7 @@ pub fn pages(
 /// Makes the site-wide view (`site`: title, navigation…) visible to every template.
 pub fn set_globals(r: Render<'_>, theme: &mut Theme, version: Option<String>) {
     theme.insert_global("site", &context::site_view(r.site, version));
-    theme.insert_global("versions", &history::versions_view(r.history));
+    theme.insert_global("versions", &versions::view(r.history));
 }
 
 /// Every output that is not one page's own, search index aside: the

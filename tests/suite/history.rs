@@ -167,20 +167,6 @@ fn hash_of(t: &SiteTest, subject: &str) -> String {
     line[..10].to_string()
 }
 
-/// `(label, href)` of each link in the version switcher of a page.
-fn switcher(html: &str) -> Vec<(String, String)> {
-    let nav = crate::harness::between(html, "<nav class=\"version-switcher\"", "</nav>")
-        .unwrap_or_else(|| panic!("no version switcher in:\n{html}"));
-    nav.split("<li")
-        .skip(1)
-        .filter_map(|li| {
-            let href = crate::harness::between(li, "href=\"", "\"")?.to_string();
-            let label = text_of(crate::harness::between(li, ">", "</li>")?);
-            Some((label, href))
-        })
-        .collect()
-}
-
 #[test]
 fn each_version_is_built_from_its_own_tag() {
     let t = scripted();
@@ -235,41 +221,37 @@ fn each_version_is_built_from_its_own_tag() {
 fn switcher_goes_to_the_same_page_across_renames_or_to_the_version_home() {
     let t = scripted();
     t.build_ok();
-    let latest = switcher(&t.output("policies/privacy/privacy/index.html"));
+    let some = |u: &str| Some(u.to_string());
+    let privacy = crate::versions::same_page(&t, "latest", "policies/privacy/privacy/");
     assert_eq!(
-        latest,
+        privacy.into_iter().collect::<Vec<_>>(),
         [
-            ("Latest".to_string(), "../../../policies/privacy/privacy/".to_string()),
-            (
-                "handbook-3".to_string(),
-                "../../../v/handbook-3/policies/privacy/privacy/".to_string()
-            ),
-            (
-                "handbook-2".to_string(),
-                "../../../v/handbook-2/policies/privacy/privacy/".to_string()
-            ),
-            (
-                "handbook-1".to_string(),
-                "../../../v/handbook-1/policies/privacy/".to_string()
-            ),
-            ("What changed".to_string(), "../../../changes/".to_string()),
+            ("handbook-1".to_string(), some("policies/privacy/")),
+            ("handbook-2".to_string(), some("policies/privacy/privacy/")),
+            ("handbook-3".to_string(), some("policies/privacy/privacy/")),
+            ("latest".to_string(), some("policies/privacy/privacy/")),
         ]
     );
-    let old = switcher(&t.output("v/handbook-1/handbook/old-guide/index.html"));
-    assert_eq!(
-        old[0],
-        ("Latest (home: no such page)".to_string(), "../../../../".to_string())
+    let old = crate::versions::same_page(&t, "handbook-1", "handbook/old-guide/");
+    assert_eq!((&old["latest"], &old["handbook-3"]), (&None, &None), "{old:?}");
+    // Each page names only its own version; the script finds the others.
+    let html = t.output("v/handbook-1/policies/privacy/index.html");
+    let nav = crate::harness::between(&html, "<nav class=\"version-switcher\"", "</nav>")
+        .unwrap_or_else(|| panic!("no version switcher in:\n{html}"));
+    assert!(
+        nav.contains(
+            "data-versions=\"../../../../versions.json\" data-version=\"handbook-1\" data-page=\"policies/privacy/\""
+        ),
+        "{nav}"
     );
-    assert_eq!(
-        old[3],
-        (
-            "handbook-1".to_string(),
-            "../../../../v/handbook-1/handbook/old-guide/".to_string()
-        )
+    assert!(
+        nav.contains("<a class=\"version-switcher-toggle\" href=\"../../../../changes/\">"),
+        "{nav}"
     );
+    assert!(!nav.contains("handbook-2") && !nav.contains("Latest"), "{nav}");
     let banner = t.main_of("v/handbook-1/policies/privacy/");
     assert!(
-        banner.contains("<a href=\"../../../../policies/privacy/privacy/\">Read the current version of this page</a>"),
+        banner.contains("<a class=\"version-current\" href=\"../../../../\">Go to the current version</a>"),
         "{banner}"
     );
 }
@@ -406,6 +388,9 @@ fn what_changed_feed_and_report_list_only_published_pages() {
     }
     assert!(!feed.contains("Secret"));
     assert!(!t.output("versions.json").contains("secret"));
+    for map in t.files("public/versions") {
+        assert!(!t.output(&format!("versions/{map}")).contains("secret"), "{map}");
+    }
 }
 
 #[test]

@@ -40,3 +40,4 @@ mod search;
 mod serve;
 mod symlinks;
 mod terms;
+mod versions;

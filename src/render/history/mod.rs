@@ -1,9 +1,9 @@
 //! Pages made from git history: each page's history, redlines, what changed
-//! per version, the Atom feed of policy changes and `versions.json`; and the
-//! template views every page gets (`history`, and the `versions` global).
+//! per version and the Atom feed of policy changes; and the `history` view
+//! every page gets. The version list is [`super::versions`]'.
 //!
 //! Only latest's build writes these pages (`<page>/history/`, `changes/`,
-//! `policies.atom`, `versions.json`); older versions link back to them.
+//! `policies.atom`); older versions link back to them.
 //! Only published pages appear: the version set holds nothing else.
 //!
 //! Redlines are bounded: a page gets one for each of its last
@@ -12,7 +12,11 @@
 //! one between every two published versions that differ for those pages,
 //! and one between successive versions for any other page that changed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod changes;
+mod feed;
+mod redline_page;
+
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -23,11 +27,10 @@ use super::theme::Theme;
 use super::views::{self, DateView};
 use super::{OutputFile, output_path};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::history::redline::{self, FieldChange, Redline, Section};
+use crate::history::redline::{self, Redline};
 use crate::history::{Annotations, VersionPage, VersionSet};
 use crate::kind::Kind;
 use crate::model::{PageId, Site};
-use crate::parse::markdown::escape_attr;
 
 /// Commits per page, newest first, that get a redline.
 pub const REDLINE_COMMITS: usize = 20;
@@ -68,16 +71,6 @@ pub struct CommitView {
     pub baseline: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SwitchLink {
-    pub label: String,
-    /// Relative to latest's root: prefix with `root ~ versions.up`.
-    pub href: String,
-    pub current: bool,
-    /// The same page exists in that version (else `href` is its home).
-    pub exists: bool,
-}
-
 /// `history` in a page's template.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageHistoryView {
@@ -89,30 +82,6 @@ pub struct PageHistoryView {
     pub commits: usize,
     /// Commit messages, authors and reviews are shown (`history.details_from`).
     pub details: bool,
-    pub switcher: Vec<SwitchLink>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionLink {
-    pub name: String,
-    pub label: String,
-    /// From latest's root.
-    pub path: String,
-    pub latest: bool,
-    pub date: DateView,
-}
-
-/// The `versions` global.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionsView {
-    pub current: VersionLink,
-    pub latest: VersionLink,
-    /// From this version's root up to latest's root.
-    pub up: String,
-    /// Latest first, then the tags newest first.
-    pub list: Vec<VersionLink>,
-    pub changes_url: Option<String>,
-    pub feed_url: Option<String>,
 }
 
 /// A commit's date in the configured time zone.
@@ -121,32 +90,6 @@ pub(super) fn date_of(set: &VersionSet, time: i64) -> DateView {
         .map(|t| set.timezone.to_datetime(t).date())
         .unwrap_or(jiff::civil::Date::constant(1970, 1, 1));
     DateView::from(date)
-}
-
-fn version_link(set: &VersionSet, k: usize) -> VersionLink {
-    let v = &set.list[k];
-    VersionLink {
-        name: v.name.clone(),
-        label: v.label.clone(),
-        path: v.path.clone(),
-        latest: v.latest,
-        date: date_of(set, set.history.log.commits[v.commit].time),
-    }
-}
-
-/// The `versions` global of a build; `None` without history.
-pub fn versions_view(ann: Option<&Annotations>) -> Option<VersionsView> {
-    let ann = ann?;
-    let set = &ann.set;
-    let has_policies = set.pages[0].values().any(|p| p.kind == Kind::Policy);
-    Some(VersionsView {
-        current: version_link(set, ann.current),
-        latest: version_link(set, 0),
-        up: "../".repeat(ann.version().path.matches('/').count()),
-        list: (0..set.list.len()).map(|k| version_link(set, k)).collect(),
-        changes_url: (set.list.len() > 1).then(|| CHANGES_URL.to_string()),
-        feed_url: has_policies.then(|| FEED_PATH.to_string()),
-    })
 }
 
 /// Code-host links from `repo_url`, in the host's own URL scheme.
@@ -272,21 +215,6 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
     let rel = &p.parsed.rel;
     let vp = ann.page(rel)?;
     let latest = ann.current == 0;
-    let identity = ann.identity(rel).unwrap_or(rel);
-    let switcher = set
-        .list
-        .iter()
-        .enumerate()
-        .map(|(k, v)| {
-            let target = set.pages[k].get(identity);
-            SwitchLink {
-                label: v.label.clone(),
-                href: format!("{}{}", v.path, target.map_or("", |t| t.url.as_str())),
-                current: k == ann.current,
-                exists: target.is_some(),
-            }
-        })
-        .collect();
     let has_history = !p.implicit && (!vp.trail.changes.is_empty() || vp.uncommitted);
     Some(PageHistoryView {
         updated: vp.trail.changes.first().map(|&(c, n)| revision_view(set, vp, c, n)),
@@ -299,7 +227,6 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
         },
         commits: vp.trail.changes.len(),
         details: set.details,
-        switcher,
     })
 }
 
@@ -348,7 +275,7 @@ pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, diags: &mut 
         let Some(r) = r.as_ref().filter(|r| r.has_changes()) else {
             continue;
         };
-        match redline_page(site, set, theme, job, r) {
+        match redline_page::render(site, set, theme, job, r) {
             Ok(f) => out.push(f),
             Err(d) => errors.push(d),
         }
@@ -364,7 +291,7 @@ pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, diags: &mut 
         }
     }
     if set.list.len() > 1 {
-        for r in changes_pages(site, set, theme, &made) {
+        for r in changes::pages(site, set, theme, &made) {
             match r {
                 Ok(f) => out.push(f),
                 Err(d) => errors.push(d),
@@ -372,9 +299,9 @@ pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, diags: &mut 
         }
     }
     if set.pages[0].values().any(|p| p.kind == Kind::Policy) {
-        out.push(OutputFile::text(FEED_PATH, feed(site, set, &made)));
+        out.push(OutputFile::text(FEED_PATH, feed::atom(site, set, &made)));
     }
-    out.push(OutputFile::text("versions.json", versions_json(site, set)));
+    out.extend(super::versions::files(site, set));
     diags.extend(errors);
     out
 }
@@ -516,58 +443,6 @@ fn xref_now(site: &Site, id: PageId, dest: &str, capital: bool) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct RedlineView<'a> {
-    title: String,
-    page_title: &'a str,
-    page_url: &'a str,
-    history_url: String,
-    from_label: String,
-    to_label: String,
-    commit: Option<CommitView>,
-    /// Commits between the two versions that touched the page.
-    commits: Vec<CommitView>,
-    html: &'a str,
-    words_added: usize,
-    words_removed: usize,
-    blocks_added: usize,
-    blocks_removed: usize,
-    blocks_changed: usize,
-    blocks_moved: usize,
-    /// Changes are `#change-1` … `#change-{changes}` in `html`.
-    changes: usize,
-    sections: &'a [Section],
-    foldable: bool,
-    front: &'a [FieldChange],
-    definitions: Vec<DefinitionView<'a>>,
-}
-
-/// A definition the change adds, rewrites or removes, with the pages that
-/// use the term in this build.
-#[derive(Serialize)]
-struct DefinitionView<'a> {
-    term: &'a str,
-    old: Option<&'a str>,
-    new: Option<&'a str>,
-    used_on: Vec<views::Link>,
-}
-
-/// The pages of latest that use `term` as page `id` defines it.
-fn used_on(site: &Site, id: PageId, term: &str) -> Vec<views::Link> {
-    use crate::model::terms::Origin;
-    let defines = |o: &Origin| matches!(o, Origin::Page { page, .. } if *page == id);
-    let mut pages: Vec<PageId> = site
-        .terms
-        .entries
-        .iter()
-        .filter(|e| e.term == term && (defines(&e.origin) || e.also.iter().any(defines)))
-        .flat_map(|e| e.uses.iter().map(|u| u.page))
-        .collect();
-    pages.sort_unstable();
-    pages.dedup();
-    pages.into_iter().map(|p| views::link(site, p)).collect()
-}
-
 pub(super) fn page_json(title: &str, url: &str, breadcrumbs: Vec<views::Link>) -> serde_json::Value {
     json!({ "title": title, "url": url, "kind": "page", "toc": [], "breadcrumbs": breadcrumbs })
 }
@@ -576,76 +451,6 @@ pub(super) fn crumbs(site: &Site, id: PageId) -> Vec<views::Link> {
     let mut c: Vec<views::Link> = site.ancestors(id).into_iter().map(|a| views::link(site, a)).collect();
     c.push(views::link(site, id));
     c
-}
-
-fn redline_page(
-    site: &Site,
-    set: &VersionSet,
-    theme: &Theme,
-    job: &Job,
-    r: &Redline,
-) -> Result<OutputFile, Diagnostic> {
-    let p = site.page(job.id);
-    let log = &set.history.log;
-    let (from_label, to_label, commit, commits) = match job.what {
-        Compare::Commit { commit, change } => {
-            // The page's previous change, which is what the old text is.
-            let trail = set.pages[0].get(&job.identity).map(|vp| &vp.trail.changes);
-            let before = trail
-                .and_then(|t| t.iter().position(|&(c, _)| c == commit).and_then(|i| t.get(i + 1)))
-                .map(|&(c, _)| log.short(c).to_string());
-            (
-                before.map_or_else(|| "the previous text".to_string(), |s| format!("commit {s}")),
-                format!("commit {}", log.short(commit)),
-                Some(commit_view(set, commit, Some(change))),
-                Vec::new(),
-            )
-        }
-        Compare::Versions { from, to } => (
-            set.list[from].label.clone(),
-            set.list[to].label.clone(),
-            None,
-            commits_between(set, &job.identity, from, to),
-        ),
-    };
-    let title = format!("Redline: {}", p.title);
-    let view = RedlineView {
-        title: title.clone(),
-        page_title: &p.title,
-        page_url: p.url(),
-        history_url: format!("{}history/", p.url()),
-        from_label,
-        to_label,
-        commit,
-        commits,
-        html: &r.html,
-        words_added: r.words_added,
-        words_removed: r.words_removed,
-        blocks_added: r.blocks_added,
-        blocks_removed: r.blocks_removed,
-        blocks_changed: r.blocks_changed,
-        blocks_moved: r.blocks_moved,
-        changes: r.changes,
-        sections: &r.sections,
-        foldable: r.foldable,
-        front: &r.front,
-        definitions: r
-            .definitions
-            .iter()
-            .map(|d| DefinitionView {
-                term: &d.term,
-                old: d.old.as_deref(),
-                new: d.new.as_deref(),
-                used_on: used_on(site, job.id, &d.term),
-            })
-            .collect(),
-    };
-    let mut ctx = theme.context();
-    ctx.insert("root", &context::root_for(&job.url));
-    ctx.insert("page", &page_json(&title, &job.url, crumbs(site, job.id)));
-    ctx.insert("redline", &view);
-    let html = theme.render("redline.html", &ctx, Some(&p.parsed.file))?;
-    Ok(OutputFile::text(output_path(&job.url), html))
 }
 
 /// Commits of version `to`'s trail for `identity` that version `from` does not have.
@@ -735,124 +540,7 @@ fn history_page(
     )
 }
 
-#[derive(Serialize)]
-struct ChangedPage {
-    title: String,
-    url: String,
-    redline: Option<String>,
-    commits: Vec<CommitView>,
-    uncommitted: bool,
-}
-
-/// A version's pages (made-up folder pages aside), by URL.
-fn listed(m: &HashMap<String, VersionPage>) -> Vec<(&String, &VersionPage)> {
-    let mut v: Vec<(&String, &VersionPage)> = m.iter().filter(|(_, p)| !p.implicit).collect();
-    v.sort_by(|a, b| a.1.url.cmp(&b.1.url));
-    v
-}
-
-/// `changes/` and `changes/<version>/` for every version.
-fn changes_pages(
-    site: &Site,
-    set: &VersionSet,
-    theme: &Theme,
-    made: &HashSet<(String, Compare)>,
-) -> Vec<Result<OutputFile, Diagnostic>> {
-    let mut out = Vec::new();
-    let mut index = Vec::new();
-    for k in 0..set.list.len() {
-        let url = format!("{CHANGES_URL}{}/", set.list[k].slug);
-        let prev = k + 1;
-
-        let link = |k: usize, p: &VersionPage| format!("{}{}", set.list[k].path, p.url);
-        let (mut added, mut changed, mut removed) = (Vec::new(), Vec::new(), Vec::new());
-        if prev < set.list.len() {
-            for (identity, p) in listed(&set.pages[k]) {
-                let Some(old) = set.pages[prev].get(identity.as_str()) else {
-                    added.push(json!({ "title": p.title, "url": link(k, p) }));
-                    continue;
-                };
-                let pair = Compare::Versions { from: prev, to: k };
-                let redline = made.contains(&(identity.clone(), pair));
-                let differs = redline
-                    || (!set.pages[0].contains_key(identity.as_str()) && !same_blob(set, identity, prev, k) && {
-                        // Gone from latest, so no redline was made: compare here.
-                        let texts = set.history.blobs(
-                            &[old.blob.clone(), p.blob.clone()]
-                                .into_iter()
-                                .flatten()
-                                .collect::<Vec<_>>(),
-                        );
-                        let a = text_in(site, set, prev, identity, &texts);
-                        let b = text_in(site, set, k, identity, &texts);
-                        matches!((a, b), (Some(a), Some(b)) if redline::compare(&a, &b).has_changes())
-                    });
-                if !differs {
-                    continue;
-                }
-                let latest_url = set.pages[0].get(identity.as_str()).map(|l| l.url.clone());
-                changed.push(ChangedPage {
-                    title: p.title.clone(),
-                    url: link(k, p),
-                    redline: redline
-                        .then(|| latest_url.map(|u| pair_redline_url(set, &u, prev, k)))
-                        .flatten(),
-                    commits: commits_between(set, identity, prev, k),
-                    uncommitted: p.uncommitted && old.url == p.url,
-                });
-            }
-            for (identity, p) in listed(&set.pages[prev]) {
-                if !set.pages[k].contains_key(identity.as_str()) {
-                    removed.push(json!({ "title": p.title, "url": link(prev, p) }));
-                }
-            }
-        }
-        let v = version_link(set, k);
-        let previous = (prev < set.list.len()).then(|| version_link(set, prev));
-        index.push(json!({
-            "version": v,
-            "url": url,
-            "previous": previous,
-            "added": added.len(),
-            "changed": changed.len(),
-            "removed": removed.len(),
-            "pages": set.pages[k].values().filter(|p| !p.implicit).count(),
-        }));
-        let title = format!("What changed in {}", set.list[k].label);
-        let mut ctx = theme.context();
-        ctx.insert("root", &context::root_for(&url));
-        ctx.insert("page", &page_json(&title, &url, Vec::new()));
-        ctx.insert(
-            "changes",
-            &json!({
-                "title": title,
-                "version": v,
-                "previous": previous,
-                "added": added,
-                "changed": changed,
-                "removed": removed,
-                "pages": set.pages[k].values().filter(|p| !p.implicit).count(),
-            }),
-        );
-        out.push(
-            theme
-                .render("changes.html", &ctx, None)
-                .map(|html| OutputFile::text(output_path(&url), html)),
-        );
-    }
-    let mut ctx = theme.context();
-    ctx.insert("root", &context::root_for(CHANGES_URL));
-    ctx.insert("page", &page_json("Versions and what changed", CHANGES_URL, Vec::new()));
-    ctx.insert("changes_index", &index);
-    out.push(
-        theme
-            .render("changes.html", &ctx, None)
-            .map(|html| OutputFile::text(output_path(CHANGES_URL), html)),
-    );
-    out
-}
-
-fn absolute(site: &Site, url: &str) -> String {
+pub(super) fn absolute(site: &Site, url: &str) -> String {
     let base = &site.config.base_url;
     if base.is_empty() {
         url.to_string()
@@ -861,130 +549,9 @@ fn absolute(site: &Site, url: &str) -> String {
     }
 }
 
-fn rfc3339(time: i64) -> String {
-    jiff::Timestamp::from_second(time)
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
-}
-
-/// The policies one commit touched: identity, page, change index.
-type Touched<'a> = Vec<(&'a String, &'a VersionPage, usize)>;
-
-/// `policies.atom`: one entry per commit that touched a published policy, newest first.
-fn feed(site: &Site, set: &VersionSet, made: &HashSet<(String, Compare)>) -> String {
-    let log = &set.history.log;
-    let mut by_commit: BTreeMap<usize, Touched> = BTreeMap::new();
-    for (identity, vp) in listed(&set.pages[0]) {
-        if vp.kind != Kind::Policy {
-            continue;
-        }
-        for &(c, n) in &vp.trail.changes {
-            by_commit.entry(c).or_default().push((identity, vp, n));
-        }
-    }
-    let e = escape_attr;
-    let mut out =
-        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    let title = format!("{}: policy changes", site.config.title);
-    out.push_str(&format!("  <title>{}</title>\n", e(&title)));
-    let id = if site.config.base_url.is_empty() {
-        format!(
-            "tag:casebook,2000:{}/{FEED_PATH}",
-            crate::paths::slugify(&site.config.title)
-        )
-    } else {
-        absolute(site, FEED_PATH)
-    };
-    out.push_str(&format!("  <id>{}</id>\n", e(&id)));
-    out.push_str(&format!(
-        "  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n",
-        e(&absolute(site, FEED_PATH)),
-        e(&absolute(site, "register/"))
-    ));
-    // Log order is newest first (topological); commits sort by time within it.
-    let mut entries: Vec<(usize, Touched)> = by_commit.into_iter().collect();
-    entries.sort_by(|a, b| log.commits[b.0].time.cmp(&log.commits[a.0].time).then(a.0.cmp(&b.0)));
-    entries.truncate(FEED_ENTRIES);
-    let updated = entries.first().map_or(0, |(c, _)| log.commits[*c].time);
-    out.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
-    for (c, mut touched) in entries {
-        touched.sort_by(|a, b| a.1.title.cmp(&b.1.title).then(a.1.url.cmp(&b.1.url)));
-        let commit = &log.commits[c];
-        let links: Vec<(String, String)> = touched
-            .iter()
-            .map(|(identity, vp, n)| {
-                let redline = made.contains(&((*identity).clone(), Compare::Commit { commit: c, change: *n }));
-                let url = if redline {
-                    commit_redline_url(set, &vp.url, c)
-                } else {
-                    format!("{}history/", vp.url)
-                };
-                (vp.title.clone(), url)
-            })
-            .collect();
-        let titles: Vec<&str> = links.iter().map(|(t, _)| t.as_str()).collect();
-        let view = commit_view(set, c, None);
-        let entry_title = format!("{}: {}", titles.join(", "), view.subject);
-        // Atom wants an author; without details, the site stands for it.
-        let author = if view.details { &view.author } else { &site.config.title };
-        out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", e(&entry_title)));
-        out.push_str(&format!("    <id>tag:casebook,2000:commit/{}</id>\n", e(&commit.hash)));
-        out.push_str(&format!("    <link href=\"{}\"/>\n", e(&absolute(site, &links[0].1))));
-        out.push_str(&format!("    <updated>{}</updated>\n", rfc3339(commit.time)));
-        out.push_str(&format!("    <author><name>{}</name></author>\n", e(author)));
-        let mut html = String::new();
-        if view.details && !commit.body.is_empty() {
-            html.push_str(&format!("<p>{}</p>", e(&commit.body)));
-        }
-        let review = review_line(&view);
-        if !review.is_empty() {
-            html.push_str(&format!("<p>{}</p>", e(&review)));
-        }
-        html.push_str("<ul>");
-        for (t, u) in &links {
-            html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", e(&absolute(site, u)), e(t)));
-        }
-        html.push_str("</ul>");
-        out.push_str(&format!("    <content type=\"html\">{}</content>\n", e(&html)));
-        out.push_str("  </entry>\n");
-    }
-    out.push_str("</feed>\n");
-    out
-}
-
-/// How a commit was reviewed, in words: "Pull request #3 · Approved by A ·
-/// Reviewed by B", as the history page shows it.
-fn review_line(view: &CommitView) -> String {
-    let mut parts: Vec<String> = view.request.map(|n| format!("Pull request #{n}")).into_iter().collect();
-    if !view.approvals.is_empty() {
-        parts.push(format!("Approved by {}", view.approvals.join(", ")));
-    }
-    if !view.reviews.is_empty() {
-        parts.push(format!("Reviewed by {}", view.reviews.join(", ")));
-    }
-    parts.join(" · ")
-}
-
-fn versions_json(site: &Site, set: &VersionSet) -> String {
-    let list: Vec<serde_json::Value> = (0..set.list.len())
-        .map(|k| {
-            let v = &set.list[k];
-            let c = &set.history.log.commits[v.commit];
-            json!({
-                "name": v.name,
-                "label": v.label,
-                "latest": v.latest,
-                "url": v.path,
-                "href": absolute(site, &v.path),
-                "commit": c.hash,
-                "date": date_of(set, c.time).iso,
-                "pages": set.pages[k].values().filter(|p| !p.implicit).count(),
-                "changes": (set.list.len() > 1).then(|| format!("{CHANGES_URL}{}/", v.slug)),
-            })
-        })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&json!({ "versions": list })).expect("JSON values always serialize");
-    s.push('\n');
-    s
+/// A version's pages (made-up folder pages aside), by URL.
+fn listed(m: &HashMap<String, VersionPage>) -> Vec<(&String, &VersionPage)> {
+    let mut v: Vec<(&String, &VersionPage)> = m.iter().filter(|(_, p)| !p.implicit).collect();
+    v.sort_by(|a, b| a.1.url.cmp(&b.1.url));
+    v
 }
