@@ -20,8 +20,10 @@ fn main() {
     let site = casebook::pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
     let whole = started.elapsed();
     let t = Instant::now();
-    let files = casebook::pipeline::search_index(&site);
+    let memory = casebook::render::sink::Memory::default();
+    casebook::pipeline::search_index(&site, &memory);
     let index = t.elapsed();
+    let files = memory.into_files();
     let bytes: usize = files
         .iter()
         .map(|f| match &f.content {

@@ -77,11 +77,11 @@ pub struct Asset {
 
 /// Parses every file, in parallel; the order of the input is kept.
 pub fn all(sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> Parsed {
-    let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| one(s, config)).collect();
+    let results: Vec<Parse> = sources.par_iter().map(|s| one(s, config)).collect();
     merge(results, diags)
 }
 
-fn merge(results: Vec<(Parsed, Vec<Diagnostic>)>, diags: &mut Diagnostics) -> Parsed {
+fn merge(results: Vec<Parse>, diags: &mut Diagnostics) -> Parsed {
     let mut out = Parsed::default();
     for (p, errors) in results {
         diags.extend(errors);
@@ -93,6 +93,9 @@ fn merge(results: Vec<(Parsed, Vec<Diagnostic>)>, diags: &mut Diagnostics) -> Pa
     out
 }
 
+/// One file's parse with its problems.
+type Parse = (Parsed, Vec<Diagnostic>);
+
 /// Parses of pages shared between the published versions of one build: a
 /// file at the same path with the same text under the same configuration
 /// parses the same, and most files are the same in every tag.
@@ -101,7 +104,7 @@ pub struct Shared {
     /// The configurations seen, by their full description.
     configs: Mutex<Vec<String>>,
     /// (configuration, path, hash of the text) → the parse and its problems.
-    parses: Mutex<HashMap<(usize, String, u64), (Parsed, Vec<Diagnostic>)>>,
+    parses: Mutex<HashMap<(usize, String, u64), Parse>>,
 }
 
 impl Shared {
@@ -115,11 +118,11 @@ impl Shared {
                 configs.len() - 1
             })
         };
-        let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| self.one(c, s, config)).collect();
+        let results: Vec<Parse> = sources.par_iter().map(|s| self.one(c, s, config)).collect();
         merge(results, diags)
     }
 
-    fn one(&self, c: usize, s: &SourceFile, config: &Config) -> (Parsed, Vec<Diagnostic>) {
+    fn one(&self, c: usize, s: &SourceFile, config: &Config) -> Parse {
         if s.kind != FileKind::Markdown {
             return one(s, config);
         }
@@ -143,7 +146,7 @@ impl Shared {
 }
 
 /// Parses one file of any kind, with its problems.
-pub fn one(s: &SourceFile, config: &Config) -> (Parsed, Vec<Diagnostic>) {
+pub fn one(s: &SourceFile, config: &Config) -> Parse {
     let mut errors = Vec::new();
     let mut out = Parsed::default();
     match s.kind {
