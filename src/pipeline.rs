@@ -383,7 +383,7 @@ pub fn render_tags(
     let inputs = render_inputs(settings, theme);
     for (k, t) in tags.iter().enumerate() {
         let folder = VersionFolder { tag: t, sink: out };
-        let key = version_key(inputs.clone(), set.map(|s| &*s.history), &tags[k..]);
+        let key = version_key(inputs.clone(), set.map(|s| &*s.history), tags, k);
         if folder.reuse("", &key) {
             continue;
         }
@@ -421,10 +421,27 @@ fn render_inputs(settings: &Settings, theme: &Theme) -> Sha256 {
     h
 }
 
-/// The key of a published version's files: the render's inputs and the
-/// commits of the tag and of every older one.
-fn version_key(mut h: Sha256, history: Option<&History>, tags: &[Tag]) -> String {
-    for t in tags {
+/// The key of published version `k`'s files: the render's inputs and the
+/// commits of the tag and of every older one. A tag off `HEAD`'s
+/// first-parent line has its commits credited along history made after it
+/// (see [`history::credit`]), so then every tag and `HEAD` count.
+fn version_key(mut h: Sha256, history: Option<&History>, tags: &[Tag], k: usize) -> String {
+    let mut from = k;
+    if let Some(history) = history {
+        // A deepened shallow clone shows more of every tag's history.
+        h.update(format!("shallow {:?}\n", history.repo.shallow));
+        let log = &history.log;
+        let mut line = std::collections::HashSet::new();
+        let mut at = Some(history.head);
+        while let Some(c) = at.filter(|&c| line.insert(c)) {
+            at = log.commits[c].parents.first().copied();
+        }
+        if !tags.iter().all(|t| line.contains(&t.version.commit)) {
+            h.update(format!("HEAD {}\n", log.commits[history.head].hash));
+            from = 0;
+        }
+    }
+    for t in &tags[from..] {
         let commit = history.map_or("", |h| h.log.commits[t.version.commit].hash.as_str());
         h.update(format!("{} {} {commit}\n", t.version.name, t.version.slug));
     }

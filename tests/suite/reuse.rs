@@ -186,3 +186,21 @@ fn a_version_folder_changed_by_hand_is_not_trusted_through_links() {
     assert_eq!((carried, rendered), (names(&["v2"]), names(&["v1"])));
     assert!(!std::fs::symlink_metadata(&page).unwrap().file_type().is_symlink());
 }
+
+#[test]
+fn a_tag_off_the_main_line_is_rendered_again_when_the_main_line_moves() {
+    let repo = repo();
+    let main = repo.git(&["branch", "--show-current"]).trim().to_string();
+    // A fix released from a branch, merged back later: until then its
+    // commits are credited along the tag's line, afterwards along main's.
+    repo.branch("release", "v2");
+    repo.edit("content/policies/gifts.md", "above 150", "above 175");
+    repo.commit("2025-04-01T09:00:00Z", "Hotfix the threshold");
+    repo.tag("v2.1");
+    repo.switch(&main);
+    let all = names(&["v1", "v2", "v2.1"]);
+    assert_eq!(rebuild(&repo, &[]), (vec![], all.clone()), "the first build");
+    assert_eq!(rebuild(&repo, &[]).0, all, "nothing changed");
+    repo.merge("release", "2025-05-01T09:00:00Z", "Merge pull request #7 from release");
+    assert_eq!(rebuild(&repo, &[]), (vec![], all), "the main line moved");
+}
