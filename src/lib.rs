@@ -109,9 +109,10 @@ pub fn build(root: &Path, opts: &BuildOptions, out: &dyn Sink) -> Result<Built, 
     let parsed = pipeline::sources(root, &settings.config, &mut diags);
     let latest = pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
     diags.extend(latest.empty.clone());
-    let mut models = pipeline::models(root, &settings, latest, &mut diags);
-    pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), &mut diags);
     let theme = render::theme::Theme::load(root, &settings.config, &mut diags);
+    let carry = theme.as_ref().map(|t| pipeline::Carry::new(&settings, t, out));
+    let mut models = pipeline::models(root, &settings, latest, carry.as_ref(), &mut diags);
+    pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), &mut diags);
     if let Some(t) = &theme {
         pipeline::theme_claims(&models.latest, t, &mut diags);
     }

@@ -153,7 +153,7 @@ fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnosti
     let settings = pipeline::Settings::load(root, opts, diags)?;
     let parsed = pipeline::sources(root, &settings.config, diags);
     let latest = pipeline::resolve(parsed, &settings.config, &settings, diags);
-    let mut models = pipeline::models(root, &settings, latest, diags);
+    let mut models = pipeline::models(root, &settings, latest, None, diags);
     pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), diags);
     if let Some(set) = &models.set {
         check::commit_details(set, &models.latest, diags);

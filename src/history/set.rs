@@ -23,6 +23,9 @@ pub struct Tag {
     pub assets: HashMap<PathBuf, Arc<[u8]>>,
     /// Content-relative path → blob id, for every file of the tag.
     pub blobs: HashMap<String, String>,
+    /// Its folder was carried over from the previous output, so it is not
+    /// rendered and keeps only the pages' names and places.
+    pub carried: bool,
 }
 
 /// Which page is which in every version, with trails and flags; trails

@@ -117,7 +117,7 @@ impl Published {
     /// Reads the history around `latest` and renders the published versions.
     fn read(root: &Path, settings: &Settings, latest: Site, theme: &mut Theme) -> (Published, Site) {
         let mut d = Diagnostics::default();
-        let models = pipeline::models(root, settings, latest, &mut d);
+        let models = pipeline::models(root, settings, latest, None, &mut d);
         let mut published = Published {
             rels: pages_of(&models.latest),
             edited: models

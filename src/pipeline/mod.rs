@@ -11,8 +11,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::history::set::Tag;
@@ -21,8 +19,12 @@ use crate::model::{Audience, ResolveOptions, Site};
 use crate::parse::{self, Parsed};
 use crate::render::sink::{Claims, Sink};
 use crate::render::theme::Theme;
-use crate::render::{self, Content, OutputFile, Render};
+use crate::render::{self, OutputFile, Render};
 use crate::{BuildOptions, search, source};
+pub use carry::Carry;
+use carry::VersionFolder;
+
+mod carry;
 
 /// What one build is for, resolved once and the same for every version.
 #[derive(Debug, Clone)]
@@ -118,9 +120,16 @@ pub fn annotations(set: Option<&Arc<VersionSet>>, k: usize) -> Option<Annotation
 }
 
 /// Opens the history around the resolved `latest` and resolves every
-/// published version. A tag that does not resolve is left out with
+/// published version, carrying over from `carry` the folders of those whose
+/// inputs did not change. A tag that does not resolve is left out with
 /// warnings naming it.
-pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagnostics) -> Models {
+pub fn models(
+    root: &Path,
+    settings: &Settings,
+    latest: Site,
+    carry: Option<&Carry>,
+    diags: &mut Diagnostics,
+) -> Models {
     let history = match history::open(root, &settings.config) {
         Ok(h) => Arc::new(h),
         Err(n) => {
@@ -145,7 +154,13 @@ pub fn models(root: &Path, settings: &Settings, latest: Site, diags: &mut Diagno
         .versions
         .iter()
         .rev()
-        .filter_map(|v| tag(&history, v, settings, &shared, &mut borrowed, diags))
+        .filter_map(|v| {
+            let mut t = tag(&history, v, settings, &shared, &mut borrowed, diags)?;
+            if let Some(c) = carry {
+                c.over(&history, &mut t);
+            }
+            Some(t)
+        })
         .collect();
     // The tags hold their parses now.
     drop(shared);
@@ -244,6 +259,7 @@ fn tag(
         site,
         assets: tree.assets,
         blobs: tree.blobs,
+        carried: false,
     })
 }
 
@@ -380,13 +396,9 @@ pub fn render_tags(
     diags: &mut Diagnostics,
 ) {
     let hidden = indicatif::ProgressBar::hidden();
-    let inputs = render_inputs(settings, theme);
-    for (k, t) in tags.iter().enumerate() {
+    let inputs = carry::inputs(settings, theme);
+    for (k, t) in tags.iter().enumerate().filter(|(_, t)| !t.carried) {
         let folder = VersionFolder { tag: t, sink: out };
-        let key = version_key(inputs.clone(), set.map(|s| &*s.history), tags, k);
-        if folder.reuse("", &key) {
-            continue;
-        }
         let ann = annotations(set, k + 1);
         let r = Render {
             site: &t.site,
@@ -398,93 +410,9 @@ pub fn render_tags(
         if d.has_errors() {
             folder.withdraw("");
             report_failed(&t.version.name, d, diags);
-        } else {
-            folder.made("", &key);
+        } else if let Some(set) = set {
+            folder.made("", &carry::key(&inputs, &set.history, &t.version));
         }
-    }
-}
-
-/// What every version's render depends on besides its tag: this casebook,
-/// the build's settings (the working tree's configuration among them) and
-/// the theme.
-fn render_inputs(settings: &Settings, theme: &Theme) -> Sha256 {
-    let mut h = Sha256::new();
-    // A casebook built anew is another casebook, whatever its version says.
-    let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
-    let built = exe.as_ref().map(|m| (m.len(), m.modified().ok()));
-    h.update(format!("casebook {} {built:?}\n", env!("CARGO_PKG_VERSION")));
-    h.update(format!(
-        "{:?} {}\n{:?}\n",
-        settings.resolve, settings.pdf, settings.config
-    ));
-    theme.digest(&mut h);
-    h
-}
-
-/// The key of published version `k`'s files: the render's inputs and the
-/// commits of the tag and of every older one. A tag off `HEAD`'s
-/// first-parent line has its commits credited along history made after it
-/// (see [`history::credit`]), so then every tag and `HEAD` count.
-fn version_key(mut h: Sha256, history: Option<&History>, tags: &[Tag], k: usize) -> String {
-    let mut from = k;
-    if let Some(history) = history {
-        // A deepened shallow clone shows more of every tag's history.
-        h.update(format!("shallow {:?}\n", history.repo.shallow));
-        let log = &history.log;
-        let mut line = std::collections::HashSet::new();
-        let mut at = Some(history.head);
-        while let Some(c) = at.filter(|&c| line.insert(c)) {
-            at = log.commits[c].parents.first().copied();
-        }
-        if !tags.iter().all(|t| line.contains(&t.version.commit)) {
-            h.update(format!("HEAD {}\n", log.commits[history.head].hash));
-            from = 0;
-        }
-    }
-    for t in &tags[from..] {
-        let commit = history.map_or("", |h| h.log.commits[t.version.commit].hash.as_str());
-        h.update(format!("{} {} {commit}\n", t.version.name, t.version.slug));
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A tag's files go under `v/<slug>/`, its assets read from git.
-struct VersionFolder<'a> {
-    tag: &'a Tag,
-    sink: &'a dyn Sink,
-}
-
-impl VersionFolder<'_> {
-    fn prefix(&self) -> String {
-        format!("v/{}/", self.tag.version.slug)
-    }
-}
-
-impl Sink for VersionFolder<'_> {
-    fn put(&self, mut f: OutputFile) {
-        // Only the site root has these.
-        if f.path == "sitemap.xml" || f.path == "404.html" {
-            return;
-        }
-        if let Content::Copy(abs) = &f.content
-            && let Some(bytes) = self.tag.assets.get(abs)
-        {
-            f.content = Content::Bytes(bytes.to_vec());
-        }
-        f.path.insert_str(0, &self.prefix());
-        self.sink.put(f);
-    }
-
-    fn withdraw(&self, prefix: &str) {
-        self.sink.withdraw(&format!("{}{prefix}", self.prefix()));
-    }
-
-    fn reuse(&self, prefix: &str, key: &str) -> bool {
-        self.sink.reuse(&format!("{}{prefix}", self.prefix()), key)
-    }
-
-    fn made(&self, prefix: &str, key: &str) {
-        self.sink.made(&format!("{}{prefix}", self.prefix()), key);
     }
 }
 

@@ -1,0 +1,145 @@
+//! Published versions carried over from the previous output instead of
+//! rendered again (see [`crate::output::Staging`]), and the folder each
+//! version's files go to.
+//!
+//! A version folder's key names everything its files are made from: this
+//! casebook, the build's settings with the working tree's configuration,
+//! the theme, and the commits of its tag and of every older tag. A version
+//! whose folder is carried over is still resolved, since the version set
+//! (which page is which across versions) needs its pages, but only their
+//! names and places are kept.
+
+use sha2::{Digest, Sha256};
+
+use super::Settings;
+use crate::history::set::Tag;
+use crate::history::{History, Version};
+use crate::model::Site;
+use crate::render::sink::Sink;
+use crate::render::theme::Theme;
+use crate::render::{Content, OutputFile};
+
+/// Where a build may carry published versions over from: its sink, with
+/// what every version's render depends on besides its tag.
+pub struct Carry<'a> {
+    inputs: Sha256,
+    out: &'a dyn Sink,
+}
+
+impl<'a> Carry<'a> {
+    pub fn new(settings: &Settings, theme: &Theme, out: &'a dyn Sink) -> Carry<'a> {
+        Carry {
+            inputs: inputs(settings, theme),
+            out,
+        }
+    }
+
+    /// Takes `tag`'s folder from the previous output when its key is the
+    /// one it was made with, and then lets go of what only a render of it
+    /// would need; whether it did.
+    pub(super) fn over(&self, history: &History, tag: &mut Tag) -> bool {
+        let folder = VersionFolder { tag, sink: self.out };
+        if !folder.reuse("", &key(&self.inputs, history, &tag.version)) {
+            return false;
+        }
+        tag.carried = true;
+        slim(&mut tag.site);
+        true
+    }
+}
+
+/// What every version's render depends on besides its tag.
+pub(super) fn inputs(settings: &Settings, theme: &Theme) -> Sha256 {
+    let mut h = Sha256::new();
+    // A casebook built anew is another casebook, whatever its version says.
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
+    let built = exe.as_ref().map(|m| (m.len(), m.modified().ok()));
+    h.update(format!("casebook {} {built:?}\n", env!("CARGO_PKG_VERSION")));
+    h.update(format!(
+        "{:?} {}\n{:?}\n",
+        settings.resolve, settings.pdf, settings.config
+    ));
+    theme.digest(&mut h);
+    h
+}
+
+/// The key of `version`'s folder: the render's `inputs` and the commits of
+/// the tag and of every older one (published or not, since which of them
+/// publish is decided later). A tag off `HEAD`'s first-parent line has its
+/// commits credited along history made after it (see
+/// [`crate::history::credit`]), so then every tag and `HEAD` count.
+pub(super) fn key(inputs: &Sha256, history: &History, version: &Version) -> String {
+    let mut h = inputs.clone();
+    // A deepened shallow clone shows more of every tag's history.
+    h.update(format!("shallow {:?}\n", history.repo.shallow));
+    let log = &history.log;
+    let mut line = std::collections::HashSet::new();
+    let mut at = Some(history.head);
+    while let Some(c) = at.filter(|&c| line.insert(c)) {
+        at = log.commits[c].parents.first().copied();
+    }
+    let older = history
+        .versions
+        .iter()
+        .position(|v| v.name == version.name)
+        .map_or(0, |i| i + 1);
+    let counted = if history.versions.iter().all(|v| line.contains(&v.commit)) {
+        &history.versions[..older]
+    } else {
+        h.update(format!("HEAD {}\n", log.commits[history.head].hash));
+        &history.versions[..]
+    };
+    for v in counted {
+        h.update(format!("{} {} {}\n", v.name, v.slug, log.commits[v.commit].hash));
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Keeps of a carried-over version what the version set reads: each page's
+/// path, place and title, not its text.
+fn slim(site: &mut Site) {
+    for p in &mut site.pages {
+        p.parsed.text = String::new();
+        p.parsed.body = Default::default();
+    }
+}
+
+/// A tag's files go under `v/<slug>/`, its assets read from git.
+pub(super) struct VersionFolder<'a> {
+    pub tag: &'a Tag,
+    pub sink: &'a dyn Sink,
+}
+
+impl VersionFolder<'_> {
+    fn prefix(&self) -> String {
+        format!("v/{}/", self.tag.version.slug)
+    }
+}
+
+impl Sink for VersionFolder<'_> {
+    fn put(&self, mut f: OutputFile) {
+        // Only the site root has these.
+        if f.path == "sitemap.xml" || f.path == "404.html" {
+            return;
+        }
+        if let Content::Copy(abs) = &f.content
+            && let Some(bytes) = self.tag.assets.get(abs)
+        {
+            f.content = Content::Bytes(bytes.to_vec());
+        }
+        f.path.insert_str(0, &self.prefix());
+        self.sink.put(f);
+    }
+
+    fn withdraw(&self, prefix: &str) {
+        self.sink.withdraw(&format!("{}{prefix}", self.prefix()));
+    }
+
+    fn reuse(&self, prefix: &str, key: &str) -> bool {
+        self.sink.reuse(&format!("{}{prefix}", self.prefix()), key)
+    }
+
+    fn made(&self, prefix: &str, key: &str) {
+        self.sink.made(&format!("{}{prefix}", self.prefix()), key);
+    }
+}
