@@ -26,6 +26,9 @@ pub struct Tag {
     /// Its folder was carried over from the previous output, so it is not
     /// rendered and keeps only the pages' names and places.
     pub carried: bool,
+    /// The key of what its folder is made from, when the build keeps
+    /// version folders for the next one to carry over.
+    pub key: Option<String>,
 }
 
 /// Which page is which in every version, with trails and flags; trails

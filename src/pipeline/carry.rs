@@ -15,7 +15,7 @@ use super::Settings;
 use crate::history::set::Tag;
 use crate::history::{History, Version};
 use crate::model::Site;
-use crate::render::sink::Sink;
+use crate::render::sink::{Prefixed, Sink};
 use crate::render::theme::Theme;
 use crate::render::{Content, OutputFile};
 
@@ -34,22 +34,21 @@ impl<'a> Carry<'a> {
         }
     }
 
-    /// Takes `tag`'s folder from the previous output when its key is the
-    /// one it was made with, and then lets go of what only a render of it
-    /// would need; whether it did.
-    pub(super) fn over(&self, history: &History, tag: &mut Tag) -> bool {
-        let folder = VersionFolder { tag, sink: self.out };
-        if !folder.reuse("", &key(&self.inputs, history, &tag.version)) {
-            return false;
+    /// Gives `tag` its folder's key and takes the folder from the previous
+    /// output when it was made with the same one, then lets go of what only
+    /// a render of the tag would need.
+    pub(super) fn over(&self, history: &History, tag: &mut Tag) {
+        let key = key(&self.inputs, history, &tag.version);
+        tag.carried = VersionFolder::new(tag, self.out).reuse("", &key);
+        tag.key = Some(key);
+        if tag.carried {
+            slim(&mut tag.site);
         }
-        tag.carried = true;
-        slim(&mut tag.site);
-        true
     }
 }
 
 /// What every version's render depends on besides its tag.
-pub(super) fn inputs(settings: &Settings, theme: &Theme) -> Sha256 {
+fn inputs(settings: &Settings, theme: &Theme) -> Sha256 {
     let mut h = Sha256::new();
     // A casebook built anew is another casebook, whatever its version says.
     let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
@@ -68,7 +67,7 @@ pub(super) fn inputs(settings: &Settings, theme: &Theme) -> Sha256 {
 /// publish is decided later). A tag off `HEAD`'s first-parent line has its
 /// commits credited along history made after it (see
 /// [`crate::history::credit`]), so then every tag and `HEAD` count.
-pub(super) fn key(inputs: &Sha256, history: &History, version: &Version) -> String {
+fn key(inputs: &Sha256, history: &History, version: &Version) -> String {
     let mut h = inputs.clone();
     // A deepened shallow clone shows more of every tag's history.
     h.update(format!("shallow {:?}\n", history.repo.shallow));
@@ -106,13 +105,17 @@ fn slim(site: &mut Site) {
 
 /// A tag's files go under `v/<slug>/`, its assets read from git.
 pub(super) struct VersionFolder<'a> {
-    pub tag: &'a Tag,
-    pub sink: &'a dyn Sink,
+    tag: &'a Tag,
+    folder: Prefixed<'a>,
 }
 
-impl VersionFolder<'_> {
-    fn prefix(&self) -> String {
-        format!("v/{}/", self.tag.version.slug)
+impl<'a> VersionFolder<'a> {
+    pub fn new(tag: &'a Tag, sink: &'a dyn Sink) -> VersionFolder<'a> {
+        let prefix = format!("v/{}/", tag.version.slug);
+        VersionFolder {
+            tag,
+            folder: Prefixed { sink, prefix },
+        }
     }
 }
 
@@ -127,19 +130,18 @@ impl Sink for VersionFolder<'_> {
         {
             f.content = Content::Bytes(bytes.to_vec());
         }
-        f.path.insert_str(0, &self.prefix());
-        self.sink.put(f);
+        self.folder.put(f);
     }
 
     fn withdraw(&self, prefix: &str) {
-        self.sink.withdraw(&format!("{}{prefix}", self.prefix()));
+        self.folder.withdraw(prefix);
     }
 
     fn reuse(&self, prefix: &str, key: &str) -> bool {
-        self.sink.reuse(&format!("{}{prefix}", self.prefix()), key)
+        self.folder.reuse(prefix, key)
     }
 
     fn made(&self, prefix: &str, key: &str) {
-        self.sink.made(&format!("{}{prefix}", self.prefix()), key);
+        self.folder.made(prefix, key);
     }
 }

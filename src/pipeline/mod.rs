@@ -260,6 +260,7 @@ fn tag(
         assets: tree.assets,
         blobs: tree.blobs,
         carried: false,
+        key: None,
     })
 }
 
@@ -396,9 +397,8 @@ pub fn render_tags(
     diags: &mut Diagnostics,
 ) {
     let hidden = indicatif::ProgressBar::hidden();
-    let inputs = carry::inputs(settings, theme);
     for (k, t) in tags.iter().enumerate().filter(|(_, t)| !t.carried) {
-        let folder = VersionFolder { tag: t, sink: out };
+        let folder = VersionFolder::new(t, out);
         let ann = annotations(set, k + 1);
         let r = Render {
             site: &t.site,
@@ -410,8 +410,8 @@ pub fn render_tags(
         if d.has_errors() {
             folder.withdraw("");
             report_failed(&t.version.name, d, diags);
-        } else if let Some(set) = set {
-            folder.made("", &carry::key(&inputs, &set.history, &t.version));
+        } else if let Some(key) = &t.key {
+            folder.made("", key);
         }
     }
 }
