@@ -83,6 +83,7 @@ fn config_error(root: &Path, key: &str, msg: String, help: String) -> Diagnostic
     }
 }
 
+#[derive(Clone)]
 pub struct Theme {
     tera: tera::Tera,
     /// Template name → (path for reports, source), to quote template errors.

@@ -23,6 +23,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::json;
 use tokio::sync::broadcast;
 
+use super::fresh::{Fresh, Preview};
 use super::state::Files;
 use crate::diag::Diagnostics;
 
@@ -42,6 +43,8 @@ const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta char
 /// What the server serves, shared with the thread that rebuilds.
 pub struct Shared {
     files: RwLock<Arc<Files>>,
+    /// While a rebuild goes on: its pages, over `files`.
+    fresh: RwLock<Option<Arc<Fresh>>>,
     /// The `error` message while the last change does not build.
     error: RwLock<Option<Arc<str>>>,
     events: broadcast::Sender<Event>,
@@ -58,6 +61,7 @@ impl Shared {
     pub fn new(files: Arc<Files>) -> Arc<Shared> {
         Arc::new(Shared {
             files: RwLock::new(files),
+            fresh: RwLock::new(None),
             error: RwLock::new(None),
             events: broadcast::channel(16).0,
         })
@@ -65,16 +69,29 @@ impl Shared {
 
     /// A good build: serve `files`, clear any error, reload open pages.
     pub fn publish(&self, files: Arc<Files>, reload: bool) {
+        self.show(files, None, reload);
+    }
+
+    /// A rebuild's pages before it is done: see [`Preview`].
+    pub fn preview(&self, preview: Preview) {
+        self.show(preview.files, Some(preview.fresh), preview.reload);
+    }
+
+    fn show(&self, files: Arc<Files>, fresh: Option<Arc<Fresh>>, reload: bool) {
         *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
+        *self.fresh.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         let had_error = self.error.write().unwrap_or_else(|e| e.into_inner()).take().is_some();
         if reload || had_error {
             let _ = self.events.send(Event::Reload);
         }
     }
 
-    /// A failed build: keep the files, show `diags` over open pages.
-    pub fn publish_error(&self, diags: &Diagnostics) {
+    /// A failed build: serve `files`, the last good ones, and show `diags`
+    /// over open pages.
+    pub fn publish_error(&self, files: Arc<Files>, diags: &Diagnostics) {
         let message: Arc<str> = Arc::from(error_message(diags));
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
+        *self.fresh.write().unwrap_or_else(|e| e.into_inner()) = None;
         *self.error.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&message));
         let _ = self.events.send(Event::Error(message));
     }
@@ -84,8 +101,10 @@ impl Shared {
         let _ = self.events.send(Event::Shutdown);
     }
 
-    fn files(&self) -> Arc<Files> {
-        Arc::clone(&self.files.read().unwrap_or_else(|e| e.into_inner()))
+    fn view(&self) -> (Arc<Files>, Option<Arc<Fresh>>) {
+        let files = Arc::clone(&self.files.read().unwrap_or_else(|e| e.into_inner()));
+        let fresh = self.fresh.read().unwrap_or_else(|e| e.into_inner()).clone();
+        (files, fresh)
     }
 
     fn error(&self) -> Option<Arc<str>> {
@@ -170,10 +189,32 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
-    let files = shared.files();
+    let (files, fresh) = shared.view();
     let uri = request.uri();
-    match lookup(uri.path(), &files) {
-        Lookup::File(path) => respond(&shared, &path, &files[&path], StatusCode::OK),
+    let has = |p: &str| match &fresh {
+        Some(f) => f.has(p) || (!f.gone(p) && files.contains_key(p)),
+        None => files.contains_key(p),
+    };
+    match lookup(uri.path(), has) {
+        Lookup::File(path) => {
+            let made = match fresh.filter(|f| f.has(&path)) {
+                // Rendering a page takes milliseconds: off the server's thread.
+                Some(fresh) => {
+                    let path = path.clone();
+                    tokio::task::spawn_blocking(move || fresh.get(&path))
+                        .await
+                        .ok()
+                        .flatten()
+                }
+                None => None,
+            };
+            // A page the rebuild cannot render: the last good one, which
+            // the rebuild's errors will show over.
+            match made.or_else(|| files.get(&path).cloned()) {
+                Some(bytes) => respond(&shared, &path, &bytes, StatusCode::OK),
+                None => not_found(&shared, &files),
+            }
+        }
         Lookup::Redirect(to) => {
             let to = match uri.query() {
                 Some(q) => format!("{to}?{q}"),
@@ -189,20 +230,25 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             }
         }
         // Nothing built yet: a page to carry the error overlay, reloaded once the site builds.
-        Lookup::NotFound if files.is_empty() => respond(
-            &shared,
-            "index.html",
-            NOT_BUILT.as_bytes(),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-        Lookup::NotFound => match files.get("404.html") {
-            Some(page) => respond(&shared, "404.html", page, StatusCode::NOT_FOUND),
-            None => plain(StatusCode::NOT_FOUND, "not found"),
-        },
+        Lookup::NotFound => not_found(&shared, &files),
         Lookup::BadRequest => plain(
             StatusCode::BAD_REQUEST,
             "bad request: the path is not a page of this site",
         ),
+    }
+}
+
+fn not_found(shared: &Shared, files: &Files) -> Response {
+    match files.get("404.html") {
+        Some(page) => respond(shared, "404.html", page, StatusCode::NOT_FOUND),
+        // Nothing built yet: a page to carry the error overlay, reloaded once the site builds.
+        None if files.is_empty() => respond(
+            shared,
+            "index.html",
+            NOT_BUILT.as_bytes(),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        None => plain(StatusCode::NOT_FOUND, "not found"),
     }
 }
 
@@ -265,7 +311,7 @@ pub enum Lookup {
 }
 
 /// Finds the file for a raw request path (`/policies/x/`, percent-encoded).
-pub fn lookup(raw: &str, files: &Files) -> Lookup {
+pub fn lookup(raw: &str, has: impl Fn(&str) -> bool) -> Lookup {
     let Some(segments) = raw
         .strip_prefix('/')
         .and_then(|key| key.split('/').map(decode).collect::<Option<Vec<_>>>())
@@ -286,9 +332,9 @@ pub fn lookup(raw: &str, files: &Files) -> Lookup {
     } else {
         key.clone()
     };
-    if files.contains_key(&wanted) {
+    if has(&wanted) {
         Lookup::File(wanted)
-    } else if !key.is_empty() && !key.ends_with('/') && files.contains_key(&format!("{key}/index.html")) {
+    } else if !key.is_empty() && !key.ends_with('/') && has(&format!("{key}/index.html")) {
         Lookup::Redirect(format!("{raw}/"))
     } else {
         Lookup::NotFound
@@ -356,7 +402,7 @@ mod tests {
             ("/policies/%78/", Lookup::File("policies/x/index.html".into())),
         ];
         for (raw, expected) in cases {
-            assert_eq!(lookup(raw, &f), expected, "{raw}");
+            assert_eq!(lookup(raw, |p| f.contains_key(p)), expected, "{raw}");
         }
     }
 
@@ -387,7 +433,7 @@ mod tests {
             "/./index.html",
             "relative",
         ] {
-            assert_eq!(lookup(raw, &f), Lookup::BadRequest, "{raw}");
+            assert_eq!(lookup(raw, |p| f.contains_key(p)), Lookup::BadRequest, "{raw}");
         }
     }
 

@@ -19,6 +19,9 @@ use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::parse::{self, Parsed};
 use crate::source::{self, FileKind, SourceFile};
 
+/// Bytes of content assets by absolute path, or why they could not be read.
+pub(super) type Assets = HashMap<PathBuf, Result<Arc<[u8]>, Diagnostic>>;
+
 pub(super) struct Inputs {
     pub root: PathBuf,
     pub config: Config,
@@ -29,8 +32,7 @@ pub(super) struct Inputs {
     pub load_diags: Vec<Diagnostic>,
     /// Parse results of Markdown, metric and glossary files by content path.
     parsed: HashMap<String, Cached>,
-    /// Bytes of content assets by absolute path, or why they could not be read.
-    pub assets: HashMap<PathBuf, Result<Arc<[u8]>, Diagnostic>>,
+    pub assets: Assets,
 }
 
 struct Cached {

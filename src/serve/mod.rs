@@ -8,11 +8,13 @@
 //! diagnostics of a bad one, to the server, and a helper thread building
 //! the search index after the pages are served. Nothing is written to disk.
 
+pub mod fresh;
 pub mod host;
 pub mod http;
 mod inputs;
 pub mod listen;
 mod poll;
+mod published;
 pub mod state;
 pub mod watch;
 
@@ -78,32 +80,7 @@ pub fn run(opts: Options) -> Result<(), Failed> {
         );
     }
 
-    eprintln!("building {} …", root.display());
-    let started = Instant::now();
-    let (mut state, first) = State::new(&root, &opts.build);
-    let shared = Shared::new(state.files());
-    state
-        .notices()
-        .iter()
-        .chain(state.site_notes())
-        .for_each(|n| eprint!("{}", n.render()));
-    match &first {
-        Ok(u) => {
-            print_warnings(&u.warnings);
-            eprintln!(
-                "built {} pages ({} files) in {}",
-                u.pages,
-                state.files().len(),
-                ms(started.elapsed())
-            );
-        }
-        Err(diags) => {
-            eprint!("{}", diags.render());
-            eprintln!("build failed: pages show the errors until a save fixes them");
-            shared.publish_error(diags);
-        }
-    }
-
+    // Watching from before the first build: a save during it is not missed.
     let (send, inbox) = mpsc::channel();
     let to_builder = send.clone();
     let mut watcher = Watcher::start(opts.poll, move |b| {
@@ -115,18 +92,67 @@ pub fn run(opts: Options) -> Result<(), Failed> {
             "try --poll, which checks the files every half second instead",
         )
     })?;
-    if let Err(e) = watcher.watch_site(&root, state.config()) {
-        return Err(Failed::new(
+    let config = crate::config::Config::load(&root, &mut Diagnostics::default());
+    watcher.watch_site(&root, &config).map_err(|e| {
+        Failed::new(
             format!("cannot watch the site's files: {e}"),
             "try --poll; on Linux, raising fs.inotify.max_user_watches also helps",
-        ));
-    }
+        )
+    })?;
+
+    // Connections wait in the listener's queue until there is something to
+    // serve: the first build's preview, or its errors.
+    let shared = Shared::new(Arc::new(state::Files::new()));
+    let (ready, first_served) = mpsc::channel();
     let builder_shared = Arc::clone(&shared);
-    let warned = first.map(|u| u.warnings).unwrap_or_default();
     std::thread::Builder::new()
         .name("casebook rebuild".into())
-        .spawn(move || rebuild_loop(&mut state, &mut watcher, &inbox, &to_builder, &builder_shared, warned))
+        .spawn(move || {
+            let preview_shared = Arc::clone(&builder_shared);
+            let mut preview_ready = Some(ready.clone());
+            let on_preview = Box::new(move |p| {
+                preview_shared.preview(p);
+                if let Some(ready) = preview_ready.take() {
+                    let _ = ready.send(());
+                }
+            });
+            eprintln!("building {} …", root.display());
+            let started = Instant::now();
+            let (mut state, first) = State::start(&root, &opts.build, Some(on_preview));
+            state
+                .notices()
+                .iter()
+                .chain(state.site_notes())
+                .for_each(|n| eprint!("{}", n.render()));
+            let warned = match first {
+                Ok(u) => {
+                    print_warnings(&u.warnings);
+                    eprintln!(
+                        "built {} pages ({} files) in {}",
+                        u.pages,
+                        state.files().len(),
+                        ms(started.elapsed())
+                    );
+                    builder_shared.publish(state.files(), u.reload);
+                    u.warnings
+                }
+                Err(diags) => {
+                    eprint!("{}", diags.render());
+                    eprintln!("build failed: pages show the errors until a save fixes them");
+                    builder_shared.publish_error(state.files(), &diags);
+                    Diagnostics::default()
+                }
+            };
+            let _ = ready.send(());
+            rebuild_loop(&mut state, &mut watcher, &inbox, &to_builder, &builder_shared, warned);
+        })
         .map_err(|e| Failed::new(format!("cannot start the rebuild thread: {e}"), "try again"))?;
+    first_served.recv().map_err(|_| {
+        Failed::new(
+            "the first build stopped without a result",
+            "run `casebook build` on the site to see what fails",
+        )
+    })?;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -240,7 +266,7 @@ fn rebuild_loop(
                         Ok(None) => {}
                         Err(diags) => {
                             eprint!("{}", diags.render());
-                            shared.publish_error(&diags);
+                            shared.publish_error(state.files(), &diags);
                         }
                     }
                 }
@@ -274,13 +300,13 @@ fn publish(
 ) {
     match result {
         Ok(update) => {
-            shared.publish(state.files(), !update.changed.is_empty());
+            shared.publish(state.files(), update.reload);
             report(&update, took, warned);
         }
         Err(diags) => {
             eprint!("{}", diags.render());
             eprintln!("build failed; still serving the last good build");
-            shared.publish_error(&diags);
+            shared.publish_error(state.files(), &diags);
         }
     }
 }

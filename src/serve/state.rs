@@ -15,18 +15,24 @@
 //! 3. resolves the whole site again: cheap next to parsing and rendering, and
 //!    it makes every cross-page fact (sections, navigation, ownership,
 //!    register, links, metrics) exactly what a full build computes;
-//! 4. fingerprints every page by rendering it with the theme's hashing twin
+//! 4. hands the new build's pages to the server ([`Preview`]): each is
+//!    rendered when first asked for, the saved pages at once, so the page
+//!    being edited is in the browser before the steps below are done
+//!    (`serve/fresh.rs`);
+//! 5. fingerprints every page by rendering it with the theme's hashing twin
 //!    ([`Theme::fingerprinter`]). The twin receives exactly what the real
 //!    render would: the template names with the sources of every template
 //!    they use, each context (page view, resolved body, component data) and
 //!    the globals. Rendering is a pure function of those, so a page whose
 //!    fingerprint and output path did not change would render to the same
-//!    bytes and keeps them; the others render again;
-//! 5. renders whole everything that is not one page's own
+//!    bytes and keeps them; the others render again, or take the preview's
+//!    render;
+//! 6. renders whole everything that is not one page's own
 //!    ([`render::site_files`]: register, 404, redirects, sitemap, metric and
 //!    history pages, statics, assets), checks collisions as the build does,
-//!    and swaps in the new files;
-//! 6. the search index, which reads every page's text and is the slowest
+//!    and swaps in the new files; open pages reload only for what the
+//!    preview did not already show;
+//! 7. the search index, which reads every page's text and is the slowest
 //!    output, comes second: [`State::index_job`] can run on another thread
 //!    while the pages are already served, and [`State::complete_index`]
 //!    swaps its files in unless a newer build came first ([`State::finish`]
@@ -52,13 +58,14 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::inputs::Inputs;
+use super::fresh::{Fresh, Preview};
+use super::inputs::{Assets, Inputs};
+use super::published::Published;
 use super::watch::{self, Change};
 use crate::BuildOptions;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::history::set::Tag;
-use crate::history::{self, Annotations, History, Notice, VersionSet};
+use crate::history::Notice;
 use crate::model::Site;
 use crate::pipeline::{self, Settings};
 use crate::render::theme::Theme;
@@ -66,6 +73,10 @@ use crate::render::{self, Content, OutputFile, Render};
 
 /// Output path → bytes: a whole site in memory.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
+
+/// Files with their bytes in the order the build makes them, which decides
+/// what a collision reports.
+pub(super) type InOrder = Vec<(String, Arc<[u8]>)>;
 
 /// A site built into memory, ready to take changes.
 pub struct State {
@@ -75,7 +86,7 @@ pub struct State {
     /// config has errors (they are in `inputs.config_diags`).
     settings: Result<Settings, Vec<Diagnostic>>,
     version: Option<String>,
-    theme: Option<Theme>,
+    theme: Option<Arc<Theme>>,
     theme_diags: Vec<Diagnostic>,
     /// Git history and published versions, once read.
     history: Option<Published>,
@@ -94,87 +105,11 @@ pub struct State {
     warnings: Diagnostics,
     /// The inputs changed since the last good build and did not build.
     failed: bool,
-}
-
-/// What the published versions add, read with the first good build.
-struct Published {
-    history: Option<Arc<History>>,
-    tags: Vec<Tag>,
-    set: Option<Arc<VersionSet>>,
-    /// What `set` was worked out for: latest's pages and its files that
-    /// differed from `HEAD`.
-    rels: Vec<String>,
-    edited: BTreeSet<String>,
-    /// The `v/<tag>/` files.
-    files: Vec<OutputFile>,
-    /// Of resolving the tags, then of rendering them.
-    diags: Vec<Diagnostic>,
-    render_diags: Vec<Diagnostic>,
-    notices: Vec<Notice>,
-}
-
-impl Published {
-    /// Reads the history around `latest` and renders the published versions.
-    fn read(root: &Path, settings: &Settings, latest: Site, theme: &mut Theme) -> (Published, Site) {
-        let mut d = Diagnostics::default();
-        let models = pipeline::models(root, settings, latest, None, &mut d);
-        let mut published = Published {
-            rels: pages_of(&models.latest),
-            edited: models
-                .history
-                .as_ref()
-                .map(|h| h.uncommitted.clone())
-                .unwrap_or_default(),
-            history: models.history,
-            tags: models.tags,
-            set: models.set,
-            files: Vec::new(),
-            diags: d.items,
-            render_diags: Vec::new(),
-            notices: models.notices,
-        };
-        published.render(settings, theme);
-        (published, models.latest)
-    }
-
-    fn render(&mut self, settings: &Settings, theme: &mut Theme) {
-        let mut d = Diagnostics::default();
-        let files = render::sink::Memory::default();
-        pipeline::render_tags(settings, &self.tags, self.set.as_ref(), theme, &files, &mut d);
-        self.files = files.into_files();
-        self.render_diags = d.items;
-    }
-
-    /// Works out which page is which again when latest's pages or its
-    /// edited files changed since the last time.
-    fn follow(&mut self, settings: &Settings, latest: &Site, theme: &mut Theme) {
-        let Some(history) = &self.history else {
-            return;
-        };
-        let (rels, edited) = (pages_of(latest), history.edited());
-        if rels == self.rels && edited == self.edited {
-            return;
-        }
-        self.set = Some(Arc::new(history::set::build(
-            history,
-            &settings.config,
-            &settings.resolve,
-            latest,
-            &self.tags,
-            &edited,
-        )));
-        (self.rels, self.edited) = (rels, edited);
-        self.render(settings, theme);
-    }
-
-    fn annotations(&self) -> Option<Annotations> {
-        pipeline::annotations(self.set.as_ref(), 0)
-    }
-}
-
-/// The content files of a site's pages.
-fn pages_of(site: &Site) -> Vec<String> {
-    site.pages.iter().map(|p| p.parsed.rel.clone()).collect()
+    /// Where a rebuild shows its pages before it is done: see [`Preview`].
+    on_preview: Option<Box<dyn FnMut(Preview) + Send>>,
+    /// Output paths the current rebuild's preview already reloaded pages
+    /// for, or served as they will be.
+    announced: HashSet<String>,
 }
 
 struct PageOutput {
@@ -188,6 +123,9 @@ struct PageOutput {
 pub struct Update {
     /// Output paths added, changed or removed, sorted.
     pub changed: Vec<String>,
+    /// Open pages should reload: something changed that the preview did
+    /// not already show.
+    pub reload: bool,
     /// Pages rendered again; the others kept their bytes.
     pub rendered: usize,
     /// Pages in the site.
@@ -234,6 +172,16 @@ impl State {
     /// Loads and builds the site at `root`. The state is usable even when
     /// the build fails: the next [`State::apply`] may fix it.
     pub fn new(root: &Path, opts: &BuildOptions) -> (State, Result<Update, Diagnostics>) {
+        State::start(root, opts, None)
+    }
+
+    /// Like [`State::new`], handing every rebuild's [`Preview`] to
+    /// `on_preview` before the rebuild is done.
+    pub fn start(
+        root: &Path,
+        opts: &BuildOptions,
+        on_preview: Option<Box<dyn FnMut(Preview) + Send>>,
+    ) -> (State, Result<Update, Diagnostics>) {
         let mut clock = Clock::start();
         let mut state = State {
             opts: opts.clone(),
@@ -252,10 +200,12 @@ impl State {
             page_count: 0,
             warnings: Diagnostics::default(),
             failed: true,
+            on_preview,
+            announced: HashSet::new(),
         };
         state.prepare();
         clock.lap("load");
-        let result = state.rebuild(clock);
+        let result = state.rebuild(clock, &BTreeSet::new());
         (state, result)
     }
 
@@ -292,7 +242,7 @@ impl State {
                 ..Update::default()
             });
         }
-        self.rebuild(clock)
+        self.rebuild(clock, &change.content)
     }
 
     /// The search index still to build for the last good build, if any.
@@ -374,7 +324,7 @@ impl State {
         } else {
             return None;
         };
-        Some((why, self.rebuild(Clock::start())))
+        Some((why, self.rebuild(Clock::start(), &BTreeSet::new())))
     }
 
     fn repository_moved(&self) -> bool {
@@ -450,13 +400,17 @@ impl State {
         // Versions render with the theme.
         self.history = None;
         let mut d = Diagnostics::default();
-        self.theme = Theme::load(&self.inputs.root, &self.inputs.config, &mut d);
+        self.theme = Theme::load(&self.inputs.root, &self.inputs.config, &mut d).map(Arc::new);
         self.theme_diags = d.items;
     }
 
     /// Resolves, fingerprints and renders what changed; swaps in the files.
-    fn rebuild(&mut self, mut clock: Clock) -> Result<Update, Diagnostics> {
-        match self.try_rebuild(&mut clock) {
+    /// `edited`: the content files this change touched, whose pages the
+    /// preview renders at once.
+    fn rebuild(&mut self, mut clock: Clock, edited: &BTreeSet<String>) -> Result<Update, Diagnostics> {
+        let result = self.try_rebuild(&mut clock, edited);
+        self.announced.clear();
+        match result {
             Ok(mut update) => {
                 update.timings = clock.laps;
                 self.failed = false;
@@ -469,7 +423,7 @@ impl State {
         }
     }
 
-    fn try_rebuild(&mut self, clock: &mut Clock) -> Result<Update, Diagnostics> {
+    fn try_rebuild(&mut self, clock: &mut Clock, edited: &BTreeSet<String>) -> Result<Update, Diagnostics> {
         let mut diags = Diagnostics::default();
         let inputs = &self.inputs;
         diags.extend(inputs.config_diags.iter().cloned());
@@ -490,9 +444,11 @@ impl State {
         diags.extend(site.empty.clone());
         clock.lap("resolve");
         diags.extend(self.theme_diags.iter().cloned());
-        let Some(theme) = self.theme.as_mut() else {
+        let Some(shared_theme) = self.theme.as_mut() else {
             return Err(diags);
         };
+        // The last preview may still be serving the theme: copied only then.
+        let theme = Arc::make_mut(shared_theme);
         pipeline::theme_claims(&site, theme, &mut diags);
         if diags.has_errors() {
             return Err(diags);
@@ -525,16 +481,27 @@ impl State {
             history: annotations.as_ref(),
         };
         pipeline::set_globals(r, theme, settings, self.version.clone());
-        let theme: &Theme = theme;
+        let before = self.pages.values().map(|k| k.path.as_str());
+        let fresh = Arc::new(Fresh::new(
+            Arc::new(site),
+            annotations,
+            Arc::clone(shared_theme),
+            before,
+        ));
+        // The first build has nothing to show meanwhile: its site files
+        // (stylesheets, the register…) come before the preview.
+        let mut site_files = None;
+        if self.files.is_empty() && self.on_preview.is_some() {
+            site_files = Some(self.site_files(&fresh, &mut diags));
+            clock.lap("site files");
+        }
+        self.preview(&fresh, edited, site_files.as_ref());
+        clock.lap("preview");
+        let (site, r, theme, trees) = (fresh.site(), fresh.render(), fresh.theme(), fresh.trees());
         let twin = theme.fingerprinter();
-        let trees = render::navigation::Trees::new(&site);
         let fingerprints: Vec<Option<u64>> = (0..site.pages.len())
             .into_par_iter()
-            .map(|id| {
-                render::page(r, &twin, &trees, id)
-                    .ok()
-                    .map(|f| content_hash(&f.content))
-            })
+            .map(|id| render::page(r, &twin, trees, id).ok().map(|f| content_hash(&f.content)))
             .collect();
         clock.lap("fingerprint");
         let paths: Vec<String> = site.pages.iter().map(|p| render::output_path(p.url())).collect();
@@ -546,42 +513,43 @@ impl State {
                 })
             })
             .collect();
-        let rendered: Vec<(usize, Result<OutputFile, Vec<Diagnostic>>)> = dirty
-            .par_iter()
-            .map(|&id| (id, render::page(r, theme, &trees, id)))
-            .collect();
+        let rendered: Vec<_> = dirty.par_iter().map(|&id| (id, fresh.page_or_errors(id))).collect();
         clock.lap("render");
-        let mut fresh: HashMap<usize, Arc<[u8]>> = HashMap::with_capacity(rendered.len());
+        let mut made: HashMap<usize, Arc<[u8]>> = HashMap::with_capacity(rendered.len());
         for (id, r) in rendered {
             match r {
-                Ok(f) => {
-                    fresh.insert(id, bytes_of(f.content));
+                Ok(bytes) => {
+                    made.insert(id, bytes);
                 }
                 Err(d) => diags.extend(d),
             }
         }
-        let mut all: Vec<OutputFile> = paths
-            .iter()
+        let site_files = match site_files {
+            Some(f) => f,
+            None => {
+                let f = self.site_files(&fresh, &mut diags);
+                clock.lap("site files");
+                f
+            }
+        };
+        // Paths only, to find two files at one.
+        let mut all: Vec<OutputFile> = (paths.iter())
+            .chain(site_files.iter().map(|(p, _)| p))
+            // The search index of the last build stays until its successor is built.
+            .chain(&self.index)
             .map(|p| OutputFile {
                 path: p.clone(),
                 content: Content::Bytes(Vec::new()),
             })
             .collect();
-        all.extend(pipeline::site_files(r, theme, &mut diags));
-        // The search index of the last build stays until its successor is built.
-        all.extend(self.index.iter().map(|p| OutputFile {
-            path: p.clone(),
-            content: Content::Bytes(Vec::new()),
-        }));
-        clock.lap("site files");
         render::check_collisions(&mut all, &mut diags);
         if diags.has_errors() {
             return Err(diags);
         }
-        let update = self.swap_in(&site, fingerprints, paths, fresh, all, &mut diags)?;
+        let update = self.swap_in(site, fingerprints, paths, made, site_files, &mut diags)?;
         self.generation += 1;
         // Freeing ten thousand pages takes a while: not on the way to the browser.
-        let old = self.site.replace(Arc::new(site));
+        let old = self.site.replace(Arc::clone(site));
         std::thread::spawn(move || drop(old));
         clock.lap("assemble");
         Ok(Update {
@@ -591,22 +559,68 @@ impl State {
         })
     }
 
+    /// The files besides the pages, in the order the build makes them.
+    fn site_files(&self, fresh: &Fresh, diags: &mut Diagnostics) -> InOrder {
+        let files = pipeline::site_files(fresh.render(), fresh.theme(), diags);
+        materialize(files, &self.inputs.assets, diags)
+    }
+
+    /// Hands the new build's pages to the server before the rebuild has
+    /// worked out what else changed: over the last good build's files,
+    /// with the pages of `edited` rendered at once to know whether open
+    /// pages should reload; for the first build, over its site files and
+    /// versions, which is then the whole site.
+    fn preview(&mut self, fresh: &Arc<Fresh>, edited: &BTreeSet<String>, site_files: Option<&InOrder>) {
+        let Some(hook) = self.on_preview.as_mut() else {
+            return;
+        };
+        let files = match site_files {
+            Some(site_files) => {
+                let versions = self.history.iter().flat_map(|h| &h.files);
+                let files: Files = site_files.iter().chain(versions).cloned().collect();
+                self.announced = files.keys().cloned().collect();
+                let pages = fresh.site().pages.iter().map(|p| render::output_path(p.url()));
+                self.announced.extend(pages);
+                Arc::new(files)
+            }
+            None => {
+                for (id, p) in fresh.site().pages.iter().enumerate() {
+                    if !edited.contains(&p.parsed.rel) {
+                        continue;
+                    }
+                    let path = render::output_path(p.url());
+                    if let Some(bytes) = fresh.page(id)
+                        && self.files.get(&path).is_none_or(|old| **old != *bytes)
+                    {
+                        self.announced.insert(path);
+                    }
+                }
+                Arc::clone(&self.files)
+            }
+        };
+        hook(Preview {
+            files,
+            fresh: Arc::clone(fresh),
+            reload: !self.announced.is_empty(),
+        });
+    }
+
     /// Puts the new build in place of the last good one.
     fn swap_in(
         &mut self,
         site: &Site,
         fingerprints: Vec<Option<u64>>,
         paths: Vec<String>,
-        mut fresh: HashMap<usize, Arc<[u8]>>,
-        all: Vec<OutputFile>,
+        mut made: HashMap<usize, Arc<[u8]>>,
+        site_files: InOrder,
         diags: &mut Diagnostics,
     ) -> Result<Update, Diagnostics> {
-        let rendered = fresh.len();
+        let rendered = made.len();
         let mut pages = HashMap::with_capacity(site.pages.len());
-        let mut by_path: HashMap<String, Arc<[u8]>> = HashMap::with_capacity(site.pages.len());
+        let mut files = Files::new();
         for (id, (fingerprint, path)) in fingerprints.into_iter().zip(paths).enumerate() {
             let rel = &site.pages[id].parsed.rel;
-            let bytes = match fresh.remove(&id) {
+            let bytes = match made.remove(&id) {
                 Some(b) => b,
                 None => Arc::clone(
                     &self
@@ -616,7 +630,7 @@ impl State {
                         .bytes,
                 ),
             };
-            by_path.insert(path.clone(), Arc::clone(&bytes));
+            files.insert(path.clone(), Arc::clone(&bytes));
             pages.insert(
                 rel.clone(),
                 PageOutput {
@@ -626,36 +640,17 @@ impl State {
                 },
             );
         }
-        let index: HashSet<&str> = self.index.iter().map(String::as_str).collect();
-        let mut files = Files::new();
-        let versions = self.history.as_ref().map(|h| h.files.clone()).unwrap_or_default();
-        // As the build does: appended after the collision check.
-        for f in all.into_iter().chain(versions) {
-            let bytes = match (by_path.get(&f.path), f.content) {
-                (Some(b), _) => Arc::clone(b),
-                (None, _) if index.contains(f.path.as_str()) => Arc::clone(&self.files[&f.path]),
-                (None, Content::Bytes(b)) => Arc::from(b),
-                (None, Content::Copy(abs)) => match self.inputs.assets.get(&abs) {
-                    Some(Ok(b)) => Arc::clone(b),
-                    Some(Err(d)) => {
-                        diags.push(d.clone());
-                        continue;
-                    }
-                    None => match std::fs::read(&abs) {
-                        Ok(b) => Arc::from(b),
-                        Err(e) => {
-                            diags.push(crate::diag::io_error("read", &abs, &e));
-                            continue;
-                        }
-                    },
-                },
-            };
-            files.insert(f.path, bytes);
+        files.extend(site_files);
+        for path in &self.index {
+            files.insert(path.clone(), Arc::clone(&self.files[path]));
         }
+        // As the build does: after the collision check.
+        files.extend(self.history.iter().flat_map(|h| h.files.iter().cloned()));
         if diags.has_errors() {
             return Err(std::mem::take(diags));
         }
         let changed = changed_paths(&self.files, &files);
+        let reload = changed.iter().any(|p| !self.announced.contains(p));
         self.files = Arc::new(files);
         let old = std::mem::replace(&mut self.pages, pages);
         std::thread::spawn(move || drop(old));
@@ -663,6 +658,7 @@ impl State {
         self.warnings = diags.clone().sorted();
         Ok(Update {
             changed,
+            reload,
             rendered,
             pages: site.pages.len(),
             ..Update::default()
@@ -679,10 +675,37 @@ fn content_hash(content: &Content) -> u64 {
     h.finish()
 }
 
-fn bytes_of(content: Content) -> Arc<[u8]> {
+/// Bytes of rendered files, as the server holds them: a copied file is
+/// read now, from the assets already read when it is one.
+pub(super) fn materialize(files: Vec<OutputFile>, assets: &Assets, diags: &mut Diagnostics) -> InOrder {
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = match f.content {
+            Content::Bytes(b) => Arc::from(b),
+            Content::Copy(abs) => match assets.get(&abs) {
+                Some(Ok(b)) => Arc::clone(b),
+                Some(Err(d)) => {
+                    diags.push(d.clone());
+                    continue;
+                }
+                None => match std::fs::read(&abs) {
+                    Ok(b) => Arc::from(b),
+                    Err(e) => {
+                        diags.push(crate::diag::io_error("read", &abs, &e));
+                        continue;
+                    }
+                },
+            },
+        };
+        out.push((f.path, bytes));
+    }
+    out
+}
+
+/// A rendered page's or search shard's bytes: always made in memory.
+pub(super) fn bytes_of(content: Content) -> Arc<[u8]> {
     match content {
         Content::Bytes(b) => Arc::from(b),
-        // Pages are always rendered text.
         Content::Copy(p) => Arc::from(std::fs::read(p).unwrap_or_default()),
     }
 }

@@ -11,6 +11,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -19,7 +20,8 @@ use proptest::test_runner::Config as ProptestConfig;
 use casebook::BuildOptions;
 use casebook::diag::Diagnostics;
 use casebook::render::Content;
-use casebook::serve::state::{Outside, State};
+use casebook::serve::fresh::Preview;
+use casebook::serve::state::{Files, Outside, State};
 
 use crate::harness::{SiteTest, TODAY, main_of, repo_root};
 
@@ -306,10 +308,69 @@ fn mark_template(text: &str, v: usize) -> String {
 
 /// The engine's files after `paths` changed, or its diagnostics.
 fn incremental(state: &mut State, paths: &[PathBuf]) -> Result<(BTreeMap<String, Vec<u8>>, String), String> {
-    let update = state.apply(paths).map_err(|d| d.render())?;
+    incremental_previewed(state, paths, None)
+}
+
+/// Like [`incremental`]; with `previews`, each preview the update made is
+/// first checked against the update's own files.
+fn incremental_previewed(
+    state: &mut State,
+    paths: &[PathBuf],
+    previews: Option<&Previews>,
+) -> Result<(BTreeMap<String, Vec<u8>>, String), String> {
+    let update = state.apply(paths).map_err(|d| d.render());
+    for p in previews.map(take).unwrap_or_default() {
+        if update.is_ok() {
+            pages_as_built(&p, &state.files())?;
+        }
+    }
+    let update = update?;
     state.finish().map_err(|d| d.render())?;
     let files = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
     Ok((files, update.warnings.render()))
+}
+
+type Previews = Arc<Mutex<Vec<Preview>>>;
+
+/// Keeps every preview the engine hands out.
+fn recorder() -> (Previews, Box<dyn FnMut(Preview) + Send>) {
+    let kept = Previews::default();
+    let into = Arc::clone(&kept);
+    (kept, Box::new(move |p| into.lock().expect("not poisoned").push(p)))
+}
+
+fn take(previews: &Previews) -> Vec<Preview> {
+    std::mem::take(&mut *previews.lock().expect("not poisoned"))
+}
+
+/// Every page the preview serves is byte for byte the finished update's,
+/// and no page it hides is still in the update.
+fn pages_as_built(p: &Preview, built: &Files) -> Result<(), String> {
+    for path in p.fresh.pages() {
+        let served = p.fresh.get(path).ok_or(format!("the preview cannot render `{path}`"))?;
+        if built.get(path) != Some(&served) {
+            return Err(format!("the preview serves `{path}` otherwise than the update"));
+        }
+    }
+    match p.files.keys().find(|k| p.fresh.gone(k) && built.contains_key(*k)) {
+        Some(k) => Err(format!("the preview hides `{k}`, which the update serves")),
+        None => Ok(()),
+    }
+}
+
+/// What a preview serves at each path: its pages over its files.
+fn previewed(p: &Preview) -> Files {
+    let mut out: Files = (p.files.iter())
+        .filter(|(k, _)| !p.fresh.gone(k))
+        .map(|(k, b)| (k.clone(), Arc::clone(b)))
+        .collect();
+    for path in p.fresh.pages() {
+        out.insert(
+            path.to_string(),
+            p.fresh.get(path).expect("a page of a good build renders"),
+        );
+    }
+    out
 }
 
 /// A full build's files, or its diagnostics.
@@ -383,14 +444,21 @@ proptest! {
     #[test]
     fn incremental_rebuilds_equal_full_builds(edits in prop::collection::vec(edit(), 1..12)) {
         let site = site();
-        let (mut state, first) = State::new(site.root(), &options());
+        let (previews, hook) = recorder();
+        let (mut state, first) = State::start(site.root(), &options(), Some(hook));
         prop_assert!(first.is_ok(), "the fixture builds: {}", first.err().map(|d| d.render()).unwrap_or_default());
+        // Before its search index, the first build is exactly what its preview served.
+        let shown = take(&previews);
+        prop_assert_eq!(shown.len(), 1, "one preview per build");
+        let (shown, built) = (previewed(&shown[0]), state.files());
+        let differ: std::collections::BTreeSet<&String> = built.keys().chain(shown.keys()).filter(|k| built.get(*k) != shown.get(*k)).collect();
+        prop_assert!(differ.is_empty(), "the first preview differs from the build at {:?}", differ);
         state.finish().map_err(|d| TestCaseError::fail(d.render()))?;
         let files = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
         same("initial build", &Ok((files, first.map(|u| u.warnings.render()).unwrap_or_default())), &full(site.root()))?;
         for (n, e) in edits.iter().enumerate() {
             let paths = perform(site.root(), e);
-            let got = incremental(&mut state, &paths);
+            let got = incremental_previewed(&mut state, &paths, Some(&previews));
             same(&format!("edit {n} ({e:?})"), &got, &full(site.root()))?;
         }
     }
@@ -417,6 +485,66 @@ fn a_body_edit_renders_only_that_page() {
         "{:?}",
         done.changed
     );
+}
+
+#[test]
+fn the_preview_reloads_for_the_saved_page_and_the_update_for_what_else_changed() {
+    let site = site();
+    let (previews, hook) = recorder();
+    let (mut state, first) = State::start(site.root(), &options(), Some(hook));
+    assert!(
+        !first.expect("the fixture builds").reload,
+        "the preview showed the whole first build"
+    );
+    take(&previews);
+
+    // A body edit changes its page only: the preview has it, the update adds nothing.
+    let beta = site.read("content/policies/beta.md");
+    site.create("content/policies/beta.md", format!("{beta}\nOne more line.\n"));
+    let update = state
+        .apply(&[site.path("content/policies/beta.md")])
+        .expect("the edit builds");
+    let shown = take(&previews);
+    assert_eq!(shown.len(), 1);
+    assert!(shown[0].reload, "the saved page changed");
+    let page = shown[0].fresh.get("policies/beta/index.html").expect("renders");
+    assert!(String::from_utf8_lossy(&page).contains("One more line."));
+    assert_eq!(update.changed, ["policies/beta/index.html"]);
+    assert!(!update.reload, "nothing the preview did not show");
+
+    // A title shows on other pages: those reload with the update.
+    let alpha = site.read("content/policies/alpha.md");
+    site.create(
+        "content/policies/alpha.md",
+        alpha.replace("title: Alpha policy", "title: Alpha rules"),
+    );
+    let update = state
+        .apply(&[site.path("content/policies/alpha.md")])
+        .expect("the edit builds");
+    assert!(take(&previews)[0].reload);
+    assert!(
+        update.changed.iter().any(|p| p == "policies/beta/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(update.reload, "beta's link text changed after the preview");
+
+    // Saved unchanged: nothing to reload at all.
+    site.create("content/policies/alpha.md", site.read("content/policies/alpha.md"));
+    state.apply(&[site.path("content/policies/alpha.md")]).expect("builds");
+    let touched = take(&previews);
+    assert!(touched.iter().all(|p| !p.reload), "the same text looks the same");
+
+    // A deleted page is hidden at once, even before the update is done.
+    site.create("content/policies/gamma.md", "---\ntitle: Gamma policy\n---\nGamma.\n");
+    state.apply(&[site.path("content/policies/gamma.md")]).expect("builds");
+    take(&previews);
+    std::fs::remove_file(site.path("content/policies/gamma.md")).expect("delete");
+    let update = state.apply(&[site.path("content/policies/gamma.md")]).expect("builds");
+    let shown = take(&previews);
+    assert!(shown[0].fresh.gone("policies/gamma/index.html"));
+    assert!(!previewed(&shown[0]).contains_key("policies/gamma/index.html"));
+    assert!(update.reload, "the section no longer lists gamma");
 }
 
 #[test]
