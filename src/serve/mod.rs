@@ -6,7 +6,10 @@
 //! get), the debounced watcher ([`watch`]), one builder thread that
 //! owns the [`state::State`] and publishes each good build, or the
 //! diagnostics of a bad one, to the server, and a helper thread building
-//! the search index after the pages are served. Nothing is written to disk.
+//! the search index after the pages are served. The first build runs on
+//! the builder thread too; connections wait in the listener's queue until
+//! its preview (`state.rs`, step 4) or its errors are there. Nothing is
+//! written to disk.
 
 pub mod fresh;
 pub mod host;
