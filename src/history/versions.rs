@@ -125,7 +125,7 @@ pub fn read(history: &History, version: &Version, current: &Config, diags: &mut 
             file,
             abs,
             kind,
-            text,
+            text: text.into(),
         });
     }
     tree

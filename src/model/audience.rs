@@ -441,7 +441,7 @@ mod tests {
             file: format!("content/{rel}"),
             abs: rel.into(),
             kind: crate::source::FileKind::Markdown,
-            text,
+            text: text.into(),
         };
         crate::parse::page(&source, &Config::default(), &mut Vec::new()).expect("parses")
     }

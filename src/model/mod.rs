@@ -355,7 +355,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, config: &Config) {
             front: FrontMatter::default(),
             first_heading: None,
             body: Rendered::default(),
-            text: String::new(),
+            text: std::sync::Arc::from(""),
         };
         let mut page = page_from(parsed, config, jiff::civil::Date::constant(2000, 1, 1));
         page.title = title;

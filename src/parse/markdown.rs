@@ -6,6 +6,8 @@
 //!
 //! Pure and per file: whether a link's target exists is the model's question.
 
+use std::sync::Arc;
+
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::anchors::{self, Anchor, AnchorKind};
@@ -41,7 +43,7 @@ pub struct PlacedCall {
 pub struct Rendered {
     /// HTML with [`placeholder`]s where component calls go and
     /// [`links::placeholder`]s where the model's link URLs go.
-    pub html: String,
+    pub html: Arc<str>,
     pub headings: Vec<Heading>,
     /// Every id in the body a link can point at, in order.
     pub anchors: Vec<Anchor>,
@@ -53,7 +55,7 @@ pub struct Rendered {
     pub summary: String,
     pub word_count: usize,
     /// The text under each heading, for the search index.
-    pub sections: Vec<Section>,
+    pub sections: Arc<[Section]>,
     /// Definitions, prose where defined terms may be used, cross-references.
     pub drafting: drafting::Drafting,
 }
@@ -136,7 +138,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
-        html,
+        html: Arc::from(html),
         headings: r.headings,
         anchors: r.anchors,
         links: r.links,
@@ -144,7 +146,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         templates: r.templates,
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
-        sections,
+        sections: Arc::from(sections),
         drafting,
     }
 }

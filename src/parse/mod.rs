@@ -15,7 +15,7 @@ pub mod templates;
 pub mod terms;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -43,7 +43,7 @@ pub struct ParsedPage {
     pub first_heading: Option<String>,
     pub body: Rendered,
     /// The whole source text, kept for positions in later diagnostics.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// One metric file, read and checked on its own.
@@ -135,7 +135,7 @@ impl Shared {
         // The hash picks the entry; the text itself decides.
         let hit = parses()
             .get(&key)
-            .filter(|(p, _)| p.pages.first().is_some_and(|p| p.text == s.text && p.file == s.file))
+            .filter(|(p, _)| p.pages.first().is_some_and(|p| *p.text == *s.text && p.file == s.file))
             .cloned();
         hit.unwrap_or_else(|| {
             let fresh = one(s, config);
@@ -201,7 +201,7 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
     };
     let mut body = markdown::render(split.body, &ctx, errors);
     if config.safe_html {
-        body.html = sanitize::sanitize(&body.html);
+        body.html = Arc::from(sanitize::sanitize(&body.html));
     }
     let first_heading = body.headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
     Some(ParsedPage {
@@ -213,7 +213,7 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
         front,
         first_heading,
         body,
-        text: source.text.clone(),
+        text: Arc::clone(&source.text),
     })
 }
 

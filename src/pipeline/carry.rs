@@ -98,7 +98,7 @@ fn key(inputs: &Sha256, history: &History, version: &Version) -> String {
 /// path, place and title, not its text.
 fn slim(site: &mut Site) {
     for p in &mut site.pages {
-        p.parsed.text = String::new();
+        p.parsed.text = std::sync::Arc::from("");
         p.parsed.body = Default::default();
     }
 }

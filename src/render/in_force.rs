@@ -191,7 +191,7 @@ fn body(site: &Site, id: PageId, rev: &Revision, url: &str) -> String {
     // Problems of an old revision are not this build's to report.
     let mut rendered = markdown::render(&rev.text[rev.body_offset..], &ctx, &mut Vec::new());
     if site.config.safe_html {
-        rendered.html = crate::parse::sanitize::sanitize(&rendered.html);
+        rendered.html = std::sync::Arc::from(crate::parse::sanitize::sanitize(&rendered.html));
     }
     crate::model::rewrite_links_at(site, id, url, &mut rendered.links);
     let xrefs = crate::model::xref_texts_of(site, id, &rendered.headings, &rendered.links, &rendered.drafting.xrefs);

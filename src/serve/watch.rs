@@ -99,7 +99,7 @@ enum Inner {
 }
 
 /// Long enough to fold an editor's write-rename-delete into one batch.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 impl Watcher {
     /// Starts watching; each debounced batch goes to `send`.

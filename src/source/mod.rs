@@ -7,6 +7,7 @@
 pub mod scope;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -35,7 +36,7 @@ pub struct SourceFile {
     pub abs: PathBuf,
     pub kind: FileKind,
     /// The decoded text; empty for assets.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// The error for a content folder that is not there: at the `content_dir`
@@ -166,7 +167,7 @@ impl Walk<'_> {
                     kind: classify(&rel),
                     rel,
                     abs: real,
-                    text: String::new(),
+                    text: Arc::from(""),
                 });
             }
         }
@@ -214,7 +215,7 @@ pub fn read(root: &Path, config: &Config, rel: &str) -> Result<Option<SourceFile
         file,
         abs,
         kind: classify(rel),
-        text: String::new(),
+        text: Arc::from(""),
     })
     .map(Some)
 }
@@ -224,7 +225,7 @@ fn read_text(mut f: SourceFile) -> Result<SourceFile, Diagnostic> {
         return Ok(f);
     }
     let bytes = std::fs::read(&f.abs).map_err(|e| io_error("read", Path::new(&f.file), &e).in_file(&f.file))?;
-    f.text = decode(bytes, &f.file)?;
+    f.text = Arc::from(decode(bytes, &f.file)?);
     Ok(f)
 }
 

@@ -43,7 +43,7 @@ fn source(text: String) -> SourceFile {
         file: "content/policies/fuzz.md".into(),
         abs: PathBuf::from("content/policies/fuzz.md"),
         kind: FileKind::Markdown,
-        text,
+        text: text.into(),
     }
 }
 

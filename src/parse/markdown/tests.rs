@@ -21,7 +21,7 @@ fn md_with(body: &str, rel: &str, variables: Option<&Variables>) -> (Rendered, V
     let mut errors = Vec::new();
     let mut r = render(body, &page, &mut errors);
     // Markers of prose for defined terms are `drafting`'s to test.
-    r.html = drafting::without_runs(&r.html);
+    r.html = drafting::without_runs(&r.html).into();
     (r, errors)
 }
 
