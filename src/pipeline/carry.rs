@@ -94,9 +94,9 @@ fn key(inputs: &Sha256, history: &History, version: &Version) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Keeps of a carried-over version what the version set reads: each page's
-/// path, place and title, not its text.
-fn slim(site: &mut Site) {
+/// Keeps of a carried-over (or already rendered) version what the version
+/// set reads: each page's path, place and title, not its text.
+pub fn slim(site: &mut Site) {
     for p in &mut site.pages {
         p.parsed.text = std::sync::Arc::from("");
         p.parsed.body = Default::default();

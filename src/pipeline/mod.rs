@@ -21,8 +21,8 @@ use crate::render::sink::{Claims, Sink};
 use crate::render::theme::Theme;
 use crate::render::{self, OutputFile, Render};
 use crate::{BuildOptions, search, source};
-pub use carry::Carry;
 use carry::VersionFolder;
+pub use carry::{Carry, slim};
 
 mod carry;
 

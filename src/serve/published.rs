@@ -27,6 +27,8 @@ pub(super) struct Published {
     pub edited: BTreeSet<String>,
     /// The `v/<tag>/` files.
     pub files: super::state::InOrder,
+    /// `files` are not rendered yet: see [`Published::render`].
+    stale: bool,
     /// Of resolving the tags, then of rendering them.
     pub diags: Vec<Diagnostic>,
     pub render_diags: Vec<Diagnostic>,
@@ -34,11 +36,11 @@ pub(super) struct Published {
 }
 
 impl Published {
-    /// Reads the history around `latest` and renders the published versions.
-    pub fn read(root: &Path, settings: &Settings, latest: Site, theme: &mut Theme) -> (Published, Site) {
+    /// Reads the history around `latest` and resolves the published versions.
+    pub fn read(root: &Path, settings: &Settings, latest: Site) -> (Published, Site) {
         let mut d = Diagnostics::default();
         let models = pipeline::models(root, settings, latest, None, &mut d);
-        let mut published = Published {
+        let published = Published {
             rels: pages_of(&models.latest),
             edited: models
                 .history
@@ -49,25 +51,37 @@ impl Published {
             tags: models.tags,
             set: models.set,
             files: Vec::new(),
+            stale: true,
             diags: d.items,
             render_diags: Vec::new(),
             notices: models.notices,
         };
-        published.render(settings, theme);
         (published, models.latest)
     }
 
-    fn render(&mut self, settings: &Settings, theme: &mut Theme) {
+    /// Renders the `v/<tag>/` files once after reading them, with a copy of
+    /// `theme`, whose globals each version sets for itself. After latest's
+    /// preview: latest's pages need the versions resolved, not rendered.
+    pub fn render(&mut self, settings: &Settings, theme: &Theme) {
+        if !self.stale {
+            return;
+        }
         let mut d = Diagnostics::default();
         let files = render::sink::Memory::default();
-        pipeline::render_tags(settings, &self.tags, self.set.as_ref(), theme, &files, &mut d);
+        let mut theme = theme.clone();
+        pipeline::render_tags(settings, &self.tags, self.set.as_ref(), &mut theme, &files, &mut d);
         self.files = super::state::materialize(files.into_files(), &Assets::new(), &mut d);
         self.render_diags = d.items;
+        self.stale = false;
+        // Only which page is which is asked of them from now on.
+        for t in &mut self.tags {
+            pipeline::slim(&mut t.site);
+        }
     }
 
     /// Works out which page is which again when latest's pages or its
     /// edited files changed since the last time.
-    pub fn follow(&mut self, settings: &Settings, latest: &Site, theme: &mut Theme) {
+    pub fn follow(&mut self, settings: &Settings, latest: &Site) {
         let Some(history) = &self.history else {
             return;
         };
@@ -83,8 +97,9 @@ impl Published {
             &self.tags,
             &edited,
         )));
+        // A version's own files are of its tag alone (which is what lets
+        // a build carry them over): they stay.
         (self.rels, self.edited) = (rels, edited);
-        self.render(settings, theme);
     }
 
     pub fn annotations(&self) -> Option<Annotations> {

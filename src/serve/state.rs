@@ -43,8 +43,10 @@
 //! re-reading every tag per save would cost a full build per tag. Each
 //! rebuild asks git which files differ from `HEAD`; when those or latest's
 //! pages change, which page is which across versions is worked out again
-//! from the history already read and the `v/<tag>/` pages are rendered
-//! again, so "not yet committed" marks follow edits as a build shows them.
+//! from the history already read, so "not yet committed" marks and the
+//! version switcher's maps follow edits as a build shows them; the
+//! `v/<tag>/` pages are of their tags alone and stay. They are rendered
+//! after the preview: latest's pages need the versions read, not rendered.
 //!
 //! A failed update returns its diagnostics and keeps the last good files.
 //! `tests/suite/serve.rs` checks the result against a full build on random
@@ -464,18 +466,18 @@ impl State {
             None => {
                 // `git describe` moves with commits and tags.
                 self.version = pipeline::site_version(&inputs.root, &inputs.config);
-                let (published, latest) = Published::read(&inputs.root, settings, site, theme);
+                let (published, latest) = Published::read(&inputs.root, settings, site);
                 self.history = Some(published);
                 site = latest;
             }
-            Some(published) => published.follow(settings, &site, theme),
+            Some(published) => published.follow(settings, &site),
         }
         clock.lap("history");
         let published = self.history.as_ref().expect("read just above");
         let annotations = published.annotations();
         let history = annotations.as_ref().map(|a| &*a.set.history);
         pipeline::computed_metrics(&mut site, history, &mut diags);
-        diags.extend(published.diags.iter().chain(&published.render_diags).cloned());
+        diags.extend(published.diags.iter().cloned());
         let r = Render {
             site: &site,
             history: annotations.as_ref(),
@@ -497,6 +499,11 @@ impl State {
         }
         self.preview(&fresh, edited, site_files.as_ref());
         clock.lap("preview");
+        if let (Ok(settings), Some(published)) = (&self.settings, self.history.as_mut()) {
+            published.render(settings, fresh.theme());
+            diags.extend(published.render_diags.iter().cloned());
+        }
+        clock.lap("versions");
         let (site, r, theme, trees) = (fresh.site(), fresh.render(), fresh.theme(), fresh.trees());
         let twin = theme.fingerprinter();
         let fingerprints: Vec<Option<u64>> = (0..site.pages.len())
