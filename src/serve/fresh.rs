@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
-use super::state::Files;
+use super::files::Files;
 use crate::diag::Diagnostic;
 use crate::history::Annotations;
 use crate::model::{PageId, Site};
@@ -115,7 +115,7 @@ impl Fresh {
     }
 
     fn make(&self, id: PageId) -> Result<Arc<[u8]>, Vec<Diagnostic>> {
-        render::page(self.render(), &self.theme, &self.trees, id).map(|f| super::state::bytes_of(f.content))
+        render::page(self.render(), &self.theme, &self.trees, id).map(|f| super::files::bytes_of(f.content))
     }
 }
 

@@ -23,8 +23,8 @@ use percent_encoding::percent_decode_str;
 use serde_json::json;
 use tokio::sync::broadcast;
 
+use super::files::Files;
 use super::fresh::{Fresh, Preview};
-use super::state::Files;
 use crate::diag::Diagnostics;
 
 /// The WebSocket that tells pages to reload.

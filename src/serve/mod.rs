@@ -11,6 +11,7 @@
 //! its preview (`state.rs`, step 4) or its errors are there. Nothing is
 //! written to disk.
 
+mod files;
 pub mod fresh;
 pub mod host;
 pub mod http;

@@ -26,7 +26,7 @@ pub(super) struct Published {
     pub rels: Vec<String>,
     pub edited: BTreeSet<String>,
     /// The `v/<tag>/` files.
-    pub files: super::state::InOrder,
+    pub files: super::files::InOrder,
     /// `files` are not rendered yet: see [`Published::render`].
     stale: bool,
     /// Of resolving the tags, then of rendering them.
@@ -70,7 +70,7 @@ impl Published {
         let files = render::sink::Memory::default();
         let mut theme = theme.clone();
         pipeline::render_tags(settings, &self.tags, self.set.as_ref(), &mut theme, &files, &mut d);
-        self.files = super::state::materialize(files.into_files(), &Assets::new(), &mut d);
+        self.files = super::files::materialize(files.into_files(), &Assets::new(), &mut d);
         self.render_diags = d.items;
         self.stale = false;
         // Only which page is which is asked of them from now on.

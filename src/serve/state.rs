@@ -52,7 +52,7 @@
 //! `tests/suite/serve.rs` checks the result against a full build on random
 //! edit sequences.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,8 +60,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub use super::files::Files;
+use super::files::{InOrder, bytes_of, changed_paths, materialize};
 use super::fresh::{Fresh, Preview};
-use super::inputs::{Assets, Inputs};
+use super::inputs::Inputs;
 use super::published::Published;
 use super::watch::{self, Change};
 use crate::BuildOptions;
@@ -72,13 +74,6 @@ use crate::model::Site;
 use crate::pipeline::{self, Settings};
 use crate::render::theme::Theme;
 use crate::render::{self, Content, OutputFile, Render};
-
-/// Output path → bytes: a whole site in memory.
-pub type Files = BTreeMap<String, Arc<[u8]>>;
-
-/// Files with their bytes in the order the build makes them, which decides
-/// what a collision reports.
-pub(super) type InOrder = Vec<(String, Arc<[u8]>)>;
 
 /// A site built into memory, ready to take changes.
 pub struct State {
@@ -682,53 +677,6 @@ fn content_hash(content: &Content) -> u64 {
     h.finish()
 }
 
-/// Bytes of rendered files, as the server holds them: a copied file is
-/// read now, from the assets already read when it is one.
-pub(super) fn materialize(files: Vec<OutputFile>, assets: &Assets, diags: &mut Diagnostics) -> InOrder {
-    let mut out = Vec::with_capacity(files.len());
-    for f in files {
-        let bytes = match f.content {
-            Content::Bytes(b) => Arc::from(b),
-            Content::Copy(abs) => match assets.get(&abs) {
-                Some(Ok(b)) => Arc::clone(b),
-                Some(Err(d)) => {
-                    diags.push(d.clone());
-                    continue;
-                }
-                None => match std::fs::read(&abs) {
-                    Ok(b) => Arc::from(b),
-                    Err(e) => {
-                        diags.push(crate::diag::io_error("read", &abs, &e));
-                        continue;
-                    }
-                },
-            },
-        };
-        out.push((f.path, bytes));
-    }
-    out
-}
-
-/// A rendered page's or search shard's bytes: always made in memory.
-pub(super) fn bytes_of(content: Content) -> Arc<[u8]> {
-    match content {
-        Content::Bytes(b) => Arc::from(b),
-        Content::Copy(p) => Arc::from(std::fs::read(p).unwrap_or_default()),
-    }
-}
-
-/// Paths whose bytes differ between two builds, or that only one has.
-fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
-    let mut out: Vec<String> = new
-        .iter()
-        .filter(|(p, b)| old.get(*p).is_none_or(|o| !Arc::ptr_eq(o, b) && o != *b))
-        .map(|(p, _)| p.clone())
-        .collect();
-    out.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
-    out.sort();
-    out
-}
-
 /// Laps of one update, for the terminal and the benchmark.
 struct Clock {
     last: Instant,
@@ -747,22 +695,5 @@ impl Clock {
         let now = Instant::now();
         self.laps.push((name, now - self.last));
         self.last = now;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changed_paths_are_the_symmetric_difference_by_bytes() {
-        let a: Arc<[u8]> = Arc::from(&b"a"[..]);
-        let old: Files = [
-            ("x".to_string(), Arc::clone(&a)),
-            ("y".to_string(), Arc::from(&b"y"[..])),
-        ]
-        .into();
-        let new: Files = [("x".to_string(), Arc::from(&b"a"[..])), ("z".to_string(), a)].into();
-        assert_eq!(changed_paths(&old, &new), ["y", "z"]);
     }
 }
