@@ -9,6 +9,11 @@ use casebook::cmd;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // A build handed this process the output it replaced, to remove.
+    if let Some(dir) = std::env::var_os(casebook::output::REMOVE_ENV) {
+        casebook::output::remove_old(std::path::Path::new(&dir));
+        return;
+    }
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Init { dir } => cmd::init::run(dir.as_deref()),

@@ -65,6 +65,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
     let (files, reused) = (staging.written(), staging.reused());
     match staging.publish() {
         Ok(written) => {
+            written.old.remove_in_background();
             for kept in written.kept {
                 eprintln!(
                     "warning: `{}` looks left over from an interrupted build but has no casebook stamp, so it was kept\n  = help: look inside and remove it if it holds nothing of yours",

@@ -9,6 +9,7 @@
 //! leaves a stamped staging folder that the next build removes. Where the
 //! output may go is [`target`]'s question.
 
+mod remove;
 mod reuse;
 pub mod swap;
 pub mod target;
@@ -23,6 +24,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::render::sink::Sink;
 use crate::render::{Content, OutputFile};
 use crate::source::OUTPUT_STAMP;
+use remove::remove_ours;
+pub use remove::{Old, REMOVE_ENV, remove_old};
 pub use target::{Replace, Target};
 
 /// What the stamp says to whoever opens it; the same bytes every build.
@@ -58,6 +61,8 @@ pub struct Written {
     /// Folders named like leftovers of an interrupted build but without the
     /// stamp, so not removed.
     pub kept: Vec<PathBuf>,
+    /// The output this build replaced, to remove.
+    pub old: Old,
 }
 
 /// A build's output on its way: files are written as the render hands them
@@ -159,13 +164,15 @@ impl Staging {
             action: "move into place",
         })?;
         self.published = true;
-        match swapped {
-            swap::Swapped::Placed => {}
-            swap::Swapped::Exchanged => remove_ours(&self.dir),
-            swap::Swapped::MovedAside => remove_ours(&aside),
-        }
+        let old = match swapped {
+            swap::Swapped::Placed => None,
+            // The staging folder's name now holds the old output.
+            swap::Swapped::Exchanged => Some(self.dir.clone()),
+            swap::Swapped::MovedAside => Some(aside),
+        };
         Ok(Written {
             kept: std::mem::take(&mut self.kept),
+            old: Old(old),
         })
     }
 
@@ -268,6 +275,13 @@ fn parent_and_name(out: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
+/// Whether `file_name` is `prefix` and a process id.
+fn named_after(file_name: &str, prefix: &str) -> bool {
+    file_name
+        .strip_prefix(prefix)
+        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Leftovers of output `name` start with this: `.public.casebook-staging-`.
 fn leftover_prefix(name: &str, what: &str) -> String {
     format!(".{name}.casebook-{what}-")
@@ -284,27 +298,6 @@ fn stamp(dir: &Path) -> Result<fs::File, WriteError> {
     Ok(file)
 }
 
-/// Removes a staging folder or an old output, the stamp last: a removal
-/// cut short leaves a folder the next build still knows as ours (stamped,
-/// or empty). Links inside are removed, never followed. Failures are left
-/// for the next build to retry.
-fn remove_ours(dir: &Path) {
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            if entry.file_name() == OUTPUT_STAMP {
-                continue;
-            }
-            let path = entry.path();
-            let _ = match entry.file_type() {
-                Ok(t) if t.is_dir() => fs::remove_dir_all(&path),
-                _ => fs::remove_file(&path),
-            };
-        }
-    }
-    let _ = fs::remove_file(dir.join(OUTPUT_STAMP));
-    let _ = fs::remove_dir(dir);
-}
-
 /// Removes staging folders and old outputs that killed builds left beside
 /// `name`: only those named like ours, carrying our stamp, and not locked by
 /// a build still running. Returns the ones named like ours but not stamped.
@@ -316,11 +309,7 @@ fn remove_leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
     let mut kept = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = prefixes.iter().any(|p| {
-            file_name
-                .strip_prefix(p.as_str())
-                .is_some_and(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
-        });
+        let ours = prefixes.iter().any(|p| named_after(&file_name, p));
         if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
@@ -359,11 +348,13 @@ mod tests {
         }
     }
 
-    /// A whole build's write: every file handed over, then the swap.
-    fn write_atomically(target: &Target, files: &[OutputFile]) -> Result<Written, WriteError> {
+    /// A whole build's write: every file handed over, then the swap and
+    /// the removal of the old output.
+    fn write_atomically(target: &Target, files: &[OutputFile]) -> Result<(), WriteError> {
         let staging = Staging::begin(target)?;
         files.iter().for_each(|f| staging.put(f.clone()));
-        staging.publish()
+        staging.publish()?.old.remove();
+        Ok(())
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -419,7 +410,7 @@ mod tests {
         // Written again after the withdrawal: its folder is made anew.
         staging.put(file("v/one/b/index.html", "again"));
         assert_eq!(staging.written(), 3, "withdrawn files are not counted");
-        staging.publish().unwrap();
+        staging.publish().unwrap().old.remove();
         assert_eq!(names(&out.path.join("v")), ["one", "onex"]);
         assert_eq!(names(&out.path.join("v/one")), ["b"]);
         let failed = Staging::begin(&out).unwrap();

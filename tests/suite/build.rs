@@ -15,11 +15,7 @@ const ABOUT: (&str, &str) = ("content/about.md", "---\ntitle: About\n---\nWe are
 
 /// Leftover staging or backup folders beside the output (`.public.casebook-…`).
 fn staging_leftovers(site: &SiteTest) -> Vec<String> {
-    std::fs::read_dir(site.root())
-        .expect("list the site root")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".casebook-"))
-        .collect()
+    crate::harness::leftovers(site.root())
 }
 
 #[test]

@@ -238,6 +238,29 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, keyed by `/`-separated relative path.
+/// The staging and old-output folders (`.NAME.casebook-…`) left in `dir`
+/// once the output a build replaced is gone: a process of its own removes
+/// it after the build exits, so this waits for that, a minute at most.
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    let list = || -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .expect("list the folder")
+            .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".casebook-"))
+            .collect();
+        n.sort();
+        n
+    };
+    let started = std::time::Instant::now();
+    loop {
+        let now = list();
+        if now.is_empty() || started.elapsed() > std::time::Duration::from_secs(60) {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())) {

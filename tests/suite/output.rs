@@ -274,6 +274,7 @@ fn a_flat_handbook_builds_into_public_twice_without_publishing_its_config() {
         .assert_code(0);
 
     // Every other folder of the repository is content: never an output.
+    assert_eq!(leftovers(&t), Vec::<String>::new(), "the replaced output is removed");
     let before = tree_hash(t.root());
     let run = t.build(&["--out", "benefits", "--force"]);
     assert_refused(&run, "--out benefits");
@@ -323,10 +324,7 @@ fn set_version(t: &SiteTest, v: usize) {
 }
 
 fn leftovers(t: &SiteTest) -> Vec<String> {
-    names(t.root())
-        .into_iter()
-        .filter(|n| n.contains(".casebook-"))
-        .collect()
+    crate::harness::leftovers(t.root())
 }
 
 #[test]
