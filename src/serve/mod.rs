@@ -25,6 +25,7 @@ pub mod watch;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -87,7 +88,15 @@ pub fn run(opts: Options) -> Result<(), Failed> {
     // Watching from before the first build: a save during it is not missed.
     let (send, inbox) = mpsc::channel();
     let to_builder = send.clone();
+    // Tells a rebuild under way that a newer change waits for it.
+    let newer = Arc::new(AtomicBool::new(false));
+    let newer_seen = Arc::clone(&newer);
     let mut watcher = Watcher::start(opts.poll, move |b| {
+        // Only reads (the builder's own, say): nothing changed.
+        if matches!(&b, Ok(paths) if paths.is_empty()) {
+            return;
+        }
+        newer_seen.store(true, Ordering::Relaxed);
         let _ = send.send(Message::Changed(b));
     })
     .map_err(|e| {
@@ -123,6 +132,7 @@ pub fn run(opts: Options) -> Result<(), Failed> {
             eprintln!("building {} …", root.display());
             let started = Instant::now();
             let (mut state, first) = State::start(&root, &opts.build, Some(on_preview));
+            state.cut_short_on(Arc::clone(&newer));
             state
                 .notices()
                 .iter()
@@ -148,7 +158,15 @@ pub fn run(opts: Options) -> Result<(), Failed> {
                 }
             };
             let _ = ready.send(());
-            rebuild_loop(&mut state, &mut watcher, &inbox, &to_builder, &builder_shared, warned);
+            rebuild_loop(
+                &mut state,
+                &mut watcher,
+                &inbox,
+                &to_builder,
+                &newer,
+                &builder_shared,
+                warned,
+            );
         })
         .map_err(|e| Failed::new(format!("cannot start the rebuild thread: {e}"), "try again"))?;
     first_served.recv().map_err(|_| {
@@ -228,6 +246,7 @@ fn rebuild_loop(
     watcher: &mut Watcher,
     inbox: &mpsc::Receiver<Message>,
     outbox: &mpsc::Sender<Message>,
+    newer: &AtomicBool,
     shared: &Shared,
     mut warned: Diagnostics,
 ) {
@@ -252,6 +271,8 @@ fn rebuild_loop(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         let mut paths = Vec::new();
+        // Whatever the watcher says from here on is newer than this rebuild.
+        newer.store(false, Ordering::Relaxed);
         // Folds what queued up during the last rebuild into one.
         for message in std::iter::once(first).chain(inbox.try_iter()) {
             match message {
@@ -303,6 +324,10 @@ fn publish(
     took: Duration,
 ) {
     match result {
+        // Its preview stays served until the newer change's replaces it.
+        Ok(update) if update.cut_short => {
+            eprintln!("previewed in {}; a newer change is built first", ms(took));
+        }
         Ok(update) => {
             shared.publish(state.files(), update.reload);
             report(&update, took, warned);

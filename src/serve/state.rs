@@ -18,7 +18,9 @@
 //! 4. hands the new build's pages to the server ([`Preview`]): each is
 //!    rendered when first asked for, the saved pages at once, so the page
 //!    being edited is in the browser before the steps below are done
-//!    (`serve/fresh.rs`);
+//!    (`serve/fresh.rs`). A newer change waiting ([`State::cut_short_on`])
+//!    stops the update here or during the next step: the last good build
+//!    stays, and the next update starts from it;
 //! 5. fingerprints every page by rendering it with the theme's hashing twin
 //!    ([`Theme::fingerprinter`]). The twin receives exactly what the real
 //!    render would: the template names with the sources of every template
@@ -56,6 +58,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -107,6 +110,8 @@ pub struct State {
     /// Output paths the current rebuild's preview already reloaded pages
     /// for, or served as they will be.
     announced: HashSet<String>,
+    /// Set when a newer change is waiting: see [`State::cut_short_on`].
+    newer: Option<Arc<AtomicBool>>,
 }
 
 struct PageOutput {
@@ -133,6 +138,10 @@ pub struct Update {
     pub timings: Vec<(&'static str, Duration)>,
     /// The search index is of an older build: see [`State::index_job`].
     pub index_pending: bool,
+    /// A newer change came while this one was worked out
+    /// ([`State::cut_short_on`]): the rebuild stopped after its preview,
+    /// and the files are still the last good build's.
+    pub cut_short: bool,
 }
 
 /// Why [`State::follow_outside`] built again.
@@ -199,11 +208,24 @@ impl State {
             failed: true,
             on_preview,
             announced: HashSet::new(),
+            newer: None,
         };
         state.prepare();
         clock.lap("load");
         let result = state.rebuild(clock, &BTreeSet::new());
         (state, result)
+    }
+
+    /// Lets a rebuild stop after its preview once `newer` is set: the
+    /// change that set it is applied next, and finishing this one would
+    /// only hold up that change's preview. The flag is the caller's to
+    /// clear when it takes up the newer change.
+    pub fn cut_short_on(&mut self, newer: Arc<AtomicBool>) {
+        self.newer = Some(newer);
+    }
+
+    fn newer_waits(&self) -> bool {
+        waits(self.newer.as_deref())
     }
 
     /// Brings the build up to date with the files at `changed` (absolute, or
@@ -410,7 +432,8 @@ impl State {
         match result {
             Ok(mut update) => {
                 update.timings = clock.laps;
-                self.failed = false;
+                // Cut short, the last good build is behind its inputs.
+                self.failed = update.cut_short;
                 Ok(update)
             }
             Err(diags) => {
@@ -494,6 +517,9 @@ impl State {
         }
         self.preview(&fresh, edited, site_files.as_ref());
         clock.lap("preview");
+        if self.newer_waits() {
+            return Ok(self.cut_short());
+        }
         if let (Ok(settings), Some(published)) = (&self.settings, self.history.as_mut()) {
             published.render(settings, fresh.theme());
             diags.extend(published.render_diags.iter().cloned());
@@ -501,10 +527,17 @@ impl State {
         clock.lap("versions");
         let (site, r, theme, trees) = (fresh.site(), fresh.render(), fresh.theme(), fresh.trees());
         let twin = theme.fingerprinter();
-        let fingerprints: Vec<Option<u64>> = (0..site.pages.len())
+        let newer = self.newer.as_deref();
+        let fingerprinted: Option<Vec<Option<u64>>> = (0..site.pages.len())
             .into_par_iter()
-            .map(|id| render::page(r, &twin, trees, id).ok().map(|f| content_hash(&f.content)))
+            .map(|id| {
+                let fingerprint = || render::page(r, &twin, trees, id).ok().map(|f| content_hash(&f.content));
+                (!waits(newer)).then(fingerprint)
+            })
             .collect();
+        let Some(fingerprints) = fingerprinted else {
+            return Ok(self.cut_short());
+        };
         clock.lap("fingerprint");
         let paths: Vec<String> = site.pages.iter().map(|p| render::output_path(p.url())).collect();
         let dirty: Vec<usize> = (0..site.pages.len())
@@ -559,6 +592,17 @@ impl State {
             index_pending: true,
             ..update
         })
+    }
+
+    /// A rebuild stopped for a newer change.
+    fn cut_short(&self) -> Update {
+        Update {
+            pages: self.page_count,
+            warnings: self.warnings.clone(),
+            index_pending: self.index_generation != self.generation,
+            cut_short: true,
+            ..Update::default()
+        }
     }
 
     /// The files besides the pages, in the order the build makes them.
@@ -666,6 +710,10 @@ impl State {
             ..Update::default()
         })
     }
+}
+
+fn waits(newer: Option<&AtomicBool>) -> bool {
+    newer.is_some_and(|n| n.load(Ordering::Relaxed))
 }
 
 fn content_hash(content: &Content) -> u64 {

@@ -548,6 +548,49 @@ fn the_preview_reloads_for_the_saved_page_and_the_update_for_what_else_changed()
 }
 
 #[test]
+fn a_newer_change_cuts_a_rebuild_short_after_its_preview() {
+    let site = site();
+    let (previews, hook) = recorder();
+    let (mut state, first) = State::start(site.root(), &options(), Some(hook));
+    first.expect("the fixture builds");
+    state.finish().expect("the index builds");
+    take(&previews);
+    let newer = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    state.cut_short_on(Arc::clone(&newer));
+    let before = state.files();
+
+    let alpha = site.read("content/policies/alpha.md");
+    site.create(
+        "content/policies/alpha.md",
+        alpha.replace("Alpha says", "Alpha first says"),
+    );
+    newer.store(true, std::sync::atomic::Ordering::Relaxed);
+    let update = state.apply(&[site.path("content/policies/alpha.md")]).expect("builds");
+    assert!(update.cut_short);
+    assert!(Arc::ptr_eq(&before, &state.files()), "the last good build stays");
+    let shown = take(&previews);
+    let page = shown[0].fresh.get("policies/alpha/index.html").expect("renders");
+    assert!(
+        String::from_utf8_lossy(&page).contains("Alpha first says"),
+        "the preview came first"
+    );
+
+    // The newer change is taken up; a change to nothing the build reads
+    // still finishes the build that was cut short.
+    newer.store(false, std::sync::atomic::Ordering::Relaxed);
+    let update = state.apply(&[site.path("notes.txt")]).expect("builds");
+    assert!(!update.cut_short);
+    state.finish().expect("the index builds");
+    let files: BTreeMap<String, Vec<u8>> = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    same(
+        "after a rebuild cut short",
+        &Ok((files, update.warnings.render())),
+        &full(site.root()),
+    )
+    .expect("the engine equals a full build");
+}
+
+#[test]
 fn a_title_edit_renders_the_pages_that_show_it() {
     let site = site();
     let (mut state, first) = State::new(site.root(), &options());
