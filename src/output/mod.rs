@@ -6,8 +6,9 @@
 //! folder is swapped in ([`swap`]): at every instant the output path holds
 //! the whole old site or the whole new one. A build that fails or a write
 //! that fails removes its staging folder, and a build killed on the way
-//! leaves a stamped staging folder that the next build removes. Where the
-//! output may go is [`target`]'s question.
+//! leaves a stamped staging folder that the next build removes. The old
+//! site is removed after the swap, by a process of its own ([`Old`]).
+//! Where the output may go is [`target`]'s question.
 
 mod remove;
 mod reuse;

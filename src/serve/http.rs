@@ -42,9 +42,9 @@ const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta char
 
 /// What the server serves, shared with the thread that rebuilds.
 pub struct Shared {
-    files: RwLock<Arc<Files>>,
-    /// While a rebuild goes on: its pages, over `files`.
-    fresh: RwLock<Option<Arc<Fresh>>>,
+    /// The files, and while a rebuild goes on its pages over them; one
+    /// lock, so a request never mixes two builds' views.
+    view: RwLock<(Arc<Files>, Option<Arc<Fresh>>)>,
     /// The `error` message while the last change does not build.
     error: RwLock<Option<Arc<str>>>,
     events: broadcast::Sender<Event>,
@@ -60,8 +60,7 @@ enum Event {
 impl Shared {
     pub fn new(files: Arc<Files>) -> Arc<Shared> {
         Arc::new(Shared {
-            files: RwLock::new(files),
-            fresh: RwLock::new(None),
+            view: RwLock::new((files, None)),
             error: RwLock::new(None),
             events: broadcast::channel(16).0,
         })
@@ -78,8 +77,7 @@ impl Shared {
     }
 
     fn show(&self, files: Arc<Files>, fresh: Option<Arc<Fresh>>, reload: bool) {
-        *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
-        *self.fresh.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        *self.view.write().unwrap_or_else(|e| e.into_inner()) = (files, fresh);
         let had_error = self.error.write().unwrap_or_else(|e| e.into_inner()).take().is_some();
         if reload || had_error {
             let _ = self.events.send(Event::Reload);
@@ -90,8 +88,7 @@ impl Shared {
     /// over open pages.
     pub fn publish_error(&self, files: Arc<Files>, diags: &Diagnostics) {
         let message: Arc<str> = Arc::from(error_message(diags));
-        *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
-        *self.fresh.write().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.view.write().unwrap_or_else(|e| e.into_inner()) = (files, None);
         *self.error.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&message));
         let _ = self.events.send(Event::Error(message));
     }
@@ -102,9 +99,7 @@ impl Shared {
     }
 
     fn view(&self) -> (Arc<Files>, Option<Arc<Fresh>>) {
-        let files = Arc::clone(&self.files.read().unwrap_or_else(|e| e.into_inner()));
-        let fresh = self.fresh.read().unwrap_or_else(|e| e.into_inner()).clone();
-        (files, fresh)
+        self.view.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn error(&self) -> Option<Arc<str>> {
