@@ -19,8 +19,8 @@
 //!    rendered when first asked for, the saved pages at once, so the page
 //!    being edited is in the browser before the steps below are done
 //!    (`serve/fresh.rs`). A newer change waiting ([`State::cut_short_on`])
-//!    stops the update here or during the next step: the last good build
-//!    stays, and the next update starts from it;
+//!    stops the update here or before any later step that takes long: the
+//!    last good build stays, and the next update starts from it;
 //! 5. fingerprints every page by rendering it with the theme's hashing twin
 //!    ([`Theme::fingerprinter`]). The twin receives exactly what the real
 //!    render would: the template names with the sources of every template
@@ -558,6 +558,11 @@ impl State {
                 }
                 Err(d) => diags.extend(d),
             }
+        }
+        // The site files take seconds with page histories: a newer change
+        // goes first.
+        if site_files.is_none() && self.newer_waits() {
+            return Ok(self.cut_short());
         }
         let site_files = match site_files {
             Some(f) => f,
