@@ -276,11 +276,14 @@ fn parent_and_name(out: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-/// Whether `file_name` is `prefix` and a process id.
-fn named_after(file_name: &str, prefix: &str) -> bool {
-    file_name
-        .strip_prefix(prefix)
-        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+/// Whether `file_name` names a staging folder or an old output of output
+/// `name`: [`leftover_prefix`] and a process id.
+fn is_leftover(file_name: &str, name: &str) -> bool {
+    ["staging", "old"].iter().any(|what| {
+        file_name
+            .strip_prefix(leftover_prefix(name, what).as_str())
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Leftovers of output `name` start with this: `.public.casebook-staging-`.
@@ -303,15 +306,13 @@ fn stamp(dir: &Path) -> Result<fs::File, WriteError> {
 /// `name`: only those named like ours, carrying our stamp, and not locked by
 /// a build still running. Returns the ones named like ours but not stamped.
 fn remove_leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
-    let prefixes = [leftover_prefix(name, "staging"), leftover_prefix(name, "old")];
     let Ok(entries) = fs::read_dir(parent) else {
         return Vec::new();
     };
     let mut kept = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = prefixes.iter().any(|p| named_after(&file_name, p));
-        if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+        if !is_leftover(&file_name, name) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
         let path = entry.path();

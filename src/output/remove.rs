@@ -59,11 +59,8 @@ impl Old {
 /// that stamp. Anything else is left alone.
 pub fn remove_old(dir: &Path) {
     let named = dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        n.starts_with('.')
-            && ["staging", "old"].iter().any(|what| {
-                n.rsplit_once(&format!(".casebook-{what}-"))
-                    .is_some_and(|(_, pid)| super::named_after(pid, ""))
-            })
+        let name = n.strip_prefix('.').and_then(|rest| rest.rsplit_once(".casebook-"));
+        name.is_some_and(|(name, _)| super::is_leftover(n, name))
     });
     if !named {
         return;
