@@ -52,106 +52,155 @@ const TERM_SHARD: usize = 24 * 1024;
 /// Size a document shard grows to before the next starts.
 const DOC_SHARD: usize = 16 * 1024;
 
-/// Builds the index files for the pages and metrics of `site`.
-pub fn files(site: &Site, out: &dyn Sink) {
-    // Each page's words are merged as the pages are read, so the dictionary
-    // costs memory for the site's distinct words, not for every page's.
-    let (mut entries, mut words) = (0..site.pages.len())
-        .into_par_iter()
-        .map(|id| (id, entries::page(site, id)))
-        .fold(
-            || (Vec::new(), Words::default()),
-            |(mut entries, mut words), (id, (e, w))| {
-                entries.push((id, e));
-                words.extend(w);
-                (entries, words)
-            },
-        )
-        .reduce(
-            || (Vec::new(), Words::default()),
-            |(mut a, mut words), (b, more)| {
-                a.extend(b);
-                words.extend(more);
-                (a, words)
-            },
-        );
-    entries.sort_unstable_by_key(|(id, _)| *id);
-    let mut entries: Vec<Entry> = entries.into_iter().map(|(_, e)| e).collect();
-    let first_metric = entries.len();
-    for (k, m) in site.metrics.values().enumerate() {
-        let (e, w) = entries::metric(site, first_metric + k, m);
-        entries.push(e);
-        words.extend(w);
-    }
-    for (e, w) in entries::terms(site, entries.len()) {
-        entries.push(e);
-        words.extend(w);
-    }
+/// Pages weighed at once: enough to keep every core busy, few enough that
+/// their section texts and term lists are a small part of the build.
+const BATCH: usize = 512;
 
-    let mut postings: text::FastMap<Arc<str>, Vec<(u32, u8)>> = text::FastMap::default();
-    let mut section_id = 0u32;
-    for e in &entries {
-        for (_, terms) in &e.sections {
-            for (t, w) in terms {
-                match postings.get_mut(&**t) {
-                    Some(list) => list.push((section_id, *w)),
-                    None => {
-                        postings.insert(t.clone(), vec![(section_id, *w)]);
-                    }
-                }
-            }
-            section_id += 1;
+/// Builds the index files for the pages and metrics of `site`. Entries are
+/// made a batch of pages at a time and folded into postings and document
+/// shards at once, so memory holds the postings, not every section's text.
+pub fn files(site: &Site, out: &dyn Sink) {
+    let mut index = Index::new(out);
+    let ids: Vec<usize> = (0..site.pages.len()).collect();
+    for batch in ids.chunks(BATCH) {
+        let made: Vec<(Entry, Words)> = batch.par_iter().map(|&id| entries::page(site, id)).collect();
+        made.into_iter().for_each(|e| index.add(e));
+    }
+    for m in site.metrics.values() {
+        let e = entries::metric(site, index.entries.len(), m);
+        index.add(e);
+    }
+    for e in entries::terms(site, index.entries.len()) {
+        index.add(e);
+    }
+    index.finish();
+}
+
+/// A term's postings so far, encoded as they come (see the module docs):
+/// section ids only grow, so each is written as the gap to the last.
+#[derive(Default)]
+struct Postings {
+    encoded: String,
+    last: u32,
+    sections: usize,
+}
+
+impl Postings {
+    fn push(&mut self, section: u32, weight: u8) {
+        push_varint(&mut self.encoded, section - self.last);
+        self.encoded.push(ALPHABET[weight.min(63) as usize] as char);
+        (self.last, self.sections) = (section, self.sections + 1);
+    }
+}
+
+/// The index as it is built: what each entry adds is folded in and dropped.
+struct Index<'a> {
+    out: &'a dyn Sink,
+    postings: text::FastMap<Arc<str>, Postings>,
+    words: Words,
+    docs: Docs,
+    /// Each entry's kind, standing, title terms and number of sections.
+    entries: Vec<(&'static str, Standing, usize, u32)>,
+    sections: u32,
+}
+
+impl<'a> Index<'a> {
+    fn new(out: &'a dyn Sink) -> Index<'a> {
+        Index {
+            out,
+            postings: text::FastMap::default(),
+            words: Words::default(),
+            docs: Docs::default(),
+            entries: Vec::new(),
+            sections: 0,
         }
     }
-    let words = dictionary::shards(&words, |t| postings.get(t).map_or(0, Vec::len));
-    let mut terms: Vec<(Arc<str>, String)> = postings.into_iter().map(|(t, list)| (t, encode(&list))).collect();
-    terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
 
-    let term_starts = term_shards(&terms, out);
-    let doc_starts = doc_shards(&entries, out);
-    let mut word_starts = Vec::with_capacity(words.len());
-    for (n, (first, data)) in words.into_iter().enumerate() {
-        out.put(shard_file("w", n, &json!(data)));
-        word_starts.push(first);
+    fn add(&mut self, (e, words): (Entry, Words)) {
+        self.words.extend(words);
+        let before = self.sections;
+        for (json, terms) in e.sections {
+            for (t, w) in terms {
+                self.postings.entry(t).or_default().push(self.sections, w);
+            }
+            self.docs
+                .section(self.sections, &e.info, self.sections == before, &json, self.out);
+            self.sections += 1;
+        }
+        self.entries
+            .push((e.kind, e.standing, e.title_terms, self.sections - before));
     }
 
+    fn finish(self) {
+        let Index {
+            out,
+            postings,
+            words,
+            docs,
+            entries,
+            sections,
+        } = self;
+        let doc_starts = docs.finish(out);
+        let words = dictionary::shards(&words, |t| postings.get(t).map_or(0, |p| p.sections));
+        let mut terms: Vec<(Arc<str>, String)> = postings.into_iter().map(|(t, p)| (t, p.encoded)).collect();
+        terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        let term_starts = term_shards(&terms, out);
+        let mut word_starts = Vec::with_capacity(words.len());
+        for (n, (first, data)) in words.into_iter().enumerate() {
+            out.put(shard_file("w", n, &json!(data)));
+            word_starts.push(first);
+        }
+
+        let meta = meta(
+            &entries,
+            sections,
+            [json!(term_starts), json!(doc_starts), json!(word_starts)],
+        );
+        out.put(OutputFile {
+            path: format!("{DIR}index.js"),
+            content: Content::Bytes(script("meta", 0, &meta).into_bytes()),
+        });
+    }
+}
+
+/// `index.js`'s data: the counts, the shards' first keys (`starts`: terms,
+/// documents, words) and one digit per entry for its kind, standing and
+/// title terms.
+fn meta(entries: &[(&'static str, Standing, usize, u32)], sections: u32, starts: [Value; 3]) -> Value {
+    let [terms, docs, words] = starts;
     let kinds: Vec<&str> = entries
         .iter()
-        .map(|e| e.kind)
+        .map(|e| e.0)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let (mut counts, mut kind, mut status, mut titles) = (String::new(), String::new(), String::new(), String::new());
-    for e in &entries {
-        push_varint(&mut counts, e.sections.len() as u32);
-        let k = kinds.binary_search(&e.kind).expect("every kind is listed");
+    for &(k, standing, title_terms, n) in entries {
+        push_varint(&mut counts, n);
+        let k = kinds.binary_search(&k).expect("every kind is listed");
         kind.push(ALPHABET[k] as char);
-        status.push(ALPHABET[e.standing.index()] as char);
-        titles.push(ALPHABET[e.title_terms.min(63)] as char);
+        status.push(ALPHABET[standing.index()] as char);
+        titles.push(ALPHABET[title_terms.min(63)] as char);
     }
     let statuses: Vec<Value> = Standing::ALL
         .iter()
         .map(|s| json!([s.id(), s.label(), s.factor()]))
         .collect();
-    let meta = json!({
+    json!({
         "version": 2,
         "pages": entries.len(),
-        "sections": section_id,
+        "sections": sections,
         "stop": text::STOP_WORDS,
-        "terms": term_starts,
-        "docs": doc_starts,
-        "words": word_starts,
+        "terms": terms,
+        "docs": docs,
+        "words": words,
         "counts": counts,
         "kinds": kinds,
         "kind": kind,
         "statuses": statuses,
         "status": status,
         "titles": titles,
-    });
-    out.put(OutputFile {
-        path: format!("{DIR}index.js"),
-        content: Content::Bytes(script("meta", 0, &meta).into_bytes()),
-    });
+    })
 }
 
 /// Writes the term shards; returns the first term of each.
@@ -178,50 +227,59 @@ fn term_shards(terms: &[(Arc<str>, String)], out: &dyn Sink) -> Vec<String> {
     starts
 }
 
-/// Writes the document shards; returns the first section of each. They are
-/// written as JSON text directly: they hold all the stored text, and
-/// building `Value`s of it would copy it twice more.
-fn doc_shards(entries: &[Entry], out: &dyn Sink) -> Vec<u32> {
-    let mut starts: Vec<u32> = Vec::new();
-    let (mut pages, mut secs) = (String::new(), String::new());
-    let mut first = 0u32;
-    let mut sid = 0u32;
-    let mut flush = |pages: &mut String, secs: &mut String, first: u32, out: &dyn Sink| {
-        let n = starts.len();
-        let data = format!("{{\"pages\":[{pages}],\"sections\":[{secs}]}}");
+/// The document shards, written as they fill; they are JSON text made
+/// directly: they hold all the stored text, and building `Value`s of it
+/// would copy it twice more.
+#[derive(Default)]
+struct Docs {
+    pages: String,
+    sections: String,
+    /// The first section of each shard written.
+    starts: Vec<u32>,
+    first: u32,
+}
+
+impl Docs {
+    /// Adds section `id` (`json`) of the page `info`, listing the page in
+    /// every shard that holds one of its sections; `first` says the
+    /// section is its page's first.
+    fn section(&mut self, id: u32, info: &str, first: bool, json: &str, out: &dyn Sink) {
+        let mut listed = !first;
+        if self.pages.len() + self.sections.len() >= DOC_SHARD {
+            self.flush(out);
+            (self.first, listed) = (id, false);
+        }
+        if !listed {
+            if !self.pages.is_empty() {
+                self.pages.push(',');
+            }
+            self.pages.push_str(info);
+        }
+        if !self.sections.is_empty() {
+            self.sections.push(',');
+        }
+        self.sections.push_str(json);
+    }
+
+    fn flush(&mut self, out: &dyn Sink) {
+        let n = self.starts.len();
+        let data = format!("{{\"pages\":[{}],\"sections\":[{}]}}", self.pages, self.sections);
         out.put(OutputFile {
             path: format!("{DIR}d/{n}.js"),
             content: Content::Bytes(format!("casebookSearch.add(\"d\",{n},{data});\n").into_bytes()),
         });
-        starts.push(first);
-        pages.clear();
-        secs.clear();
-    };
-    for e in entries {
-        let mut page_listed = false;
-        for (s, _) in &e.sections {
-            if pages.len() + secs.len() >= DOC_SHARD {
-                flush(&mut pages, &mut secs, first, out);
-                (first, page_listed) = (sid, false);
-            }
-            if !page_listed {
-                if !pages.is_empty() {
-                    pages.push(',');
-                }
-                pages.push_str(&e.info);
-                page_listed = true;
-            }
-            if !secs.is_empty() {
-                secs.push(',');
-            }
-            secs.push_str(s);
-            sid += 1;
+        self.starts.push(self.first);
+        self.pages.clear();
+        self.sections.clear();
+    }
+
+    /// Writes the last shard; the first section of each.
+    fn finish(mut self, out: &dyn Sink) -> Vec<u32> {
+        if !self.sections.is_empty() {
+            self.flush(out);
         }
+        self.starts
     }
-    if !secs.is_empty() {
-        flush(&mut pages, &mut secs, first, out);
-    }
-    starts
 }
 
 /// The results page, `search/index.html`, from the theme's `search.html`.
@@ -261,53 +319,53 @@ fn push_varint(out: &mut String, mut v: u32) {
     out.push(ALPHABET[v as usize] as char);
 }
 
-/// Postings as gaps and weights (see the module docs).
-pub fn encode(list: &[(u32, u8)]) -> String {
-    let mut out = String::with_capacity(list.len() * 2);
-    let mut prev = 0;
-    for (i, &(s, w)) in list.iter().enumerate() {
-        push_varint(&mut out, if i == 0 { s } else { s - prev });
-        out.push(ALPHABET[w.min(63) as usize] as char);
-        prev = s;
-    }
-    out
-}
-
-/// The inverse of [`encode`], for tests.
-pub fn decode(s: &str) -> Vec<(u32, u8)> {
-    let digit = |c: u8| ALPHABET.iter().position(|&a| a == c).unwrap_or(0) as u32;
-    let mut out = Vec::new();
-    let (mut prev, mut first) = (0u32, true);
-    let mut bytes = s.bytes();
-    'outer: loop {
-        let (mut v, mut shift) = (0u32, 0);
-        loop {
-            let Some(c) = bytes.next() else { break 'outer };
-            let d = digit(c);
-            if d >= 32 {
-                v |= (d - 32) << shift;
-                shift += 5;
-            } else {
-                v |= d << shift;
-                break;
-            }
-        }
-        let w = bytes.next().map_or(0, digit) as u8;
-        let id = if first { v } else { prev + v };
-        out.push((id, w));
-        (prev, first) = (id, false);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// What the reader does with postings.
+    fn decode(s: &str) -> Vec<(u32, u8)> {
+        let digit = |c: u8| ALPHABET.iter().position(|&a| a == c).unwrap_or(0) as u32;
+        let mut out = Vec::new();
+        let (mut prev, mut first) = (0u32, true);
+        let mut bytes = s.bytes();
+        'outer: loop {
+            let (mut v, mut shift) = (0u32, 0);
+            loop {
+                let Some(c) = bytes.next() else { break 'outer };
+                let d = digit(c);
+                if d >= 32 {
+                    v |= (d - 32) << shift;
+                    shift += 5;
+                } else {
+                    v |= d << shift;
+                    break;
+                }
+            }
+            let w = bytes.next().map_or(0, digit) as u8;
+            let id = if first { v } else { prev + v };
+            out.push((id, w));
+            (prev, first) = (id, false);
+        }
+        out
+    }
+
+    fn encode(list: &[(u32, u8)]) -> Postings {
+        let mut p = Postings::default();
+        list.iter().for_each(|&(s, w)| p.push(s, w));
+        p
+    }
+
     #[test]
     fn postings_round_trip() {
         let list = vec![(0, 1), (1, 63), (31, 5), (32, 2), (1_000_000, 9)];
-        assert_eq!(decode(&encode(&list)), list);
-        assert_eq!(encode(&[(3, 1), (4, 2)]), "3112");
+        let p = encode(&list);
+        assert_eq!(decode(&p.encoded), list);
+        assert_eq!((p.last, p.sections), (1_000_000, 5));
+        assert_eq!(
+            encode(&[(3, 1), (4, 2)]).encoded,
+            "3112",
+            "the first id as is, then gaps"
+        );
     }
 }

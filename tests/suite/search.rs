@@ -176,6 +176,45 @@ fn index_bytes_are_the_same_on_every_build() {
     assert!(a == b, "the search index differs between two builds");
 }
 
+/// A word of letters only, one per page: `n` spelt in letters, before an
+/// ending that stemming leaves alone.
+fn word_of(n: usize) -> String {
+    let letters: String = format!("{n:04}").bytes().map(|d| (b'k' + d - b'0') as char).collect();
+    format!("{letters}zorb")
+}
+
+#[test]
+fn every_page_of_a_large_site_is_found_at_its_own_section() {
+    // More pages than the index weighs at once, and enough text that
+    // document shards end inside pages: each page's word must still lead
+    // to that page and the section holding it.
+    let site = SiteTest::new();
+    let filler = "Counsel reviews each request against the delegation of authority before signature. ".repeat(12);
+    let n = 1100;
+    for i in 0..n {
+        let body = format!(
+            "---\ntitle: Page {i:04}\n---\n{filler}\n\n## Part {i:04}\n\nThe {} clause applies. {filler}\n",
+            word_of(i)
+        );
+        site.create(&format!("content/p/page-{i:04}.md"), body);
+    }
+    site.build_ok();
+    let index = index_files(&site.path("public"));
+    let docs = index.keys().filter(|k| k.starts_with("d/")).count();
+    assert!(docs > 50, "{docs} document shards");
+    let words: Vec<String> = (0..n).map(word_of).collect();
+    let queries: Vec<&str> = words.iter().map(String::as_str).collect();
+    let results = query(&site.path("public"), &queries);
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(
+            top(r),
+            (format!("Page {i:04}").as_str(), format!("part-{i:04}").as_str()),
+            "the top result for `{}`",
+            words[i]
+        );
+    }
+}
+
 #[test]
 fn the_reader_makes_the_same_terms_as_the_index() {
     // Every word of the example content and this README, and hard cases.
