@@ -55,17 +55,14 @@
 //! edit sequences.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 pub use super::files::Files;
-use super::files::{InOrder, bytes_of, changed_paths, materialize};
-use super::fresh::{Fresh, Preview};
+use super::files::{bytes_of, changed_paths};
+use super::fresh::Preview;
 use super::inputs::Inputs;
 use super::published::Published;
 use super::watch::{self, Change};
@@ -76,7 +73,10 @@ use crate::history::Notice;
 use crate::model::Site;
 use crate::pipeline::{self, Settings};
 use crate::render::theme::Theme;
-use crate::render::{self, Content, OutputFile, Render};
+use crate::render::{self, Content, OutputFile};
+use rebuild::Clock;
+
+mod rebuild;
 
 /// A site built into memory, ready to take changes.
 pub struct State {
@@ -222,10 +222,6 @@ impl State {
     /// clear when it takes up the newer change.
     pub fn cut_short_on(&mut self, newer: Arc<AtomicBool>) {
         self.newer = Some(newer);
-    }
-
-    fn newer_waits(&self) -> bool {
-        waits(self.newer.as_deref())
     }
 
     /// Brings the build up to date with the files at `changed` (absolute, or
@@ -421,332 +417,5 @@ impl State {
         let mut d = Diagnostics::default();
         self.theme = Theme::load(&self.inputs.root, &self.inputs.config, &mut d).map(Arc::new);
         self.theme_diags = d.items;
-    }
-
-    /// Resolves, fingerprints and renders what changed; swaps in the files.
-    /// `edited`: the content files this change touched, whose pages the
-    /// preview renders at once.
-    fn rebuild(&mut self, mut clock: Clock, edited: &BTreeSet<String>) -> Result<Update, Diagnostics> {
-        let result = self.try_rebuild(&mut clock, edited);
-        self.announced.clear();
-        match result {
-            Ok(mut update) => {
-                update.timings = clock.laps;
-                // Cut short, the last good build is behind its inputs.
-                self.failed = update.cut_short;
-                Ok(update)
-            }
-            Err(diags) => {
-                self.failed = true;
-                Err(diags.sorted())
-            }
-        }
-    }
-
-    fn try_rebuild(&mut self, clock: &mut Clock, edited: &BTreeSet<String>) -> Result<Update, Diagnostics> {
-        let mut diags = Diagnostics::default();
-        let inputs = &self.inputs;
-        diags.extend(inputs.config_diags.iter().cloned());
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        diags.extend(inputs.load_diags.iter().cloned());
-        let parsed = inputs.parsed(&mut diags);
-        clock.lap("copy");
-        let settings = match &self.settings {
-            Ok(s) => s,
-            Err(d) => {
-                diags.extend(d.iter().cloned());
-                return Err(diags);
-            }
-        };
-        let mut site = pipeline::resolve(parsed, &inputs.config, settings, &mut diags);
-        diags.extend(site.empty.clone());
-        clock.lap("resolve");
-        diags.extend(self.theme_diags.iter().cloned());
-        let Some(shared_theme) = self.theme.as_mut() else {
-            return Err(diags);
-        };
-        // The last preview may still be serving the theme: copied only then.
-        let theme = Arc::make_mut(shared_theme);
-        pipeline::theme_claims(&site, theme, &mut diags);
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        if self
-            .history
-            .as_ref()
-            .is_some_and(|p| p.history.as_ref().is_some_and(|h| h.is_stale()))
-        {
-            self.history = None;
-        }
-        match self.history.as_mut() {
-            None => {
-                // `git describe` moves with commits and tags.
-                self.version = pipeline::site_version(&inputs.root, &inputs.config);
-                let (published, latest) = Published::read(&inputs.root, settings, site);
-                self.history = Some(published);
-                site = latest;
-            }
-            Some(published) => published.follow(settings, &site),
-        }
-        clock.lap("history");
-        let published = self.history.as_ref().expect("read just above");
-        let annotations = published.annotations();
-        let history = annotations.as_ref().map(|a| &*a.set.history);
-        pipeline::computed_metrics(&mut site, history, &mut diags);
-        diags.extend(published.diags.iter().cloned());
-        let r = Render {
-            site: &site,
-            history: annotations.as_ref(),
-        };
-        pipeline::set_globals(r, theme, settings, self.version.clone());
-        let before = self.pages.values().map(|k| k.path.as_str());
-        let fresh = Arc::new(Fresh::new(
-            Arc::new(site),
-            annotations,
-            Arc::clone(shared_theme),
-            before,
-        ));
-        // The first build has nothing to show meanwhile: its site files
-        // (stylesheets, the register…) come before the preview.
-        let mut site_files = None;
-        if self.files.is_empty() && self.on_preview.is_some() {
-            site_files = Some(self.site_files(&fresh, &mut diags));
-            clock.lap("site files");
-        }
-        self.preview(&fresh, edited, site_files.as_ref());
-        clock.lap("preview");
-        if self.newer_waits() {
-            return Ok(self.cut_short());
-        }
-        if let (Ok(settings), Some(published)) = (&self.settings, self.history.as_mut()) {
-            published.render(settings, fresh.theme());
-            diags.extend(published.render_diags.iter().cloned());
-        }
-        clock.lap("versions");
-        let (site, r, theme, trees) = (fresh.site(), fresh.render(), fresh.theme(), fresh.trees());
-        let twin = theme.fingerprinter();
-        let newer = self.newer.as_deref();
-        let fingerprinted: Option<Vec<Option<u64>>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|id| {
-                let fingerprint = || render::page(r, &twin, trees, id).ok().map(|f| content_hash(&f.content));
-                (!waits(newer)).then(fingerprint)
-            })
-            .collect();
-        let Some(fingerprints) = fingerprinted else {
-            return Ok(self.cut_short());
-        };
-        clock.lap("fingerprint");
-        let paths: Vec<String> = site.pages.iter().map(|p| render::output_path(p.url())).collect();
-        let dirty: Vec<usize> = (0..site.pages.len())
-            .filter(|&id| {
-                let kept = self.pages.get(&site.pages[id].parsed.rel);
-                kept.is_none_or(|k| {
-                    fingerprints[id].is_none() || k.fingerprint != fingerprints[id] || k.path != paths[id]
-                })
-            })
-            .collect();
-        let rendered: Vec<_> = dirty.par_iter().map(|&id| (id, fresh.page_or_errors(id))).collect();
-        clock.lap("render");
-        let mut made: HashMap<usize, Arc<[u8]>> = HashMap::with_capacity(rendered.len());
-        for (id, r) in rendered {
-            match r {
-                Ok(bytes) => {
-                    made.insert(id, bytes);
-                }
-                Err(d) => diags.extend(d),
-            }
-        }
-        // The site files take seconds with page histories: a newer change
-        // goes first.
-        if site_files.is_none() && self.newer_waits() {
-            return Ok(self.cut_short());
-        }
-        let site_files = match site_files {
-            Some(f) => f,
-            None => {
-                let f = self.site_files(&fresh, &mut diags);
-                clock.lap("site files");
-                f
-            }
-        };
-        // Paths only, to find two files at one.
-        let mut all: Vec<OutputFile> = (paths.iter())
-            .chain(site_files.iter().map(|(p, _)| p))
-            // The search index of the last build stays until its successor is built.
-            .chain(&self.index)
-            .map(|p| OutputFile {
-                path: p.clone(),
-                content: Content::Bytes(Vec::new()),
-            })
-            .collect();
-        render::check_collisions(&mut all, &mut diags);
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        let update = self.swap_in(site, fingerprints, paths, made, site_files, &mut diags)?;
-        self.generation += 1;
-        // Freeing ten thousand pages takes a while: not on the way to the browser.
-        let old = self.site.replace(Arc::clone(site));
-        std::thread::spawn(move || drop(old));
-        clock.lap("assemble");
-        Ok(Update {
-            warnings: diags.sorted(),
-            index_pending: true,
-            ..update
-        })
-    }
-
-    /// A rebuild stopped for a newer change.
-    fn cut_short(&self) -> Update {
-        Update {
-            pages: self.page_count,
-            warnings: self.warnings.clone(),
-            index_pending: self.index_generation != self.generation,
-            cut_short: true,
-            ..Update::default()
-        }
-    }
-
-    /// The files besides the pages, in the order the build makes them.
-    fn site_files(&self, fresh: &Fresh, diags: &mut Diagnostics) -> InOrder {
-        let files = pipeline::site_files(fresh.render(), fresh.theme(), diags);
-        materialize(files, &self.inputs.assets, diags)
-    }
-
-    /// Hands the new build's pages to the server before the rebuild has
-    /// worked out what else changed: over the last good build's files,
-    /// with the pages of `edited` rendered at once to know whether open
-    /// pages should reload; for the first build, over its site files and
-    /// versions, which is then the whole site.
-    fn preview(&mut self, fresh: &Arc<Fresh>, edited: &BTreeSet<String>, site_files: Option<&InOrder>) {
-        let Some(hook) = self.on_preview.as_mut() else {
-            return;
-        };
-        let files = match site_files {
-            Some(site_files) => {
-                let versions = self.history.iter().flat_map(|h| &h.files);
-                let files: Files = site_files.iter().chain(versions).cloned().collect();
-                self.announced = files.keys().cloned().collect();
-                let pages = fresh.site().pages.iter().map(|p| render::output_path(p.url()));
-                self.announced.extend(pages);
-                Arc::new(files)
-            }
-            None => {
-                for (id, p) in fresh.site().pages.iter().enumerate() {
-                    if !edited.contains(&p.parsed.rel) {
-                        continue;
-                    }
-                    let path = render::output_path(p.url());
-                    if let Some(bytes) = fresh.page(id)
-                        && self.files.get(&path).is_none_or(|old| **old != *bytes)
-                    {
-                        self.announced.insert(path);
-                    }
-                }
-                Arc::clone(&self.files)
-            }
-        };
-        hook(Preview {
-            files,
-            fresh: Arc::clone(fresh),
-            reload: !self.announced.is_empty(),
-        });
-    }
-
-    /// Puts the new build in place of the last good one.
-    fn swap_in(
-        &mut self,
-        site: &Site,
-        fingerprints: Vec<Option<u64>>,
-        paths: Vec<String>,
-        mut made: HashMap<usize, Arc<[u8]>>,
-        site_files: InOrder,
-        diags: &mut Diagnostics,
-    ) -> Result<Update, Diagnostics> {
-        let rendered = made.len();
-        let mut pages = HashMap::with_capacity(site.pages.len());
-        let mut files = Files::new();
-        for (id, (fingerprint, path)) in fingerprints.into_iter().zip(paths).enumerate() {
-            let rel = &site.pages[id].parsed.rel;
-            let bytes = match made.remove(&id) {
-                Some(b) => b,
-                None => Arc::clone(
-                    &self
-                        .pages
-                        .get(rel)
-                        .expect("pages without a kept render are all rendered")
-                        .bytes,
-                ),
-            };
-            files.insert(path.clone(), Arc::clone(&bytes));
-            pages.insert(
-                rel.clone(),
-                PageOutput {
-                    fingerprint,
-                    path,
-                    bytes,
-                },
-            );
-        }
-        files.extend(site_files);
-        for path in &self.index {
-            files.insert(path.clone(), Arc::clone(&self.files[path]));
-        }
-        // As the build does: after the collision check.
-        files.extend(self.history.iter().flat_map(|h| h.files.iter().cloned()));
-        if diags.has_errors() {
-            return Err(std::mem::take(diags));
-        }
-        let changed = changed_paths(&self.files, &files);
-        let reload = changed.iter().any(|p| !self.announced.contains(p));
-        self.files = Arc::new(files);
-        let old = std::mem::replace(&mut self.pages, pages);
-        std::thread::spawn(move || drop(old));
-        self.page_count = site.pages.len();
-        self.warnings = diags.clone().sorted();
-        Ok(Update {
-            changed,
-            reload,
-            rendered,
-            pages: site.pages.len(),
-            ..Update::default()
-        })
-    }
-}
-
-fn waits(newer: Option<&AtomicBool>) -> bool {
-    newer.is_some_and(|n| n.load(Ordering::Relaxed))
-}
-
-fn content_hash(content: &Content) -> u64 {
-    let mut h = DefaultHasher::new();
-    match content {
-        Content::Bytes(b) => b.hash(&mut h),
-        Content::Copy(p) => p.hash(&mut h),
-    }
-    h.finish()
-}
-
-/// Laps of one update, for the terminal and the benchmark.
-struct Clock {
-    last: Instant,
-    laps: Vec<(&'static str, Duration)>,
-}
-
-impl Clock {
-    fn start() -> Clock {
-        Clock {
-            last: Instant::now(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.laps.push((name, now - self.last));
-        self.last = now;
     }
 }
