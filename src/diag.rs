@@ -29,8 +29,9 @@ pub struct Position {
     pub len: usize,
     /// The offending line, quoted in the report; a very long line is cut
     /// to a window around the column (with `…` where it was cut).
+    /// Shared, since every copy of a parsed page copies its links' positions.
     #[serde(skip)]
-    pub source_line: String,
+    pub source_line: std::sync::Arc<str>,
     /// The column `source_line` starts at: 1 unless the line was cut.
     #[serde(skip)]
     pub first_column: usize,
@@ -103,7 +104,7 @@ impl Position {
             line,
             column,
             len: text[start..span_end].chars().count().max(1),
-            source_line,
+            source_line: source_line.into(),
             // The `…` stands in the column before the window.
             first_column: if cut_before { column - before - 1 } else { 1 },
         }
@@ -437,7 +438,7 @@ mod tests {
         let start = text.find("légal").unwrap();
         let pos = Position::at_byte(text, start, "légal-ops".len());
         assert_eq!((pos.line, pos.column, pos.len), (2, 9, 9));
-        assert_eq!(pos.source_line, "owner: «légal-ops»");
+        assert_eq!(&*pos.source_line, "owner: «légal-ops»");
     }
 
     #[test]

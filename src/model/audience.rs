@@ -414,7 +414,7 @@ pub fn strip_references(
 /// Calls that name something hidden are reported once per call.
 pub fn report_hidden_calls(pages: &[super::Page], hidden: &Hidden, diags: &mut Diagnostics) {
     for p in pages {
-        for call in &p.parsed.body.calls {
+        for call in p.parsed.body.calls.iter() {
             if let Some(what) = hidden_in_call(hidden, call) {
                 diags.push(
                     Diagnostic::warning(format!(

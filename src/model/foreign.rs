@@ -39,7 +39,7 @@ fn templates(site: &Site) -> Option<Notice> {
             continue;
         }
         pages += 1;
-        for t in found {
+        for t in found.iter() {
             *forms.entry(t.text.as_str()).or_default() += 1;
             if places.len() < PLACES {
                 places.push(format!("{}:{}", p.parsed.file, t.position.line));

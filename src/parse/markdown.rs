@@ -44,20 +44,22 @@ pub struct Rendered {
     /// HTML with [`placeholder`]s where component calls go and
     /// [`links::placeholder`]s where the model's link URLs go.
     pub html: Arc<str>,
-    pub headings: Vec<Heading>,
+    pub headings: Arc<[Heading]>,
     /// Every id in the body a link can point at, in order.
-    pub anchors: Vec<Anchor>,
+    pub anchors: Arc<[Anchor]>,
+    /// The one part the model writes to (each link's URL); the rest is
+    /// shared by every copy, which the model and each version take.
     pub links: Vec<Link>,
-    pub calls: Vec<PlacedCall>,
+    pub calls: Arc<[PlacedCall]>,
     /// Template text of other tools, left as written.
-    pub templates: Vec<TemplateText>,
+    pub templates: Arc<[TemplateText]>,
     /// The text of the first paragraph, for listings and descriptions.
     pub summary: String,
     pub word_count: usize,
     /// The text under each heading, for the search index.
     pub sections: Arc<[Section]>,
     /// Definitions, prose where defined terms may be used, cross-references.
-    pub drafting: drafting::Drafting,
+    pub drafting: Arc<drafting::Drafting>,
 }
 
 /// How the marker left in the HTML for a component call starts.
@@ -139,15 +141,15 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
         html: Arc::from(html),
-        headings: r.headings,
-        anchors: r.anchors,
+        headings: Arc::from(r.headings),
+        anchors: Arc::from(r.anchors),
         links: r.links,
-        calls: r.calls,
-        templates: r.templates,
+        calls: Arc::from(r.calls),
+        templates: Arc::from(r.templates),
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
         sections: Arc::from(sections),
-        drafting,
+        drafting: Arc::new(drafting),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::model::{Audience, ResolveOptions, Site};
 use crate::parse::{self, Parsed};
 use crate::render::sink::{Claims, Sink};
 use crate::render::theme::Theme;
-use crate::render::{self, OutputFile, Render};
+use crate::render::{self, Render};
 use crate::{BuildOptions, search, source};
 use carry::VersionFolder;
 pub use carry::{Carry, slim};
@@ -323,22 +323,21 @@ pub fn render_site(
 ) {
     let claims = Claims::new(out);
     render::pages(r, theme, progress, &claims, diags);
-    site_files(r, theme, diags).into_iter().for_each(|f| claims.put(f));
+    site_files(r, theme, &claims, diags);
     search_index(r.site, &claims);
     claims.report(diags);
 }
 
 /// Every output that is not one page's own, search index aside (see
-/// [`render::site_files`]), and the search page.
-pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
-    let mut files = render::site_files(r, theme, diags);
+/// [`render::site_files`]), and the search page, into `out`.
+pub fn site_files(r: Render<'_>, theme: &Theme, out: &dyn Sink, diags: &mut Diagnostics) {
+    render::site_files(r, theme, out, diags);
     if !r.site.pages.is_empty() {
         match search::page(r.site, theme) {
-            Ok(f) => files.push(f),
+            Ok(f) => out.put(f),
             Err(d) => diags.push(d),
         }
     }
-    files
 }
 
 /// A content file at the path of a theme file would replace it (or be

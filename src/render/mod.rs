@@ -38,6 +38,7 @@ use crate::history::Annotations;
 use crate::kind::Kind;
 use crate::model::{PageId, Site};
 use crate::parse::markdown::{PLACEHOLDER_OPEN, PlacedCall};
+use sink::Sink;
 use theme::Theme;
 
 #[derive(Debug, Clone)]
@@ -114,49 +115,51 @@ pub fn set_globals(r: Render<'_>, theme: &mut Theme, version: Option<String>) {
 /// statics, content assets, and history pages and redlines.
 /// `serve` renders these whole on every change and only pages selectively,
 /// so anything derived from more than one page belongs here.
-pub fn site_files(r: Render<'_>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+pub fn site_files(r: Render<'_>, theme: &Theme, out: &dyn Sink, diags: &mut Diagnostics) {
     let site = r.site;
-    let mut files = Vec::with_capacity(site.assets.len() + theme.statics.len() + 8);
     // The model refuses pages at the register's URL.
     if !site.register.is_empty() {
         match register(r, theme) {
-            Ok(f) => files.push(f),
+            Ok(f) => out.put(f),
             Err(d) => diags.push(d),
         }
     }
     match not_found(site, theme) {
-        Ok(f) => files.push(f),
+        Ok(f) => out.put(f),
         Err(d) => diags.push(d),
     }
     match glossary::file(r, theme) {
-        Some(Ok(f)) => files.push(f),
+        Some(Ok(f)) => out.put(f),
         Some(Err(d)) => diags.push(d),
         None => {}
     }
     for (alias, &target) in &site.redirects {
-        files.push(redirect(site, alias, target));
+        out.put(redirect(site, alias, target));
     }
-    files.push(OutputFile::text("sitemap.xml", sitemap(site)));
+    out.put(OutputFile::text("sitemap.xml", sitemap(site)));
     for (path, bytes) in &theme.statics {
-        files.push(OutputFile {
+        out.put(OutputFile {
             path: path.clone(),
             content: Content::Bytes(bytes.clone()),
         });
     }
     for a in &site.assets {
-        files.push(OutputFile {
+        out.put(OutputFile {
             path: a.rel.clone(),
             content: Content::Copy(a.abs.clone()),
         });
     }
     match print::policy_pack(r, theme) {
-        Ok(pack) => files.extend(pack),
+        Ok(pack) => pack.into_iter().for_each(|f| out.put(f)),
         Err(d) => diags.extend(d),
     }
-    files.extend(metric_pages::files(site, theme, diags));
-    files.extend(history::files(site, r.history, theme, diags));
-    files.extend(in_force::files(r, theme, diags));
-    files
+    for f in metric_pages::files(site, theme, diags)
+        .into_iter()
+        .chain(in_force::files(r, theme, diags))
+    {
+        out.put(f);
+    }
+    history::files(site, r.history, theme, out, diags);
 }
 
 fn template_for(site: &Site, id: PageId, theme: &Theme) -> &'static str {
@@ -242,7 +245,7 @@ pub(crate) fn body_with_components(
     }
     let mut errors = Vec::new();
     let mut rendered: Vec<String> = Vec::with_capacity(body.calls.len());
-    for call in &body.calls {
+    for call in body.calls.iter() {
         match component(site, theme, id, call, root, as_of) {
             Ok(out) => rendered.push(out),
             Err(d) => {

@@ -23,7 +23,7 @@ fn values_keep_their_places_after_an_offset() {
     let (k, v) = &root.entries().unwrap()[1];
     assert_eq!((k.line, k.column), (3, 1));
     assert_eq!((v.line, v.column, v.len), (3, 8, 9));
-    assert_eq!(v.position(src(full)).source_line, "owner: legal-ops");
+    assert_eq!(&*v.position(src(full)).source_line, "owner: legal-ops");
 }
 
 #[test]

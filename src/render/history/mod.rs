@@ -23,6 +23,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::context;
+use super::sink::Sink;
 use super::theme::Theme;
 use super::views::{self, DateView};
 use super::{OutputFile, output_path};
@@ -252,13 +253,14 @@ enum Compare {
     },
 }
 
-/// Every history output of latest's build; nothing for older versions.
-pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+/// Every history output of latest's build, into `out`; nothing for older
+/// versions.
+pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, out: &dyn Sink, diags: &mut Diagnostics) {
     let Some(ann) = ann else {
-        return Vec::new();
+        return;
     };
     if ann.current != 0 {
-        return Vec::new();
+        return;
     }
     let set = &ann.set;
     let jobs = redline_jobs(site, set);
@@ -269,41 +271,42 @@ pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, diags: &mut 
         .filter(|(_, r)| r.as_ref().is_some_and(Redline::has_changes))
         .map(|(j, _)| (j.identity.clone(), j.what))
         .collect();
-    let mut out = Vec::new();
     let mut errors = Vec::new();
     for (job, r) in jobs.iter().zip(&redlines) {
         let Some(r) = r.as_ref().filter(|r| r.has_changes()) else {
             continue;
         };
         match redline_page::render(site, set, theme, job, r) {
-            Ok(f) => out.push(f),
+            Ok(f) => out.put(f),
             Err(d) => errors.push(d),
         }
     }
-    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
+    // Each page's history goes out as it is made: together they are as
+    // large as the pages themselves.
+    let failed: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
-        .filter_map(|id| history_page(site, ann, theme, id, &made))
+        .filter_map(|id| match history_page(site, ann, theme, id, &made)? {
+            Ok(f) => {
+                out.put(f);
+                None
+            }
+            Err(d) => Some(d),
+        })
         .collect();
-    for r in pages {
-        match r {
-            Ok(f) => out.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
+    errors.extend(failed);
     if set.list.len() > 1 {
         for r in changes::pages(site, set, theme, &made) {
             match r {
-                Ok(f) => out.push(f),
+                Ok(f) => out.put(f),
                 Err(d) => errors.push(d),
             }
         }
     }
     if set.pages[0].values().any(|p| p.kind == Kind::Policy) {
-        out.push(OutputFile::text(FEED_PATH, feed::atom(site, set, &made)));
+        out.put(OutputFile::text(FEED_PATH, feed::atom(site, set, &made)));
     }
-    out.extend(super::versions::files(site, set));
+    super::versions::files(site, set).into_iter().for_each(|f| out.put(f));
     diags.extend(errors);
-    out
 }
 
 fn redline_jobs(site: &Site, set: &VersionSet) -> Vec<Job> {

@@ -236,10 +236,11 @@ impl State {
         }
     }
 
-    /// The files besides the pages, in the order the build makes them.
+    /// The files besides the pages, in path order.
     fn site_files(&self, fresh: &Fresh, diags: &mut Diagnostics) -> InOrder {
-        let files = pipeline::site_files(fresh.render(), fresh.theme(), diags);
-        materialize(files, &self.inputs.assets, diags)
+        let files = render::sink::Memory::default();
+        pipeline::site_files(fresh.render(), fresh.theme(), &files, diags);
+        materialize(files.into_files(), &self.inputs.assets, diags)
     }
 
     /// Hands the new build's pages to the server before the rebuild has
