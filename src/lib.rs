@@ -120,7 +120,7 @@ pub fn build(root: &Path, opts: &BuildOptions, out: &dyn Sink) -> Result<Built, 
         return Err(diags.sorted());
     };
     let progress = progress_bar(opts.progress);
-    pipeline::render(root, &settings, &models, &mut theme, &progress, out, &mut diags);
+    pipeline::render(root, &settings, &mut models, &mut theme, &progress, out, &mut diags);
     progress.finish_and_clear();
     if diags.has_errors() {
         return Err(diags.sorted());

@@ -162,7 +162,7 @@ fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnosti
     pipeline::theme_claims(&models.latest, &theme, diags);
     if !diags.has_errors() {
         let hidden = indicatif::ProgressBar::hidden();
-        pipeline::render(root, &settings, &models, &mut theme, &hidden, &Discard, diags);
+        pipeline::render(root, &settings, &mut models, &mut theme, &hidden, &Discard, diags);
     }
     Some(models.latest)
 }

@@ -13,22 +13,67 @@ use std::sync::Arc;
 use super::{History, Trail, Version, VersionEntry, VersionPage, VersionSet};
 use crate::config::{Config, Redlines};
 use crate::kind::Kind;
-use crate::model::{Page, ResolveOptions, Site};
+use crate::model::{ResolveOptions, Site};
+use crate::parse::Parsed;
 
 /// A published version: a git tag, resolved.
 pub struct Tag {
     pub version: Version,
-    pub site: Site,
+    /// Its pages as the version set reads them.
+    pub pages: Vec<Facts>,
+    /// What its render resolves again, so that the versions are not all
+    /// held resolved at once; `None` once rendered or carried over.
+    pub source: Option<Source>,
     /// Stand-in asset paths (see [`super::versions::blob_path`]) → bytes.
     pub assets: HashMap<PathBuf, Arc<[u8]>>,
     /// Content-relative path → blob id, for every file of the tag.
     pub blobs: HashMap<String, String>,
     /// Its folder was carried over from the previous output, so it is not
-    /// rendered and keeps only the pages' names and places.
+    /// rendered.
     pub carried: bool,
     /// The key of what its folder is made from, when the build keeps
     /// version folders for the next one to carry over.
     pub key: Option<String>,
+}
+
+/// A tag's parsed files with what resolving them took, resolved first to
+/// decide whether it publishes and to know its pages.
+pub struct Source {
+    pub parsed: Parsed,
+    pub config: Config,
+    pub resolve: ResolveOptions,
+    /// The last day its computed metrics count.
+    pub until: jiff::civil::Date,
+}
+
+/// What the version set reads of one version's page.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub rel: String,
+    pub url: String,
+    pub title: String,
+    pub kind: Kind,
+    pub implicit: bool,
+    pub is_section: bool,
+    /// Its own `redline:`.
+    pub redline: Option<bool>,
+}
+
+impl Facts {
+    pub fn of(site: &Site) -> Vec<Facts> {
+        site.pages
+            .iter()
+            .map(|p| Facts {
+                rel: p.parsed.rel.clone(),
+                url: p.url().to_string(),
+                title: p.title.clone(),
+                kind: p.kind(),
+                implicit: p.implicit,
+                is_section: p.is_section(),
+                redline: p.front().redline,
+            })
+            .collect()
+    }
 }
 
 /// Which page is which in every version, with trails and flags; trails
@@ -62,12 +107,8 @@ pub fn build(
     let reachable: Vec<Vec<bool>> = list.iter().map(|v| log.reachable(v.commit)).collect();
 
     // Latest: identity is the path; each change a trail holds points back to it.
-    let latest_rels: Vec<&str> = latest
-        .pages
-        .iter()
-        .filter(|p| !p.implicit)
-        .map(|p| p.parsed.rel.as_str())
-        .collect();
+    let latest = Facts::of(latest);
+    let latest_rels: Vec<&str> = latest.iter().filter(|p| !p.implicit).map(|p| p.rel.as_str()).collect();
     let latest_trails = history.trace(history.head, latest_rels.iter().copied());
     // A change in several trails (a file copied, both kept) belongs to the
     // page it is the nearest revision of: the original, not the copy.
@@ -87,12 +128,7 @@ pub fn build(
     let tag_trails: Vec<HashMap<String, Trail>> = tags
         .iter()
         .map(|t| {
-            let rels = t
-                .site
-                .pages
-                .iter()
-                .filter(|p| !p.implicit)
-                .map(|p| p.parsed.rel.as_str());
+            let rels = t.pages.iter().filter(|p| !p.implicit).map(|p| p.rel.as_str());
             history.trace(t.version.commit, rels)
         })
         .collect();
@@ -107,7 +143,7 @@ pub fn build(
     let (p, r) = pages_of(
         history,
         config,
-        latest,
+        &latest,
         &latest_trails,
         &owner,
         shown,
@@ -116,7 +152,7 @@ pub fn build(
     pages.push(p);
     by_rel.push(r);
     for (t, trails) in tags.iter().zip(&tag_trails) {
-        let (p, r) = pages_of(history, config, &t.site, trails, &owner, shown, Of::Tag(&t.blobs));
+        let (p, r) = pages_of(history, config, &t.pages, trails, &owner, shown, Of::Tag(&t.blobs));
         pages.push(p);
         by_rel.push(r);
     }
@@ -144,7 +180,7 @@ enum Of<'a> {
 fn pages_of(
     history: &History,
     config: &Config,
-    site: &Site,
+    site: &[Facts],
     trails: &HashMap<String, Trail>,
     owner: &HashMap<(usize, &str), &str>,
     shown: Option<&HashSet<(usize, usize)>>,
@@ -152,10 +188,10 @@ fn pages_of(
 ) -> Pages {
     let latest = matches!(of, Of::Latest(_));
     let log = &history.log;
-    let mut pages = HashMap::with_capacity(site.pages.len());
-    let mut by_rel = HashMap::with_capacity(site.pages.len());
-    for p in &site.pages {
-        let rel = &p.parsed.rel;
+    let mut pages = HashMap::with_capacity(site.len());
+    let mut by_rel = HashMap::with_capacity(site.len());
+    for p in site {
+        let rel = &p.rel;
         let revisions = trails.get(rel).cloned().unwrap_or_default();
         let identity = if latest || p.implicit {
             rel.clone()
@@ -169,9 +205,9 @@ fn pages_of(
         let is_shown = |e: &(usize, usize)| shown.is_none_or(|s| s.contains(e));
         let page = VersionPage {
             rel: rel.clone(),
-            url: p.url().to_string(),
+            url: p.url.clone(),
             title: p.title.clone(),
-            kind: p.kind(),
+            kind: p.kind,
             redline: has_redlines(p, config.redlines),
             // Latest's committed text is `HEAD`'s, unless edited since.
             blob: match of {
@@ -215,11 +251,11 @@ fn baseline(revisions: &Trail, is_shown: impl Fn(&(usize, usize)) -> bool) -> BT
 /// Whether `p` gets a redline for each commit: its own `redline:`, else
 /// `redlines:` in the config (policies by default; section pages only when
 /// every page does).
-fn has_redlines(p: &Page, redlines: Redlines) -> bool {
-    match (p.front().redline, redlines) {
+fn has_redlines(p: &Facts, redlines: Redlines) -> bool {
+    match (p.redline, redlines) {
         (Some(own), _) => own,
         (None, Redlines::All) => !p.implicit,
-        (None, Redlines::Policies) => p.kind() == Kind::Policy && !p.is_section(),
+        (None, Redlines::Policies) => p.kind == Kind::Policy && !p.is_section,
         (None, Redlines::None) => false,
     }
 }

@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 use super::Settings;
 use crate::history::set::Tag;
 use crate::history::{History, Version};
-use crate::model::Site;
 use crate::render::sink::{Prefixed, Sink};
 use crate::render::theme::Theme;
 use crate::render::{Content, OutputFile};
@@ -42,7 +41,7 @@ impl<'a> Carry<'a> {
         tag.carried = VersionFolder::new(tag, self.out).reuse("", &key);
         tag.key = Some(key);
         if tag.carried {
-            slim(&mut tag.site);
+            tag.source = None;
         }
     }
 }
@@ -92,15 +91,6 @@ fn key(inputs: &Sha256, history: &History, version: &Version) -> String {
         h.update(format!("{} {} {}\n", v.name, v.slug, log.commits[v.commit].hash));
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Keeps of a carried-over (or already rendered) version what the version
-/// set reads: each page's path, place and title, not its text.
-pub fn slim(site: &mut Site) {
-    for p in &mut site.pages {
-        p.parsed.text = std::sync::Arc::from("");
-        p.parsed.body = Default::default();
-    }
 }
 
 /// A tag's files go under `v/<slug>/`, its assets read from git.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::history::set::Tag;
+use crate::history::set::{Facts, Source, Tag};
 use crate::history::{self, Annotations, History, Notice, Version, VersionSet};
 use crate::model::{Audience, ResolveOptions, Site};
 use crate::parse::{self, Parsed};
@@ -21,8 +21,8 @@ use crate::render::sink::{Claims, Sink};
 use crate::render::theme::Theme;
 use crate::render::{self, Render};
 use crate::{BuildOptions, search, source};
+pub use carry::Carry;
 use carry::VersionFolder;
-pub use carry::{Carry, slim};
 
 mod carry;
 
@@ -225,12 +225,17 @@ fn tag(
         Err(e) => d.push(e.in_file(crate::config::FILE_NAME)),
     }
     let parsed = shared.all(&tree.sources, &tree.config, &mut d);
-    let mut site = resolve(parsed, &tree.config, &tag_settings, &mut d);
+    let today = tag_settings.resolve.today;
     // A tag's computed metrics end with the last quarter over when it was made.
     let tagged = jiff::Timestamp::from_second(history.log.commits[version.commit].time)
-        .map_or(site.today, |t| tree.config.timezone.to_datetime(t).date());
-    let until = tagged.min(site.today);
-    history::reviews::fill(&mut site, Some((history, version.commit)), until, &mut d);
+        .map_or(today, |t| tree.config.timezone.to_datetime(t).date());
+    let source = Source {
+        parsed,
+        config: tree.config,
+        resolve: tag_settings.resolve,
+        until: tagged.min(today),
+    };
+    let site = tag_site(history, version, &source, &mut d);
     if d.has_errors() {
         report_failed(&version.name, d, diags);
         return None;
@@ -239,7 +244,7 @@ fn tag(
         let why = if tree.sources.iter().any(|s| s.kind == source::FileKind::Markdown) {
             format!(
                 "it has no page for audience `{}` in `{}`",
-                tag_settings.resolve.audience, tree.content
+                source.resolve.audience, tree.content
             )
         } else {
             format!("its content folder `{}` has no page", tree.content)
@@ -256,12 +261,20 @@ fn tag(
     }
     Some(Tag {
         version: version.clone(),
-        site,
+        pages: Facts::of(&site),
+        source: Some(source),
         assets: tree.assets,
         blobs: tree.blobs,
         carried: false,
         key: None,
     })
+}
+
+/// Stage 3 for a tag: its parsed files resolved with its computed metrics.
+fn tag_site(history: &History, version: &Version, source: &Source, diags: &mut Diagnostics) -> Site {
+    let mut site = crate::model::resolve(source.parsed.clone(), &source.config, &source.resolve, diags);
+    history::reviews::fill(&mut site, Some((history, version.commit)), source.until, diags);
+    site
 }
 
 /// The warning for a tag that is not published, and why.
@@ -369,7 +382,7 @@ pub fn search_index(site: &Site, out: &dyn Sink) {
 pub fn render(
     root: &Path,
     settings: &Settings,
-    models: &Models,
+    models: &mut Models,
     theme: &mut Theme,
     progress: &indicatif::ProgressBar,
     out: &dyn Sink,
@@ -382,25 +395,43 @@ pub fn render(
     };
     set_globals(r, theme, settings, site_version(root, &settings.config));
     render_site(r, theme, progress, out, diags);
-    render_tags(settings, &models.tags, models.set.as_ref(), theme, out, diags);
+    let history = models.history.as_deref();
+    render_tags(
+        settings,
+        history,
+        &mut models.tags,
+        models.set.as_ref(),
+        theme,
+        out,
+        diags,
+    );
 }
 
-/// Stage 4 for the published versions, each into `v/<slug>/`; a tag whose
-/// render fails is left out whole, with warnings naming it.
+/// Stage 4 for the published versions, each into `v/<slug>/`, resolved
+/// again one at a time and let go of once rendered; a tag whose render
+/// fails is left out whole, with warnings naming it.
 pub fn render_tags(
     settings: &Settings,
-    tags: &[Tag],
+    history: Option<&History>,
+    tags: &mut [Tag],
     set: Option<&Arc<VersionSet>>,
     theme: &mut Theme,
     out: &dyn Sink,
     diags: &mut Diagnostics,
 ) {
     let hidden = indicatif::ProgressBar::hidden();
-    for (k, t) in tags.iter().enumerate().filter(|(_, t)| !t.carried) {
+    for (k, t) in tags.iter_mut().enumerate() {
+        let (Some(history), Some(source)) = (history, t.source.take()) else {
+            continue;
+        };
+        // Its warnings were said when it was first resolved.
+        let site = tag_site(history, &t.version, &source, &mut Diagnostics::default());
+        drop(source);
+        let t = &*t;
         let folder = VersionFolder::new(t, out);
         let ann = annotations(set, k + 1);
         let r = Render {
-            site: &t.site,
+            site: &site,
             history: ann.as_ref(),
         };
         set_globals(r, theme, settings, Some(t.version.name.clone()));

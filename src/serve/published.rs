@@ -69,14 +69,19 @@ impl Published {
         let mut d = Diagnostics::default();
         let files = render::sink::Memory::default();
         let mut theme = theme.clone();
-        pipeline::render_tags(settings, &self.tags, self.set.as_ref(), &mut theme, &files, &mut d);
+        let history = self.history.as_deref();
+        pipeline::render_tags(
+            settings,
+            history,
+            &mut self.tags,
+            self.set.as_ref(),
+            &mut theme,
+            &files,
+            &mut d,
+        );
         self.files = super::files::materialize(files.into_files(), &Assets::new(), &mut d);
         self.render_diags = d.items;
         self.stale = false;
-        // Only which page is which is asked of them from now on.
-        for t in &mut self.tags {
-            pipeline::slim(&mut t.site);
-        }
     }
 
     /// Works out which page is which again when latest's pages or its
