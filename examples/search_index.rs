@@ -16,7 +16,7 @@ fn main() {
         eprint!("{}", diags.render());
         std::process::exit(1);
     };
-    let parsed = casebook::pipeline::sources(root, &settings.config, &mut diags);
+    let parsed = casebook::pipeline::sources(root, &settings.config, None, &mut diags);
     let site = casebook::pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
     let whole = started.elapsed();
     let t = Instant::now();

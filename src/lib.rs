@@ -106,12 +106,13 @@ pub fn build(root: &Path, opts: &BuildOptions, out: &dyn Sink) -> Result<Built, 
     let Some(settings) = pipeline::Settings::load(root, opts, &mut diags) else {
         return Err(diags.sorted());
     };
-    let parsed = pipeline::sources(root, &settings.config, &mut diags);
+    let history = pipeline::open_history(root, &settings.config);
+    let parsed = pipeline::sources(root, &settings.config, history.1.as_ref(), &mut diags);
     let latest = pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
     diags.extend(latest.empty.clone());
     let theme = render::theme::Theme::load(root, &settings.config, &mut diags);
     let carry = theme.as_ref().map(|t| pipeline::Carry::new(&settings, t, out));
-    let mut models = pipeline::models(root, &settings, latest, carry.as_ref(), &mut diags);
+    let mut models = pipeline::models(&settings, latest, history, carry.as_ref(), &mut diags);
     pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), &mut diags);
     if let Some(t) = &theme {
         pipeline::theme_claims(&models.latest, t, &mut diags);

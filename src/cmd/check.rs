@@ -151,9 +151,10 @@ fn merge_audiences(runs: Vec<(String, Diagnostics)>) -> Diagnostics {
 /// components can fail); the resolved latest site for the editorial checks.
 fn check_site(root: &std::path::Path, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<crate::model::Site> {
     let settings = pipeline::Settings::load(root, opts, diags)?;
-    let parsed = pipeline::sources(root, &settings.config, diags);
+    let history = pipeline::open_history(root, &settings.config);
+    let parsed = pipeline::sources(root, &settings.config, history.1.as_ref(), diags);
     let latest = pipeline::resolve(parsed, &settings.config, &settings, diags);
-    let mut models = pipeline::models(root, &settings, latest, None, diags);
+    let mut models = pipeline::models(&settings, latest, history, None, diags);
     pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), diags);
     if let Some(set) = &models.set {
         check::commit_details(set, &models.latest, diags);

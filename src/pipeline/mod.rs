@@ -72,10 +72,26 @@ impl Settings {
     }
 }
 
-/// Stages 1 and 2 on the working tree: every content file, parsed.
-pub fn sources(root: &Path, config: &Config, diags: &mut Diagnostics) -> Parsed {
+/// Stages 1 and 2 on the working tree: every content file, parsed, through
+/// `shared` when published versions will reuse the parses.
+pub fn sources(root: &Path, config: &Config, shared: Option<&parse::Shared>, diags: &mut Diagnostics) -> Parsed {
     let files = source::walk(root, config, diags);
-    parse::all(&files, config, diags)
+    match shared {
+        Some(shared) => shared.all(&files, config, diags),
+        None => parse::all(&files, config, diags),
+    }
+}
+
+/// The history, opened before latest is parsed: when it publishes
+/// versions, latest's parses go through the returned cache, which the
+/// versions then share wherever a file is the same.
+pub fn open_history(root: &Path, config: &Config) -> (Result<History, Notice>, Option<parse::Shared>) {
+    let history = history::open(root, config);
+    let shared = history
+        .as_ref()
+        .is_ok_and(|h| !h.versions.is_empty())
+        .then(parse::Shared::default);
+    (history, shared)
 }
 
 /// Stage 3 for one version, with its own configuration.
@@ -119,18 +135,19 @@ pub fn annotations(set: Option<&Arc<VersionSet>>, k: usize) -> Option<Annotation
     })
 }
 
-/// Opens the history around the resolved `latest` and resolves every
-/// published version, carrying over from `carry` the folders of those whose
-/// inputs did not change. A tag that does not resolve is left out with
-/// warnings naming it.
+/// Resolves every published version of `history` (see [`open_history`])
+/// around the resolved `latest`, parsing through `shared` (which latest's
+/// parses may already be in), and carries over from `carry` the folders of
+/// those whose inputs did not change. A tag that does not resolve is left
+/// out with warnings naming it.
 pub fn models(
-    root: &Path,
     settings: &Settings,
     latest: Site,
+    (history, shared): (Result<History, Notice>, Option<parse::Shared>),
     carry: Option<&Carry>,
     diags: &mut Diagnostics,
 ) -> Models {
-    let history = match history::open(root, &settings.config) {
+    let history = match history {
         Ok(h) => Arc::new(h),
         Err(n) => {
             return Models {
@@ -149,7 +166,7 @@ pub fn models(
     notices.extend(history.notices.iter().cloned());
     // Newest first, the order of the version list.
     let mut borrowed = Vec::new();
-    let shared = parse::Shared::default();
+    let shared = shared.unwrap_or_default();
     let tags: Vec<Tag> = history
         .versions
         .iter()

@@ -384,7 +384,7 @@ mod shared_trees {
         let mut diags = crate::diag::Diagnostics::default();
         let opts = crate::BuildOptions::in_memory(Some(jiff::civil::date(2026, 11, 27)), false, None);
         let settings = crate::pipeline::Settings::load(tmp.path(), &opts, &mut diags).unwrap();
-        let parsed = crate::pipeline::sources(tmp.path(), &settings.config, &mut diags);
+        let parsed = crate::pipeline::sources(tmp.path(), &settings.config, None, &mut diags);
         let site = crate::pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
         assert!(!diags.has_errors(), "{diags:?}");
         site

@@ -39,7 +39,9 @@ impl Published {
     /// Reads the history around `latest` and resolves the published versions.
     pub fn read(root: &Path, settings: &Settings, latest: Site) -> (Published, Site) {
         let mut d = Diagnostics::default();
-        let models = pipeline::models(root, settings, latest, None, &mut d);
+        // Latest's parses are serve's own.
+        let history = (history::open(root, &settings.config), None);
+        let models = pipeline::models(settings, latest, history, None, &mut d);
         let published = Published {
             rels: pages_of(&models.latest),
             edited: models
