@@ -252,7 +252,7 @@ fn tag(
         resolve: tag_settings.resolve,
         until: tagged.min(today),
     };
-    let site = tag_site(history, version, &source, &mut d);
+    let site = tag_site(history, version, source.parsed.clone(), &source, &mut d);
     if d.has_errors() {
         report_failed(&version.name, d, diags);
         return None;
@@ -287,9 +287,10 @@ fn tag(
     })
 }
 
-/// Stage 3 for a tag: its parsed files resolved with its computed metrics.
-fn tag_site(history: &History, version: &Version, source: &Source, diags: &mut Diagnostics) -> Site {
-    let mut site = crate::model::resolve(source.parsed.clone(), &source.config, &source.resolve, diags);
+/// Stage 3 for a tag: its parsed files (`source`'s) resolved with its
+/// computed metrics.
+fn tag_site(history: &History, version: &Version, parsed: Parsed, source: &Source, diags: &mut Diagnostics) -> Site {
+    let mut site = crate::model::resolve(parsed, &source.config, &source.resolve, diags);
     history::reviews::fill(&mut site, Some((history, version.commit)), source.until, diags);
     site
 }
@@ -438,11 +439,12 @@ pub fn render_tags(
 ) {
     let hidden = indicatif::ProgressBar::hidden();
     for (k, t) in tags.iter_mut().enumerate() {
-        let (Some(history), Some(source)) = (history, t.source.take()) else {
+        let (Some(history), Some(mut source)) = (history, t.source.take()) else {
             continue;
         };
         // Its warnings were said when it was first resolved.
-        let site = tag_site(history, &t.version, &source, &mut Diagnostics::default());
+        let parsed = std::mem::take(&mut source.parsed);
+        let site = tag_site(history, &t.version, parsed, &source, &mut Diagnostics::default());
         drop(source);
         let t = &*t;
         let folder = VersionFolder::new(t, out);
