@@ -47,8 +47,8 @@ pub struct Rendered {
     pub headings: Arc<[Heading]>,
     /// Every id in the body a link can point at, in order.
     pub anchors: Arc<[Anchor]>,
-    /// The one part the model writes to (each link's URL); the rest is
-    /// shared by every copy, which the model and each version take.
+    /// The one part here the model writes to (each link's URL); the large
+    /// parts are shared by every copy, which the model and each version take.
     pub links: Vec<Link>,
     pub calls: Arc<[PlacedCall]>,
     /// Template text of other tools, left as written.
