@@ -467,18 +467,14 @@ fn sitemap(site: &Site) -> String {
 }
 
 /// Two sources writing one output path (a content file shadowing a theme
-/// file, say) would lose one silently; report it and keep the first.
-pub fn check_collisions(files: &mut Vec<OutputFile>, diags: &mut Diagnostics) {
-    let mut seen = std::collections::HashSet::with_capacity(files.len());
-    files.retain(|f| {
-        if seen.insert(f.path.clone()) {
-            true
-        } else {
-            diags.push(sink::collision(&f.path));
-            false
+/// file, say) would lose one silently: each path given again is reported.
+pub fn check_collisions<'a>(paths: impl IntoIterator<Item = &'a String>, diags: &mut Diagnostics) {
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        if !seen.insert(path) {
+            diags.push(sink::collision(path));
         }
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
 }
 
 #[cfg(test)]

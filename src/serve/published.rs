@@ -25,10 +25,8 @@ pub(super) struct Published {
     /// differed from `HEAD`.
     pub rels: Vec<String>,
     pub edited: BTreeSet<String>,
-    /// The `v/<tag>/` files.
+    /// The `v/<tag>/` files, once rendered: see [`Published::render`].
     pub files: super::files::InOrder,
-    /// `files` are not rendered yet: see [`Published::render`].
-    stale: bool,
     /// Of resolving the tags, then of rendering them.
     pub diags: Vec<Diagnostic>,
     pub render_diags: Vec<Diagnostic>,
@@ -53,7 +51,6 @@ impl Published {
             tags: models.tags,
             set: models.set,
             files: Vec::new(),
-            stale: true,
             diags: d.items,
             render_diags: Vec::new(),
             notices: models.notices,
@@ -65,7 +62,8 @@ impl Published {
     /// `theme`, whose globals each version sets for itself. After latest's
     /// preview: latest's pages need the versions resolved, not rendered.
     pub fn render(&mut self, settings: &Settings, theme: &Theme) {
-        if !self.stale {
+        // Rendering takes each tag's parse.
+        if self.tags.iter().all(|t| t.source.is_none()) {
             return;
         }
         let mut d = Diagnostics::default();
@@ -83,7 +81,6 @@ impl Published {
         );
         self.files = super::files::materialize(files.into_files(), &Assets::new(), &mut d);
         self.render_diags = d.items;
-        self.stale = false;
     }
 
     /// Works out which page is which again when latest's pages or its

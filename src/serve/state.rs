@@ -73,7 +73,7 @@ use crate::history::Notice;
 use crate::model::Site;
 use crate::pipeline::{self, Settings};
 use crate::render::theme::Theme;
-use crate::render::{self, Content, OutputFile};
+use crate::render::{self, OutputFile};
 use rebuild::Clock;
 
 mod rebuild;
@@ -275,18 +275,9 @@ impl State {
             return Ok(None);
         }
         let old: HashSet<&str> = self.index.iter().map(String::as_str).collect();
-        let mut all: Vec<OutputFile> = self
-            .files
-            .keys()
-            .filter(|p| !old.contains(p.as_str()))
-            .chain(done.files.iter().map(|f| &f.path))
-            .map(|p| OutputFile {
-                path: p.clone(),
-                content: Content::Bytes(Vec::new()),
-            })
-            .collect();
+        let all = (self.files.keys().filter(|p| !old.contains(p.as_str()))).chain(done.files.iter().map(|f| &f.path));
         let mut diags = Diagnostics::default();
-        render::check_collisions(&mut all, &mut diags);
+        render::check_collisions(all, &mut diags);
         if diags.has_errors() {
             self.failed = true;
             return Err(diags.sorted());

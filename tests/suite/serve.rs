@@ -591,6 +591,35 @@ fn a_newer_change_cuts_a_rebuild_short_after_its_preview() {
 }
 
 #[test]
+fn a_content_file_at_a_generated_path_is_refused_as_a_build_refuses_it() {
+    let site = site();
+    let (mut state, first) = State::new(site.root(), &options());
+    first.expect("the fixture builds");
+    state.finish().expect("the index builds");
+    // The sitemap is a site file; the search index is the last build's
+    // until its successor is made.
+    for (rel, path) in [
+        ("content/sitemap.xml", "sitemap.xml"),
+        ("content/search/index.js", "search/index.js"),
+    ] {
+        let good = state.files();
+        site.create(rel, "not ours");
+        let diags = state.apply(&[site.path(rel)]).expect_err("two files at one path");
+        let rendered = diags.render();
+        assert!(
+            rendered.contains(&format!("two files would be written to `{path}`")),
+            "{rendered}"
+        );
+        assert!(Arc::ptr_eq(&state.files(), &good), "the last good files stay");
+        std::fs::remove_file(site.path(rel)).unwrap();
+        state.apply(&[site.path(rel)]).expect("builds again without it");
+        state.finish().expect("the index builds");
+        let built: Vec<String> = full(site.root()).unwrap().0.into_keys().collect();
+        assert_eq!(state.files().keys().cloned().collect::<Vec<_>>(), built);
+    }
+}
+
+#[test]
 fn a_title_edit_renders_the_pages_that_show_it() {
     let site = site();
     let (mut state, first) = State::new(site.root(), &options());

@@ -13,7 +13,7 @@ use super::{Files, PageOutput, State, Update};
 use crate::diag::Diagnostics;
 use crate::model::Site;
 use crate::pipeline;
-use crate::render::{self, Content, OutputFile, Render};
+use crate::render::{self, Content, Render};
 use crate::serve::files::{InOrder, changed_paths, materialize};
 use crate::serve::fresh::{Fresh, Preview};
 use crate::serve::published::Published;
@@ -80,17 +80,11 @@ impl State {
                 f
             }
         };
-        // Paths only, to find two files at one.
-        let mut all: Vec<OutputFile> = (paths.iter())
+        let all = (paths.iter())
             .chain(site_files.iter().map(|(p, _)| p))
             // The search index of the last build stays until its successor is built.
-            .chain(&self.index)
-            .map(|p| OutputFile {
-                path: p.clone(),
-                content: Content::Bytes(Vec::new()),
-            })
-            .collect();
-        render::check_collisions(&mut all, &mut diags);
+            .chain(&self.index);
+        render::check_collisions(all, &mut diags);
         if diags.has_errors() {
             return Err(diags);
         }
