@@ -44,7 +44,7 @@ pub fn editorial(site: &Site, diags: &mut Diagnostics) {
             let mut d = Diagnostic::warning(message)
                 .in_file(file)
                 .help("review the policy, then update `effective` (or `next_review`) in its front matter");
-            if let Some(pos) = review_date_position(&p.parsed.text) {
+            if let Some(pos) = review_date_position(&p.parsed.text.unpack()) {
                 d = d.at(pos);
             }
             diags.push(d);

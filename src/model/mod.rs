@@ -355,7 +355,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, config: &Config) {
             front: FrontMatter::default(),
             first_heading: None,
             body: Rendered::default(),
-            text: std::sync::Arc::from(""),
+            text: Default::default(),
         };
         let mut page = page_from(parsed, config, jiff::civil::Date::constant(2000, 1, 1));
         page.title = title;
@@ -521,7 +521,7 @@ mod tests {
             src("metrics/b.yaml", "unit: nope\n"),
             src("team/metrics/a.yaml", "unit: count\nvalues: {2026-Q3: 2}\n"),
         ];
-        let parsed = crate::parse::all(&files, &crate::config::Config::default(), &mut diags);
+        let parsed = crate::parse::all(files.into(), &crate::config::Config::default(), &mut diags);
         assert_eq!(parsed.metrics.len(), 3);
         let m = collect_metrics(parsed.metrics, &mut diags);
         assert_eq!(m.keys().collect::<Vec<_>>(), ["a"]);

@@ -13,7 +13,8 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use super::anchors::{self, Anchor, AnchorKind};
 use super::components::Call;
 use super::links::{self, Classified, Link};
-use super::sections::{self, HeadingSpan, Section};
+use super::packed::{self, Text};
+use super::sections::{self, HeadingSpan};
 use super::templates::TemplateText;
 use crate::config::variables::Variables;
 use crate::diag::{Diagnostic, LineIndex, Position};
@@ -43,7 +44,7 @@ pub struct PlacedCall {
 pub struct Rendered {
     /// HTML with [`placeholder`]s where component calls go and
     /// [`links::placeholder`]s where the model's link URLs go.
-    pub html: Arc<str>,
+    pub html: Text,
     pub headings: Arc<[Heading]>,
     /// Every id in the body a link can point at, in order.
     pub anchors: Arc<[Anchor]>,
@@ -57,7 +58,7 @@ pub struct Rendered {
     pub summary: String,
     pub word_count: usize,
     /// The text under each heading, for the search index.
-    pub sections: Arc<[Section]>,
+    pub sections: packed::Sections,
     /// Definitions, prose where defined terms may be used, cross-references.
     pub drafting: Arc<drafting::Drafting>,
 }
@@ -140,7 +141,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
-        html: Arc::from(html),
+        html: Text::new(&html),
         headings: Arc::from(r.headings),
         anchors: Arc::from(r.anchors),
         links: r.links,
@@ -148,7 +149,7 @@ pub fn render(body: &str, page: &PageContext<'_>, errors: &mut Vec<Diagnostic>) 
         templates: Arc::from(r.templates),
         summary: r.summary.unwrap_or_default(),
         word_count: r.words,
-        sections: Arc::from(sections),
+        sections: packed::Sections::new(&sections),
         drafting: Arc::new(drafting),
     }
 }

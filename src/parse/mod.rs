@@ -9,13 +9,14 @@ pub mod glossary;
 pub mod links;
 pub mod markdown;
 pub mod numbering;
+pub mod packed;
 pub mod sanitize;
 pub mod sections;
 pub mod templates;
 pub mod terms;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -43,7 +44,7 @@ pub struct ParsedPage {
     pub first_heading: Option<String>,
     pub body: Rendered,
     /// The whole source text, kept for positions in later diagnostics.
-    pub text: Arc<str>,
+    pub text: packed::Text,
 }
 
 /// One metric file, read and checked on its own.
@@ -75,14 +76,18 @@ pub struct Asset {
     pub abs: std::path::PathBuf,
 }
 
-/// Parses every file, in parallel; the order of the input is kept.
-pub fn all(sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> Parsed {
-    let results: Vec<Parse> = sources.par_iter().map(|s| one(s, config)).collect();
+/// Parses every file, in parallel; the order of the input is kept. Each
+/// file's text is let go once it is parsed (the parse keeps it packed).
+pub fn all(sources: Vec<SourceFile>, config: &Config, diags: &mut Diagnostics) -> Parsed {
+    let results: Vec<Parse> = sources.into_par_iter().map(|s| one(&s, config)).collect();
     merge(results, diags)
 }
 
 fn merge(results: Vec<Parse>, diags: &mut Diagnostics) -> Parsed {
     let mut out = Parsed::default();
+    // Pages are large; a growing list would hold up to twice them.
+    out.pages
+        .reserve_exact(results.iter().map(|(p, _)| p.pages.len()).sum());
     for (p, errors) in results {
         diags.extend(errors);
         out.pages.extend(p.pages);
@@ -109,7 +114,7 @@ pub struct Shared {
 
 impl Shared {
     /// [`all`], reusing the parse of every page already parsed here.
-    pub fn all(&self, sources: &[SourceFile], config: &Config, diags: &mut Diagnostics) -> Parsed {
+    pub fn all(&self, sources: Vec<SourceFile>, config: &Config, diags: &mut Diagnostics) -> Parsed {
         let described = format!("{config:?}");
         let c = {
             let mut configs = self.configs.lock().unwrap_or_else(|e| e.into_inner());
@@ -118,7 +123,7 @@ impl Shared {
                 configs.len() - 1
             })
         };
-        let results: Vec<Parse> = sources.par_iter().map(|s| self.one(c, s, config)).collect();
+        let results: Vec<Parse> = sources.into_par_iter().map(|s| self.one(c, &s, config)).collect();
         merge(results, diags)
     }
 
@@ -135,7 +140,11 @@ impl Shared {
         // The hash picks the entry; the text itself decides.
         let hit = parses()
             .get(&key)
-            .filter(|(p, _)| p.pages.first().is_some_and(|p| *p.text == *s.text && p.file == s.file))
+            .filter(|(p, _)| {
+                p.pages
+                    .first()
+                    .is_some_and(|p| p.file == s.file && p.text.unpack() == *s.text)
+            })
             .cloned();
         hit.unwrap_or_else(|| {
             let fresh = one(s, config);
@@ -201,7 +210,7 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
     };
     let mut body = markdown::render(split.body, &ctx, errors);
     if config.safe_html {
-        body.html = Arc::from(sanitize::sanitize(&body.html));
+        body.html = packed::Text::new(&sanitize::sanitize(&body.html.unpack()));
     }
     let first_heading = body.headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
     Some(ParsedPage {
@@ -213,7 +222,7 @@ pub fn page(source: &SourceFile, config: &Config, errors: &mut Vec<Diagnostic>) 
         front,
         first_heading,
         body,
-        text: Arc::clone(&source.text),
+        text: packed::Text::new(&source.text),
     })
 }
 
@@ -277,9 +286,8 @@ mod tests {
     fn a_shared_parse_is_the_parse_of_the_same_path_text_and_configuration() {
         let shared = Shared::default();
         let described = |p: &Parsed| format!("{:?}", p.pages);
-        let parse = |s: &SourceFile, c: &Config| {
-            described(&shared.all(std::slice::from_ref(s), c, &mut Diagnostics::default()))
-        };
+        let parse =
+            |s: &SourceFile, c: &Config| described(&shared.all(vec![s.clone()], c, &mut Diagnostics::default()));
         let entries = || shared.parses.lock().unwrap().len();
         let (plain, titled) = (
             Config::default(),

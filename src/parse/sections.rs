@@ -355,7 +355,7 @@ mod tests {
             variables: None,
             numbered: false,
         };
-        render(body, &page, &mut Vec::new()).sections.to_vec()
+        render(body, &page, &mut Vec::new()).sections.list()
     }
 
     #[test]

@@ -77,8 +77,8 @@ impl Settings {
 pub fn sources(root: &Path, config: &Config, shared: Option<&parse::Shared>, diags: &mut Diagnostics) -> Parsed {
     let files = source::walk(root, config, diags);
     match shared {
-        Some(shared) => shared.all(&files, config, diags),
-        None => parse::all(&files, config, diags),
+        Some(shared) => shared.all(files, config, diags),
+        None => parse::all(files, config, diags),
     }
 }
 
@@ -241,7 +241,8 @@ fn tag(
         Ok(a) => tag_settings.resolve.audience = a,
         Err(e) => d.push(e.in_file(crate::config::FILE_NAME)),
     }
-    let parsed = shared.all(&tree.sources, &tree.config, &mut d);
+    let has_markdown = tree.sources.iter().any(|s| s.kind == source::FileKind::Markdown);
+    let parsed = shared.all(tree.sources, &tree.config, &mut d);
     let today = tag_settings.resolve.today;
     // A tag's computed metrics end with the last quarter over when it was made.
     let tagged = jiff::Timestamp::from_second(history.log.commits[version.commit].time)
@@ -258,7 +259,7 @@ fn tag(
         return None;
     }
     if site.pages.iter().all(|p| p.implicit) {
-        let why = if tree.sources.iter().any(|s| s.kind == source::FileKind::Markdown) {
+        let why = if has_markdown {
             format!(
                 "it has no page for audience `{}` in `{}`",
                 source.resolve.audience, tree.content

@@ -190,12 +190,13 @@ fn body(site: &Site, id: PageId, rev: &Revision, url: &str) -> String {
     };
     // Problems of an old revision are not this build's to report.
     let mut rendered = markdown::render(&rev.text[rev.body_offset..], &ctx, &mut Vec::new());
+    let mut body = rendered.html.unpack();
     if site.config.safe_html {
-        rendered.html = std::sync::Arc::from(crate::parse::sanitize::sanitize(&rendered.html));
+        body = crate::parse::sanitize::sanitize(&body);
     }
     crate::model::rewrite_links_at(site, id, url, &mut rendered.links);
     let xrefs = crate::model::xref_texts_of(site, id, &rendered.headings, &rendered.links, &rendered.drafting.xrefs);
-    let mut html = super::terms::plain(&super::resolve_links(site, &rendered.links, &rendered.html), &xrefs);
+    let mut html = super::terms::plain(&super::resolve_links(site, &rendered.links, &body), &xrefs);
     for (n, call) in rendered.calls.iter().enumerate() {
         let note = format!(
             "The component <code>{}</code> is shown only in the current text.",

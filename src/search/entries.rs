@@ -193,8 +193,8 @@ pub fn page(site: &Site, id: PageId) -> (Entry, Words) {
         holder: fm.holder.as_deref().unwrap_or_default(),
         text: own.trim_start().to_string(),
     };
-    let body = p.parsed.body.sections.iter();
-    weigh(id, &p.title, p.url(), parent.unwrap_or_default(), own, body).finish(kind, Standing::of_page(site, id))
+    let body = p.parsed.body.sections.list();
+    weigh(id, &p.title, p.url(), parent.unwrap_or_default(), own, body.iter()).finish(kind, Standing::of_page(site, id))
 }
 
 /// A metric's entry: its page, with its latest figure as its text.

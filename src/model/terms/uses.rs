@@ -138,7 +138,8 @@ fn scan(site: &Site, id: PageId, m: Option<&Matcher<'_>>) -> Found {
     let taken: HashSet<&str> = body.anchors.iter().map(|a| a.id.as_str()).collect();
     let mut ids = Ids { taken, tips: 0 };
     let mut first: HashSet<usize> = HashSet::new();
-    for (n, text) in run_texts(&body.html) {
+    let html = body.html.unpack();
+    for (n, text) in run_texts(&html) {
         let Some(run) = runs.get(n) else { continue };
         let literal = template_spans(text);
         for hit in m.ac.find_iter(text) {
@@ -170,7 +171,7 @@ fn scan(site: &Site, id: PageId, m: Option<&Matcher<'_>>) -> Found {
                 }
                 Target::Hidden(term) if !out.hidden.iter().any(|(t, _)| t == term) => {
                     out.hidden
-                        .push((term.to_string(), locate(&p.parsed.text, run.source, term)));
+                        .push((term.to_string(), locate(&p.parsed.text.unpack(), run.source, term)));
                 }
                 _ => {}
             }

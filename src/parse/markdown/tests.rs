@@ -21,7 +21,7 @@ fn md_with(body: &str, rel: &str, variables: Option<&Variables>) -> (Rendered, V
     let mut errors = Vec::new();
     let mut r = render(body, &page, &mut errors);
     // Markers of prose for defined terms are `drafting`'s to test.
-    r.html = drafting::without_runs(&r.html).into();
+    r.html = super::packed::Text::new(&drafting::without_runs(&r.html.unpack()));
     (r, errors)
 }
 
@@ -35,9 +35,10 @@ fn headings_get_unique_stable_ids() {
     assert_eq!(ids, ["scope", "scope-1", "approval-thresholds-usd", "my-id"]);
     assert!(
         r.html
+            .unpack()
             .contains("<h2 id=\"scope\">Scope<a class=\"anchor\" href=\"#scope\""),
         "{}",
-        r.html
+        r.html.unpack()
     );
     assert_eq!(r.headings[2].level, 3);
 }
@@ -49,9 +50,17 @@ fn md_links_become_relative_urls_and_are_recorded() {
         "handbook/contracts/nda.md",
     );
     assert!(errors.is_empty());
-    assert!(r.html.contains("href=\"casebook-link:0\""), "{}", r.html);
+    assert!(
+        r.html.unpack().contains("href=\"casebook-link:0\""),
+        "{}",
+        r.html.unpack()
+    );
     assert_eq!(r.links[0].href, "../../../policies/x/#scope");
-    assert!(r.html.contains("href=\"casebook-link:1\""), "{}", r.html);
+    assert!(
+        r.html.unpack().contains("href=\"casebook-link:1\""),
+        "{}",
+        r.html.unpack()
+    );
     assert_eq!(r.links[1].href, "../../../assets/a.png");
     assert_eq!(
         r.links[0].target,
@@ -74,12 +83,13 @@ fn admonitions_become_labelled_asides() {
     let (r, _) = md("> [!WARNING]\n> Do not delete.\n", "p.md");
     assert!(
         r.html
+            .unpack()
             .contains("<aside class=\"admonition admonition-warning\" role=\"note\" aria-label=\"Warning\">"),
         "{}",
-        r.html
+        r.html.unpack()
     );
-    assert!(r.html.contains("Do not delete."));
-    assert!(r.html.trim_end().ends_with("</aside>"), "{}", r.html);
+    assert!(r.html.unpack().contains("Do not delete."));
+    assert!(r.html.unpack().trim_end().ends_with("</aside>"), "{}", r.html.unpack());
 }
 
 #[test]
@@ -91,9 +101,10 @@ fn template_braces_in_prose_stay_literal() {
     assert!(errors.is_empty());
     assert!(
         r.html
+            .unpack()
             .contains("Dear {{ counterparty_name }}, {% if mutual %}both{% endif %}."),
         "{}",
-        r.html
+        r.html.unpack()
     );
 }
 
@@ -108,11 +119,17 @@ fn calls_alone_in_a_paragraph_are_blocks() {
     assert!(r.calls[0].block && !r.calls[1].block);
     assert_eq!(r.calls[0].call.args["quarter"], "2026-Q3");
     assert_eq!(r.calls[0].position.line, 3);
-    assert!(r.html.contains("\n<!--casebook:component:0-->\n"), "{}", r.html);
     assert!(
-        r.html.contains("<p>Inline <!--casebook:component:1--> here.</p>"),
+        r.html.unpack().contains("\n<!--casebook:component:0-->\n"),
         "{}",
+        r.html.unpack()
+    );
+    assert!(
         r.html
+            .unpack()
+            .contains("<p>Inline <!--casebook:component:1--> here.</p>"),
+        "{}",
+        r.html.unpack()
     );
 }
 
@@ -123,8 +140,16 @@ fn calls_in_code_stay_literal_and_escapes_print() {
         "p.md",
     );
     assert!(r.calls.is_empty());
-    assert!(r.html.contains("<pre><code>{{ chart(metric=\"y\") }}"), "{}", r.html);
-    assert!(r.html.contains("<p>{{ chart(metric=\"z\") }}</p>"), "{}", r.html);
+    assert!(
+        r.html.unpack().contains("<pre><code>{{ chart(metric=\"y\") }}"),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(
+        r.html.unpack().contains("<p>{{ chart(metric=\"z\") }}</p>"),
+        "{}",
+        r.html.unpack()
+    );
 }
 
 #[test]
@@ -148,8 +173,8 @@ fn leading_title_heading_is_dropped_when_it_is_the_title() {
         numbered: false,
     };
     let r = render("# Data Protection\n\nText.\n\n# Second\n", &page, &mut Vec::new());
-    assert!(!r.html.contains("Data Protection"), "{}", r.html);
-    assert!(r.html.contains("<h1 id=\"second\">"), "{}", r.html);
+    assert!(!r.html.unpack().contains("Data Protection"), "{}", r.html.unpack());
+    assert!(r.html.unpack().contains("<h1 id=\"second\">"), "{}", r.html.unpack());
     assert_eq!(r.headings[0].text, "Data Protection");
 }
 
@@ -160,7 +185,7 @@ fn sanitize_removes_scripts_and_keeps_casebook_markup() {
         "p.md",
     );
     assert!(errors.is_empty(), "{errors:?}");
-    let clean = crate::parse::sanitize::sanitize(&r.html);
+    let clean = crate::parse::sanitize::sanitize(&r.html.unpack());
     for bad in ["<script", "alert(1)", "onerror", "javascript:", "onclick", "<iframe"] {
         assert!(!clean.contains(bad), "`{bad}` survived:\n{clean}");
     }
@@ -190,15 +215,17 @@ fn task_list_boxes_have_accessible_names() {
     let (r, _) = md("- [x] Signed\n- [ ] Filed\n", "p.md");
     assert!(
         r.html
+            .unpack()
             .contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\"> Signed"),
         "{}",
-        r.html
+        r.html.unpack()
     );
     assert!(
         r.html
+            .unpack()
             .contains("<input type=\"checkbox\" disabled aria-label=\"Not done\"> Filed"),
         "{}",
-        r.html
+        r.html.unpack()
     );
 }
 
@@ -234,9 +261,9 @@ fn raw_html_footnote_and_component_ids_are_anchors() {
     assert_eq!((raw.line, raw.column), (5, 3));
     assert_eq!(r.anchors[4].position.line, 14);
     assert!(
-        r.html.contains("id=\"gdpr\""),
+        r.html.unpack().contains("id=\"gdpr\""),
         "pulldown-cmark gives the footnote this id: {}",
-        r.html
+        r.html.unpack()
     );
 }
 
@@ -276,9 +303,21 @@ fn site_absolute_links_and_images_get_placeholders() {
         "area/other.md",
     );
     assert!(errors.is_empty(), "{errors:?}");
-    assert!(r.html.contains("<a href=\"casebook-link:0\">a</a>"), "{}", r.html);
-    assert!(r.html.contains("<img src=\"casebook-link:1\""), "{}", r.html);
-    assert!(r.html.contains("href=\"//cdn.example/x\""), "{}", r.html);
+    assert!(
+        r.html.unpack().contains("<a href=\"casebook-link:0\">a</a>"),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(
+        r.html.unpack().contains("<img src=\"casebook-link:1\""),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(
+        r.html.unpack().contains("href=\"//cdn.example/x\""),
+        "{}",
+        r.html.unpack()
+    );
     assert_eq!(
         r.links[0].target,
         LinkTarget::Site {
@@ -309,30 +348,33 @@ fn variables_expand_in_prose_not_in_code() {
     );
     assert!(errors.is_empty(), "{errors:?}");
     assert!(
-        r.html.contains("<h2 id=\"about-acme-cloud\">About Acme &lt;Cloud&gt;"),
-        "escaped as text: {}",
         r.html
+            .unpack()
+            .contains("<h2 id=\"about-acme-cloud\">About Acme &lt;Cloud&gt;"),
+        "escaped as text: {}",
+        r.html.unpack()
     );
     assert!(
         r.html
+            .unpack()
             .contains("<p>Use Acme &lt;Cloud&gt; and write to help@acme.example.</p>"),
         "{}",
-        r.html
+        r.html.unpack()
     );
     assert!(
-        r.html.contains("<code>{{ variables.product.name }}</code>"),
+        r.html.unpack().contains("<code>{{ variables.product.name }}</code>"),
         "{}",
-        r.html
+        r.html.unpack()
     );
     assert!(
-        r.html.contains("<pre><code>{% data variables.product.name %}"),
+        r.html.unpack().contains("<pre><code>{% data variables.product.name %}"),
         "{}",
-        r.html
+        r.html.unpack()
     );
     assert!(
-        r.html.contains("<p>{{ variables.support }}</p>"),
+        r.html.unpack().contains("<p>{{ variables.support }}</p>"),
         "the escape prints it: {}",
-        r.html
+        r.html.unpack()
     );
     assert!(r.templates.is_empty(), "{:?}", r.templates);
 }
@@ -362,16 +404,16 @@ fn an_unknown_variable_is_located_with_a_suggestion() {
         "`variables.product` is a group of variables, not one"
     );
     assert!(
-        r.html.contains("{{ variables.product.nmae }}"),
+        r.html.unpack().contains("{{ variables.product.nmae }}"),
         "left as written: {}",
-        r.html
+        r.html.unpack()
     );
 }
 
 #[test]
 fn template_text_of_other_tools_is_recorded_once_each() {
     let (r, errors) = md(
-        "# T\n\nBy {{ site.title }}: {% include warning.html %} and {% data variables.product.name %}.\n\n{% if a %}{{ b }}{% endif %}\n\n```\n{% include code.html %}\n```\n",
+        "# T\n\nBy {{ site.title }}: {% include warning.html.unpack() %} and {% data variables.product.name %}.\n\n{% if a %}{{ b }}{% endif %}\n\n```\n{% include code.html.unpack() %}\n```\n",
         "p.md",
     );
     assert!(errors.is_empty(), "{errors:?}");
@@ -380,7 +422,7 @@ fn template_text_of_other_tools_is_recorded_once_each() {
         found,
         [
             ("{{ site.title }}", 3),
-            ("{% include warning.html %}", 3),
+            ("{% include warning.html.unpack() %}", 3),
             ("{% data variables.product.name %}", 3),
             ("{% if a %}", 5),
             ("{{ b }}", 5),
@@ -388,8 +430,10 @@ fn template_text_of_other_tools_is_recorded_once_each() {
         ]
     );
     assert!(
-        r.html.contains("By {{ site.title }}: {% include warning.html %}"),
-        "{}",
         r.html
+            .unpack()
+            .contains("By {{ site.title }}: {% include warning.html.unpack() %}"),
+        "{}",
+        r.html.unpack()
     );
 }

@@ -371,10 +371,7 @@ fn text_in(
 ) -> Option<String> {
     let vp = set.pages[k].get(identity)?;
     if k == 0 {
-        return site
-            .by_rel
-            .get(&vp.rel)
-            .map(|&id| site.page(id).parsed.text.to_string());
+        return site.by_rel.get(&vp.rel).map(|&id| site.page(id).parsed.text.unpack());
     }
     let b = blobs.get(vp.blob.as_ref()?)?;
     String::from_utf8(b.to_vec()).ok()
