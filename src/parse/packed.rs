@@ -10,16 +10,17 @@ use std::sync::Arc;
 
 use super::sections::Section;
 
-/// Bytes kept compressed.
-#[derive(Clone, Default)]
-struct Packed(Arc<[u8]>);
+/// Bytes kept compressed. The same bytes always pack the same, so packed
+/// bytes are equal exactly when the bytes are.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Packed(Arc<[u8]>);
 
 impl Packed {
-    fn new(bytes: &[u8]) -> Self {
+    pub fn new(bytes: &[u8]) -> Self {
         Packed(lz4_flex::compress_prepend_size(bytes).into())
     }
 
-    fn unpack(&self) -> Vec<u8> {
+    pub fn unpack(&self) -> Vec<u8> {
         if self.0.is_empty() {
             return Vec::new();
         }

@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
-use super::files::Files;
+use super::files::{Files, Held, held};
 use crate::diag::Diagnostic;
 use crate::history::Annotations;
 use crate::model::{PageId, Site};
@@ -29,8 +29,8 @@ pub struct Fresh {
     /// Pages of the last good build that this one no longer has.
     gone: HashSet<String>,
     /// Each page's render once made; `None` when it failed, which the
-    /// rebuild reports.
-    made: Vec<OnceLock<Option<Arc<[u8]>>>>,
+    /// rebuild reports. Packed: the first build makes every page here.
+    made: Vec<OnceLock<Option<Held>>>,
 }
 
 impl Fresh {
@@ -94,28 +94,28 @@ impl Fresh {
     }
 
     /// The page at output path `path`, rendered now if it was not yet.
-    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+    pub fn get(&self, path: &str) -> Option<Held> {
         self.page(*self.by_path.get(path)?)
     }
 
     /// Page `id`, rendered now if it was not yet; `None` if it fails.
-    pub fn page(&self, id: PageId) -> Option<Arc<[u8]>> {
+    pub fn page(&self, id: PageId) -> Option<Held> {
         self.made[id].get_or_init(|| self.make(id).ok()).clone()
     }
 
     /// Page `id` as the rebuild needs it: its render, or why it fails.
-    pub fn page_or_errors(&self, id: PageId) -> Result<Arc<[u8]>, Vec<Diagnostic>> {
+    pub fn page_or_errors(&self, id: PageId) -> Result<Held, Vec<Diagnostic>> {
         if let Some(Some(bytes)) = self.made[id].get() {
-            return Ok(Arc::clone(bytes));
+            return Ok(bytes.clone());
         }
         let bytes = self.make(id)?;
         // A request may have made it meanwhile: the same bytes.
-        let _ = self.made[id].set(Some(Arc::clone(&bytes)));
+        let _ = self.made[id].set(Some(bytes.clone()));
         Ok(bytes)
     }
 
-    fn make(&self, id: PageId) -> Result<Arc<[u8]>, Vec<Diagnostic>> {
-        render::page(self.render(), &self.theme, &self.trees, id).map(|f| super::files::bytes_of(f.content))
+    fn make(&self, id: PageId) -> Result<Held, Vec<Diagnostic>> {
+        render::page(self.render(), &self.theme, &self.trees, id).map(|f| held(f.content))
     }
 }
 

@@ -205,8 +205,8 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             };
             // A page the rebuild cannot render: the last good one, which
             // the rebuild's errors will show over.
-            match made.or_else(|| files.get(&path).cloned()) {
-                Some(bytes) => respond(&shared, &path, &bytes, StatusCode::OK),
+            match made.as_ref().or_else(|| files.get(&path)) {
+                Some(held) => respond(&shared, &path, &held.bytes(), StatusCode::OK),
                 None => not_found(&shared, &files),
             }
         }
@@ -235,7 +235,7 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 
 fn not_found(shared: &Shared, files: &Files) -> Response {
     match files.get("404.html") {
-        Some(page) => respond(shared, "404.html", page, StatusCode::NOT_FOUND),
+        Some(page) => respond(shared, "404.html", &page.bytes(), StatusCode::NOT_FOUND),
         // Nothing built yet: a page to carry the error overlay, reloaded once the site builds.
         None if files.is_empty() => respond(
             shared,
@@ -376,7 +376,7 @@ mod tests {
             "404.html",
         ]
         .into_iter()
-        .map(|p| (p.to_string(), Arc::from(&b"x"[..])))
+        .map(|p| (p.to_string(), super::super::files::Held::made(b"x")))
         .collect()
     }
 

@@ -61,7 +61,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use super::files::Files;
-use super::files::{bytes_of, changed_paths};
+use super::files::{Held, changed_paths, held};
 use super::fresh::Preview;
 use super::inputs::Inputs;
 use super::published::Published;
@@ -117,7 +117,7 @@ pub struct State {
 struct PageOutput {
     fingerprint: Option<u64>,
     path: String,
-    bytes: Arc<[u8]>,
+    bytes: Held,
 }
 
 /// What one update did.
@@ -286,12 +286,12 @@ impl State {
             .files
             .iter()
             .filter(|(p, _)| !old.contains(p.as_str()))
-            .map(|(p, b)| (p.clone(), Arc::clone(b)))
+            .map(|(p, b)| (p.clone(), b.clone()))
             .collect();
         let mut index = Vec::with_capacity(done.files.len());
         for f in done.files {
             index.push(f.path.clone());
-            files.insert(f.path, bytes_of(f.content));
+            files.insert(f.path, held(f.content));
         }
         let changed = changed_paths(&self.files, &files);
         self.files = Arc::new(files);

@@ -326,7 +326,11 @@ fn incremental_previewed(
     }
     let update = update?;
     state.finish().map_err(|d| d.render())?;
-    let files = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    let files = state
+        .files()
+        .iter()
+        .map(|(p, b)| (p.clone(), b.bytes().to_vec()))
+        .collect();
     Ok((files, update.warnings.render()))
 }
 
@@ -362,7 +366,7 @@ fn pages_as_built(p: &Preview, built: &Files) -> Result<(), String> {
 fn previewed(p: &Preview) -> Files {
     let mut out: Files = (p.files.iter())
         .filter(|(k, _)| !p.fresh.gone(k))
-        .map(|(k, b)| (k.clone(), Arc::clone(b)))
+        .map(|(k, b)| (k.clone(), b.clone()))
         .collect();
     for path in p.fresh.pages() {
         out.insert(
@@ -454,7 +458,7 @@ proptest! {
         let differ: std::collections::BTreeSet<&String> = built.keys().chain(shown.keys()).filter(|k| built.get(*k) != shown.get(*k)).collect();
         prop_assert!(differ.is_empty(), "the first preview differs from the build at {:?}", differ);
         state.finish().map_err(|d| TestCaseError::fail(d.render()))?;
-        let files = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+        let files = state.files().iter().map(|(p, b)| (p.clone(), b.bytes().to_vec())).collect();
         same("initial build", &Ok((files, first.map(|u| u.warnings.render()).unwrap_or_default())), &full(site.root()))?;
         for (n, e) in edits.iter().enumerate() {
             let paths = perform(site.root(), e);
@@ -508,7 +512,7 @@ fn the_preview_reloads_for_the_saved_page_and_the_update_for_what_else_changed()
     assert_eq!(shown.len(), 1);
     assert!(shown[0].reload, "the saved page changed");
     let page = shown[0].fresh.get("policies/beta/index.html").expect("renders");
-    assert!(String::from_utf8_lossy(&page).contains("One more line."));
+    assert!(String::from_utf8_lossy(&page.bytes()).contains("One more line."));
     assert_eq!(update.changed, ["policies/beta/index.html"]);
     assert!(!update.reload, "nothing the preview did not show");
 
@@ -571,7 +575,7 @@ fn a_newer_change_cuts_a_rebuild_short_after_its_preview() {
     let shown = take(&previews);
     let page = shown[0].fresh.get("policies/alpha/index.html").expect("renders");
     assert!(
-        String::from_utf8_lossy(&page).contains("Alpha first says"),
+        String::from_utf8_lossy(&page.bytes()).contains("Alpha first says"),
         "the preview came first"
     );
 
@@ -581,7 +585,11 @@ fn a_newer_change_cuts_a_rebuild_short_after_its_preview() {
     let update = state.apply(&[site.path("notes.txt")]).expect("builds");
     assert!(!update.cut_short);
     state.finish().expect("the index builds");
-    let files: BTreeMap<String, Vec<u8>> = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    let files: BTreeMap<String, Vec<u8>> = state
+        .files()
+        .iter()
+        .map(|(p, b)| (p.clone(), b.bytes().to_vec()))
+        .collect();
     same(
         "after a rebuild cut short",
         &Ok((files, update.warnings.render())),
@@ -1462,7 +1470,11 @@ fn outside(state: &mut State, site: &SiteTest, step: &str) -> BTreeMap<String, V
     let warnings = update.expect("it builds").warnings.render();
     state.finish().expect("the index builds");
     assert!(state.follow_outside().is_none(), "{step}: noticed once");
-    let got: BTreeMap<String, Vec<u8>> = state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    let got: BTreeMap<String, Vec<u8>> = state
+        .files()
+        .iter()
+        .map(|(p, b)| (p.clone(), b.bytes().to_vec()))
+        .collect();
     if let Err(e) = same(step, &Ok((got.clone(), warnings)), &full(site.root())) {
         panic!("{e}");
     }

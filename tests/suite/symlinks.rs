@@ -142,7 +142,11 @@ fn options() -> BuildOptions {
 
 fn served(state: &mut State) -> BTreeMap<String, Vec<u8>> {
     state.finish().map_err(|d| d.render()).expect("the search index builds");
-    state.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect()
+    state
+        .files()
+        .iter()
+        .map(|(p, b)| (p.clone(), b.bytes().to_vec()))
+        .collect()
 }
 
 #[test]

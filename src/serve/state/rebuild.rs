@@ -14,7 +14,7 @@ use crate::diag::Diagnostics;
 use crate::model::Site;
 use crate::pipeline;
 use crate::render::{self, Content, Render};
-use crate::serve::files::{InOrder, changed_paths, materialize};
+use crate::serve::files::{Held, InOrder, changed_paths, materialize};
 use crate::serve::fresh::{Fresh, Preview};
 use crate::serve::published::Published;
 
@@ -192,7 +192,7 @@ impl State {
         fingerprints: &[Option<u64>],
         paths: &[String],
         diags: &mut Diagnostics,
-    ) -> HashMap<usize, Arc<[u8]>> {
+    ) -> HashMap<usize, Held> {
         let site = fresh.site();
         let dirty: Vec<usize> = (0..site.pages.len())
             .filter(|&id| {
@@ -262,7 +262,7 @@ impl State {
                     }
                     let path = render::output_path(p.url());
                     if let Some(bytes) = fresh.page(id)
-                        && self.files.get(&path).is_none_or(|old| **old != *bytes)
+                        && self.files.get(&path).is_none_or(|old| *old != bytes)
                     {
                         self.announced.insert(path);
                     }
@@ -283,7 +283,7 @@ impl State {
         site: &Site,
         fingerprints: Vec<Option<u64>>,
         paths: Vec<String>,
-        mut made: HashMap<usize, Arc<[u8]>>,
+        mut made: HashMap<usize, Held>,
         site_files: InOrder,
         diags: &mut Diagnostics,
     ) -> Result<Update, Diagnostics> {
@@ -294,15 +294,14 @@ impl State {
             let rel = &site.pages[id].parsed.rel;
             let bytes = match made.remove(&id) {
                 Some(b) => b,
-                None => Arc::clone(
-                    &self
-                        .pages
-                        .get(rel)
-                        .expect("pages without a kept render are all rendered")
-                        .bytes,
-                ),
+                None => self
+                    .pages
+                    .get(rel)
+                    .expect("pages without a kept render are all rendered")
+                    .bytes
+                    .clone(),
             };
-            files.insert(path.clone(), Arc::clone(&bytes));
+            files.insert(path.clone(), bytes.clone());
             pages.insert(
                 rel.clone(),
                 PageOutput {
@@ -314,7 +313,7 @@ impl State {
         }
         files.extend(site_files);
         for path in &self.index {
-            files.insert(path.clone(), Arc::clone(&self.files[path]));
+            files.insert(path.clone(), self.files[path].clone());
         }
         // As the build does: after the collision check.
         files.extend(self.history.iter().flat_map(|h| h.files.iter().cloned()));
