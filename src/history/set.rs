@@ -14,7 +14,7 @@ use super::{History, Trail, Version, VersionEntry, VersionPage, VersionSet};
 use crate::config::{Config, Redlines};
 use crate::kind::Kind;
 use crate::model::{ResolveOptions, Site};
-use crate::parse::Parsed;
+use crate::parse::Parse;
 
 /// A published version: a git tag, resolved.
 pub struct Tag {
@@ -39,7 +39,8 @@ pub struct Tag {
 /// A tag's parsed files with what resolving them took, resolved first to
 /// decide whether it publishes and to know its pages.
 pub struct Source {
-    pub parsed: Parsed,
+    /// Its files' parses, each shared with every version holding the same.
+    pub parses: Vec<Arc<Parse>>,
     pub config: Config,
     pub resolve: ResolveOptions,
     /// The last day its computed metrics count.

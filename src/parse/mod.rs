@@ -16,7 +16,7 @@ pub mod templates;
 pub mod terms;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -99,22 +99,44 @@ fn merge(results: Vec<Parse>, diags: &mut Diagnostics) -> Parsed {
 }
 
 /// One file's parse with its problems.
-type Parse = (Parsed, Vec<Diagnostic>);
+pub type Parse = (Parsed, Vec<Diagnostic>);
+
+/// Files' parses as one, in order, with their problems: each page a copy,
+/// since resolving writes to it.
+pub fn gather(parses: &[Arc<Parse>], diags: &mut Diagnostics) -> Parsed {
+    let mut out = Parsed::default();
+    out.pages.reserve_exact(parses.iter().map(|p| p.0.pages.len()).sum());
+    for p in parses {
+        let (parsed, errors) = &**p;
+        diags.extend(errors.iter().cloned());
+        out.pages.extend(parsed.pages.iter().cloned());
+        out.metrics.extend(parsed.metrics.iter().cloned());
+        out.assets.extend(parsed.assets.iter().cloned());
+        out.glossaries.extend(parsed.glossaries.iter().cloned());
+    }
+    out
+}
 
 /// Parses of pages shared between the published versions of one build: a
 /// file at the same path with the same text under the same configuration
-/// parses the same, and most files are the same in every tag.
+/// parses the same, and most files are the same in every tag. A version
+/// holds its files' parses until it renders, so each is held once.
 #[derive(Default)]
 pub struct Shared {
     /// The configurations seen, by their full description.
     configs: Mutex<Vec<String>>,
     /// (configuration, path, hash of the text) → the parse and its problems.
-    parses: Mutex<HashMap<(usize, String, u64), Parse>>,
+    parses: Mutex<HashMap<(usize, String, u64), Arc<Parse>>>,
 }
 
 impl Shared {
     /// [`all`], reusing the parse of every page already parsed here.
     pub fn all(&self, sources: Vec<SourceFile>, config: &Config, diags: &mut Diagnostics) -> Parsed {
+        gather(&self.files(sources, config), diags)
+    }
+
+    /// Each file's parse, in order, the one here for a page parsed before.
+    pub fn files(&self, sources: Vec<SourceFile>, config: &Config) -> Vec<Arc<Parse>> {
         let described = format!("{config:?}");
         let c = {
             let mut configs = self.configs.lock().unwrap_or_else(|e| e.into_inner());
@@ -123,13 +145,12 @@ impl Shared {
                 configs.len() - 1
             })
         };
-        let results: Vec<Parse> = sources.into_par_iter().map(|s| self.one(c, &s, config)).collect();
-        merge(results, diags)
+        sources.into_par_iter().map(|s| self.one(c, &s, config)).collect()
     }
 
-    fn one(&self, c: usize, s: &SourceFile, config: &Config) -> Parse {
+    fn one(&self, c: usize, s: &SourceFile, config: &Config) -> Arc<Parse> {
         if s.kind != FileKind::Markdown {
-            return one(s, config);
+            return Arc::new(one(s, config));
         }
         let key = (
             c,
@@ -140,15 +161,11 @@ impl Shared {
         // The hash picks the entry; the text itself decides.
         let hit = parses()
             .get(&key)
-            .filter(|(p, _)| {
-                p.pages
-                    .first()
-                    .is_some_and(|p| p.file == s.file && p.text.unpack() == *s.text)
-            })
+            .filter(|parse| (parse.0.pages.first()).is_some_and(|p| p.file == s.file && p.text.unpack() == *s.text))
             .cloned();
         hit.unwrap_or_else(|| {
-            let fresh = one(s, config);
-            parses().insert(key, fresh.clone());
+            let fresh = Arc::new(one(s, config));
+            parses().insert(key, Arc::clone(&fresh));
             fresh
         })
     }
@@ -308,6 +325,12 @@ mod tests {
         assert_ne!(parse(&moved, &plain), alone, "the path is part of a parse");
         parse(&gifts, &titled);
         assert_eq!(entries(), 4, "another text, path or configuration is parsed anew");
+        // Versions with the same file hold one parse of it.
+        let held = || shared.files(vec![gifts.clone(), moved.clone()], &plain);
+        let (first, again) = (held(), held());
+        assert!(first.iter().zip(&again).all(|(a, b)| Arc::ptr_eq(a, b)));
+        assert!(!Arc::ptr_eq(&first[0], &first[1]));
+        assert_eq!(entries(), 4);
     }
 
     #[test]

@@ -179,7 +179,7 @@ pub fn models(
             Some(t)
         })
         .collect();
-    // The tags hold their parses now.
+    // The tags hold the parses they need now.
     drop(shared);
     if !borrowed.is_empty() {
         borrowed.reverse();
@@ -242,18 +242,19 @@ fn tag(
         Err(e) => d.push(e.in_file(crate::config::FILE_NAME)),
     }
     let has_markdown = tree.sources.iter().any(|s| s.kind == source::FileKind::Markdown);
-    let parsed = shared.all(tree.sources, &tree.config, &mut d);
+    let parses = shared.files(tree.sources, &tree.config);
+    let parsed = parse::gather(&parses, &mut d);
     let today = tag_settings.resolve.today;
     // A tag's computed metrics end with the last quarter over when it was made.
     let tagged = jiff::Timestamp::from_second(history.log.commits[version.commit].time)
         .map_or(today, |t| tree.config.timezone.to_datetime(t).date());
     let source = Source {
-        parsed,
+        parses,
         config: tree.config,
         resolve: tag_settings.resolve,
         until: tagged.min(today),
     };
-    let site = tag_site(history, version, source.parsed.clone(), &source, &mut d);
+    let site = tag_site(history, version, parsed, &source, &mut d);
     if d.has_errors() {
         report_failed(&version.name, d, diags);
         return None;
@@ -440,12 +441,13 @@ pub fn render_tags(
 ) {
     let hidden = indicatif::ProgressBar::hidden();
     for (k, t) in tags.iter_mut().enumerate() {
-        let (Some(history), Some(mut source)) = (history, t.source.take()) else {
+        let (Some(history), Some(source)) = (history, t.source.take()) else {
             continue;
         };
         // Its warnings were said when it was first resolved.
-        let parsed = std::mem::take(&mut source.parsed);
-        let site = tag_site(history, &t.version, parsed, &source, &mut Diagnostics::default());
+        let mut quiet = Diagnostics::default();
+        let parsed = parse::gather(&source.parses, &mut quiet);
+        let site = tag_site(history, &t.version, parsed, &source, &mut quiet);
         drop(source);
         let t = &*t;
         let folder = VersionFolder::new(t, out);

@@ -26,7 +26,8 @@ pub(super) struct Inputs {
     pub root: PathBuf,
     pub config: Config,
     pub config_diags: Vec<Diagnostic>,
-    /// Every content file, in the order [`source::walk`] lists them.
+    /// Every content file, in the order [`source::walk`] lists them,
+    /// without its text: what is kept of a text is its parse and its hash.
     pub sources: Vec<SourceFile>,
     /// Problems listing or reading the content folder.
     pub load_diags: Vec<Diagnostic>,
@@ -88,23 +89,23 @@ impl Inputs {
     /// Lists and reads the whole content folder again, parsing what changed.
     pub fn rescan(&mut self) -> bool {
         let mut d = Diagnostics::default();
-        self.sources = source::walk(&self.root, &self.config, &mut d);
+        let sources = source::walk(&self.root, &self.config, &mut d);
         self.load_diags = d.items;
         let mut assets = HashMap::new();
-        for s in self.sources.iter().filter(|s| s.kind == FileKind::Asset) {
+        for s in sources.iter().filter(|s| s.kind == FileKind::Asset) {
             assets.insert(s.abs.clone(), read_asset(s));
         }
         self.assets = assets;
-        let present: BTreeSet<&str> = self.sources.iter().map(|s| s.rel.as_str()).collect();
+        let present: BTreeSet<&str> = sources.iter().map(|s| s.rel.as_str()).collect();
         self.parsed.retain(|rel, _| present.contains(rel.as_str()));
-        let todo: Vec<&SourceFile> = self
-            .sources
+        let todo: Vec<&SourceFile> = sources
             .iter()
             .filter(|s| s.kind != FileKind::Asset)
             .filter(|s| self.parsed.get(&s.rel).is_none_or(|p| p.hash != text_hash(&s.text)))
             .collect();
         let fresh = parse_all(&todo, &self.config);
         self.parsed.extend(fresh);
+        self.sources = sources.iter().map(unread).collect();
         true
     }
 
@@ -147,26 +148,25 @@ impl Inputs {
                     continue;
                 }
             };
-            let same = match self.position(rel) {
+            let known = match self.position(rel) {
                 Ok(i) => {
-                    let same = self.sources[i].text == s.text;
-                    self.sources[i] = s.clone();
-                    same
+                    self.sources[i] = unread(&s);
+                    true
                 }
                 Err(i) => {
-                    self.sources.insert(i, s.clone());
+                    self.sources.insert(i, unread(&s));
                     false
                 }
             };
             match s.kind {
                 FileKind::Markdown | FileKind::Metric | FileKind::Glossary => {
-                    changed |= !same;
+                    changed |= self.parsed.get(rel).is_none_or(|p| p.hash != text_hash(&s.text));
                     todo.push(s);
                 }
                 FileKind::Asset => {
                     let bytes = read_asset(&s);
                     let kept = matches!((self.assets.get(&s.abs), &bytes), (Some(Ok(a)), Ok(b)) if a == b);
-                    changed |= !same || !kept;
+                    changed |= !known || !kept;
                     self.assets.insert(s.abs.clone(), bytes);
                 }
             }
@@ -231,6 +231,14 @@ fn parse_all(sources: &[&SourceFile], config: &Config) -> Vec<(String, Cached)> 
             (s.rel.clone(), cached)
         })
         .collect()
+}
+
+/// `s` without its text, once it is parsed.
+fn unread(s: &SourceFile) -> SourceFile {
+    SourceFile {
+        text: Arc::from(""),
+        ..s.clone()
+    }
 }
 
 fn read_asset(s: &SourceFile) -> Result<Arc<[u8]>, Diagnostic> {
