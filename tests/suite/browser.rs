@@ -307,6 +307,7 @@ fn the_dark_scheme_follows_the_system_and_the_toggle_is_remembered() {
         "the toggle switches to light"
     );
     assert_eq!(b.dt.eval(pressed), "false");
+    b.wait_stored("file://", "casebook-theme", "light");
     b.open(&file_url(&site, "register/index.html"));
     assert_eq!(
         b.dt.eval(background),
@@ -315,6 +316,7 @@ fn the_dark_scheme_follows_the_system_and_the_toggle_is_remembered() {
     );
     b.scheme("light");
     b.click(".theme-toggle", "");
+    b.wait_stored("file://", "casebook-theme", "dark");
     b.open(&home);
     assert_eq!(
         b.dt.eval(background),
