@@ -32,6 +32,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::config::Config;
+use crate::parse::packed::Packed;
 use crate::source::{self, FileKind};
 use git::{Repo, Unavailable};
 use log::Log;
@@ -69,7 +70,8 @@ pub struct History {
     committed: HashMap<String, String>,
     /// `git log`'s order from `HEAD` and from each version.
     orders: HashMap<usize, Vec<usize>>,
-    blobs: Mutex<HashMap<String, Arc<[u8]>>>,
+    /// Blobs read so far, packed: every version's files pass through here.
+    blobs: Mutex<HashMap<String, Packed>>,
 }
 
 /// One file's history as seen from one commit: what `git log --follow`
@@ -320,17 +322,29 @@ impl History {
     }
 
     /// The bytes of blobs, read once per build: everything asked for in one
-    /// `git cat-file --batch`, kept for the next question.
+    /// `git cat-file --batch`, kept (packed) for the next question.
     pub fn blobs(&self, oids: &[String]) -> HashMap<String, Arc<[u8]>> {
         let mut cache = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
         let mut missing: Vec<String> = oids.iter().filter(|o| !cache.contains_key(*o)).cloned().collect();
         missing.sort();
         missing.dedup();
-        if let Ok(read) = git::read_blobs(&self.repo, &missing) {
-            cache.extend(read.into_iter().map(|(oid, bytes)| (oid, Arc::from(bytes))));
+        let mut fresh = HashMap::new();
+        if let Ok(mut read) = git::read_blobs(&self.repo, &missing) {
+            for oid in missing {
+                if let Some(bytes) = read.remove(&oid) {
+                    cache.insert(oid.clone(), Packed::new(&bytes));
+                    fresh.insert(oid, Arc::<[u8]>::from(bytes));
+                }
+            }
         }
         oids.iter()
-            .filter_map(|o| cache.get(o).map(|b| (o.clone(), Arc::clone(b))))
+            .filter_map(|o| {
+                let bytes = fresh
+                    .get(o)
+                    .cloned()
+                    .or_else(|| cache.get(o).map(|p| p.unpack().into()))?;
+                Some((o.clone(), bytes))
+            })
             .collect()
     }
 

@@ -118,26 +118,6 @@ impl Browser {
         );
     }
 
-    /// Waits until the browser itself holds `value` for `key` in the local
-    /// storage of `origin`: a page's write reaches it a moment after the
-    /// page goes on, and a page opened before then reads the old value.
-    pub fn wait_stored(&mut self, origin: &str, key: &str, value: &str) {
-        let start = Instant::now();
-        let id = json!({ "storageId": { "securityOrigin": origin, "isLocalStorage": true } });
-        loop {
-            let items = self.dt.call("DOMStorage.getDOMStorageItems", id.clone());
-            let entries = items["entries"].as_array().cloned().unwrap_or_default();
-            if entries.iter().any(|e| e[0] == key && e[1] == value) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "`{key}` never became `{value}` in the storage of {origin}: {entries:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
     /// Opens `url` and waits until it has loaded and run its deferred scripts.
     pub fn open(&mut self, url: &str) {
         self.dt.call("Page.navigate", json!({ "url": url }));
