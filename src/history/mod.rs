@@ -324,28 +324,24 @@ impl History {
     /// The bytes of blobs, read once per build: everything asked for in one
     /// `git cat-file --batch`, kept (packed) for the next question.
     pub fn blobs(&self, oids: &[String]) -> HashMap<String, Arc<[u8]>> {
-        let mut cache = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
-        let mut missing: Vec<String> = oids.iter().filter(|o| !cache.contains_key(*o)).cloned().collect();
-        missing.sort();
-        missing.dedup();
-        let mut fresh = HashMap::new();
-        if let Ok(mut read) = git::read_blobs(&self.repo, &missing) {
-            for oid in missing {
-                if let Some(bytes) = read.remove(&oid) {
-                    cache.insert(oid.clone(), Packed::new(&bytes));
-                    fresh.insert(oid, Arc::<[u8]>::from(bytes));
+        let packed: Vec<(String, Packed)> = {
+            let mut cache = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
+            let mut missing: Vec<String> = oids.iter().filter(|o| !cache.contains_key(*o)).cloned().collect();
+            missing.sort();
+            missing.dedup();
+            if let Ok(mut read) = git::read_blobs(&self.repo, &missing) {
+                for oid in missing {
+                    if let Some(bytes) = read.remove(&oid) {
+                        cache.insert(oid, Packed::new(&bytes));
+                    }
                 }
             }
-        }
-        oids.iter()
-            .filter_map(|o| {
-                let bytes = fresh
-                    .get(o)
-                    .cloned()
-                    .or_else(|| cache.get(o).map(|p| p.unpack().into()))?;
-                Some((o.clone(), bytes))
-            })
-            .collect()
+            (oids.iter())
+                .filter_map(|o| cache.get(o).map(|p| (o.clone(), p.clone())))
+                .collect()
+        };
+        // Unpacked outside the lock.
+        packed.into_iter().map(|(o, p)| (o, p.unpack().into())).collect()
     }
 
     /// A blob as text, if it is UTF-8.

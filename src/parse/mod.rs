@@ -83,7 +83,8 @@ pub fn all(sources: Vec<SourceFile>, config: &Config, diags: &mut Diagnostics) -
     merge(results, diags)
 }
 
-fn merge(results: Vec<Parse>, diags: &mut Diagnostics) -> Parsed {
+/// Files' parses as one, in order, with their problems.
+pub fn merge(results: Vec<Parse>, diags: &mut Diagnostics) -> Parsed {
     let mut out = Parsed::default();
     // Pages are large; a growing list would hold up to twice them.
     out.pages
@@ -158,11 +159,11 @@ impl Shared {
             ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(&s.text),
         );
         let parses = || self.parses.lock().unwrap_or_else(|e| e.into_inner());
-        // The hash picks the entry; the text itself decides.
-        let hit = parses()
-            .get(&key)
-            .filter(|parse| (parse.0.pages.first()).is_some_and(|p| p.file == s.file && p.text.unpack() == *s.text))
-            .cloned();
+        // The hash picks the entry; the text itself decides, unpacked
+        // outside the lock.
+        let candidate = parses().get(&key).cloned();
+        let hit = candidate
+            .filter(|parse| (parse.0.pages.first()).is_some_and(|p| p.file == s.file && p.text.unpack() == *s.text));
         hit.unwrap_or_else(|| {
             let fresh = Arc::new(one(s, config));
             parses().insert(key, Arc::clone(&fresh));

@@ -75,15 +75,7 @@ impl Inputs {
                 None => parse::one(s, &self.config),
             })
             .collect();
-        let mut out = Parsed::default();
-        for (p, d) in copies {
-            diags.extend(d);
-            out.pages.extend(p.pages);
-            out.metrics.extend(p.metrics);
-            out.assets.extend(p.assets);
-            out.glossaries.extend(p.glossaries);
-        }
-        out
+        parse::merge(copies, diags)
     }
 
     /// Lists and reads the whole content folder again, parsing what changed.
