@@ -50,7 +50,7 @@ fn now() -> u64 {
 pub fn check(site: &Site, diags: &mut Diagnostics) {
     let mut uses: BTreeMap<&str, Vec<(&str, &crate::diag::Position)>> = BTreeMap::new();
     for p in &site.pages {
-        for l in &p.parsed.body.links {
+        for l in &p.links {
             if let LinkTarget::External(url) = &l.target {
                 uses.entry(url.as_str())
                     .or_default()

@@ -11,6 +11,7 @@
 //! and references to them), hidden metrics never reach `Site::metrics`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
@@ -126,7 +127,7 @@ pub fn is_draft(front: &FrontMatter) -> bool {
 struct Folders(HashMap<String, usize>);
 
 impl Folders {
-    fn of(parsed: &[ParsedPage], config: &Config) -> Folders {
+    fn of(parsed: &[Arc<ParsedPage>], config: &Config) -> Folders {
         let mut ranks = HashMap::new();
         for p in parsed.iter().filter(|p| p.is_section) {
             if let Some(a) = &p.front.audience {
@@ -168,7 +169,7 @@ impl Folders {
 /// folder is the board's.
 pub fn partition_assets(
     assets: Vec<Asset>,
-    parsed: &[ParsedPage],
+    parsed: &[Arc<ParsedPage>],
     config: &Config,
     audience: &Audience,
     hidden: &mut Hidden,
@@ -195,12 +196,12 @@ pub fn partition_assets(
 }
 
 pub fn partition(
-    parsed: Vec<ParsedPage>,
+    parsed: Vec<Arc<ParsedPage>>,
     config: &Config,
     audience: &Audience,
     drafts: bool,
     diags: &mut Diagnostics,
-) -> (Vec<ParsedPage>, Hidden) {
+) -> (Vec<Arc<ParsedPage>>, Hidden) {
     let limit = audience.rank;
     let default = rank(config, &config.default_audience).unwrap_or(0);
     let own = |p: &ParsedPage| -> Option<usize> {
@@ -234,7 +235,7 @@ pub fn partition(
                 };
                 super::terms::note_hidden(&p, &why, &mut hidden);
                 hidden.urls.insert(p.url.clone(), p.rel.clone());
-                hidden.pages.insert(p.rel, reason);
+                hidden.pages.insert(p.rel.clone(), reason);
             }
         }
     }
@@ -244,7 +245,7 @@ pub fn partition(
 /// A build that publishes nothing but the home page, while the site has
 /// pages for other audiences, is almost always a forgotten `audience:` or
 /// the wrong `--audience`: said once, as a warning.
-pub fn empty(published: &[ParsedPage], hidden: &Hidden, audience: &Audience) -> Option<Diagnostic> {
+pub fn empty(published: &[Arc<ParsedPage>], hidden: &Hidden, audience: &Audience) -> Option<Diagnostic> {
     if hidden.pages.is_empty() || published.iter().any(|p| p.rel != "_index.md") {
         return None;
     }
@@ -351,11 +352,10 @@ pub fn strip_key_results(pages: &mut [super::Page], hidden: &Hidden) {
     if hidden.metrics.is_empty() {
         return;
     }
-    for p in pages {
-        p.parsed
-            .front
-            .key_results
-            .retain(|kr| !hidden.metrics.contains(&kr.metric.id));
+    let hides = |kr: &crate::parse::front_matter::KeyResult| hidden.metrics.contains(&kr.metric.id);
+    // A parse is shared (serve's cache, other versions): copied only to change it.
+    for p in pages.iter_mut().filter(|p| p.front().key_results.iter().any(hides)) {
+        Arc::make_mut(&mut p.parsed).front.key_results.retain(|kr| !hides(kr));
     }
 }
 
@@ -370,8 +370,17 @@ pub fn strip_references(
     diags: &mut Diagnostics,
 ) {
     let role = |r: &Option<crate::yaml::Ref>| r.as_ref().is_some_and(|r| hidden.roles.contains(&r.id));
-    for p in pages {
-        let fm = &mut p.parsed.front;
+    let policy = |r: &Option<crate::yaml::Ref>| r.as_ref().is_some_and(|r| hidden.policies.contains(&r.id));
+    let names_hidden = |fm: &crate::parse::front_matter::FrontMatter| {
+        [&fm.owner, &fm.approver, &fm.reports_to, &fm.author, &fm.presented_by]
+            .into_iter()
+            .any(role)
+            || fm.owners.iter().any(|r| hidden.roles.contains(&r.id))
+            || policy(&fm.supersedes)
+    };
+    // A parse is shared (serve's cache, other versions): copied only to change it.
+    for p in pages.iter_mut().filter(|p| names_hidden(p.front())) {
+        let fm = &mut Arc::make_mut(&mut p.parsed).front;
         for slot in [
             &mut fm.owner,
             &mut fm.approver,
@@ -384,7 +393,7 @@ pub fn strip_references(
             }
         }
         fm.owners.retain(|r| !hidden.roles.contains(&r.id));
-        if fm.supersedes.as_ref().is_some_and(|r| hidden.policies.contains(&r.id)) {
+        if policy(&fm.supersedes) {
             fm.supersedes = None;
         }
     }
@@ -434,7 +443,7 @@ pub fn report_hidden_calls(pages: &[super::Page], hidden: &Hidden, diags: &mut D
 mod tests {
     use super::*;
 
-    fn page(rel: &str, front: &str) -> ParsedPage {
+    fn page(rel: &str, front: &str) -> Arc<ParsedPage> {
         let text = format!("---\n{front}\n---\nBody.\n");
         let source = crate::source::SourceFile {
             rel: rel.into(),
@@ -443,15 +452,15 @@ mod tests {
             kind: crate::source::FileKind::Markdown,
             text: text.into(),
         };
-        crate::parse::page(&source, &Config::default(), &mut Vec::new()).expect("parses")
+        Arc::new(crate::parse::page(&source, &Config::default(), &mut Vec::new()).expect("parses"))
     }
 
-    fn visible(pages: Vec<ParsedPage>, audience: &str) -> Vec<String> {
+    fn visible(pages: Vec<Arc<ParsedPage>>, audience: &str) -> Vec<String> {
         let mut diags = Diagnostics::default();
         let config = Config::default();
         let audience = Audience::named(&config, audience).unwrap();
         let (shown, _) = partition(pages, &config, &audience, false, &mut diags);
-        shown.into_iter().map(|p| p.rel).collect()
+        shown.iter().map(|p| p.rel.clone()).collect()
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! warning in one build and a warning in another.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::config::{Config, FILE_NAME};
 use crate::diag::{Diagnostic, Diagnostics, display_path, suggest};
@@ -14,7 +15,7 @@ use crate::parse::ParsedPage;
 use crate::paths;
 
 /// A warning for each `kinds` or `section_titles` key that names nothing.
-pub fn check_keys(pages: &[ParsedPage], config: &Config, diags: &mut Diagnostics) {
+pub fn check_keys(pages: &[Arc<ParsedPage>], config: &Config, diags: &mut Diagnostics) {
     let rels: Vec<&str> = pages.iter().map(|p| p.rel.as_str()).collect();
     let folders = folders(&rels);
     let content = display_path(&config.content_dir);

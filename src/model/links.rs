@@ -5,10 +5,14 @@
 //! them, so the output works under any prefix and from `file://`. Each class
 //! of problem is reported at the level `links:` in casebook.yaml gives it.
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use super::targets::{Found, Resolution, Targets};
 use super::{Page, PageId, Site};
 use crate::config::links::{Level, LinkPolicy};
-use crate::diag::{Diagnostics, Notice, did_you_mean, suggest};
+use crate::diag::{Diagnostic, Diagnostics, Notice, did_you_mean, suggest};
 use crate::parse::anchors::Anchor;
 use crate::parse::links::{Link, LinkTarget};
 use crate::paths;
@@ -19,36 +23,57 @@ const LISTED_IDS: usize = 10;
 /// Checks every link of every page and rewrites page and site-absolute
 /// links to their targets' URLs.
 pub(super) fn links(site: &mut Site, diags: &mut Diagnostics) {
-    let mut updates: Vec<(PageId, usize, LinkTarget, String)> = Vec::new();
-    let mut unknown: Vec<(String, usize, String)> = Vec::new();
-    {
+    type Checks = (
+        Vec<(usize, LinkTarget, String)>,
+        Vec<Diagnostic>,
+        Vec<(String, usize, String)>,
+    );
+    let checked: Vec<Checks> = {
         let check = Check {
             site,
             targets: Targets::new(site),
             policy: site.config.links,
         };
-        for (id, p) in site.pages.iter().enumerate() {
-            for (n, link) in p.parsed.body.links.iter().enumerate() {
-                let mut report = |level: Level, message: String, help: String| {
-                    if let Some(d) = level.diagnostic(message) {
-                        diags.push(d.in_file(&p.parsed.file).at(link.position.clone()).help(help));
+        (site.pages.par_iter())
+            .map(|p| {
+                let (mut rewrites, mut found, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+                for (n, link) in p.parsed.body.links.iter().enumerate() {
+                    let mut report = |level: Level, message: String, help: String| {
+                        if let Some(d) = level.diagnostic(message) {
+                            found.push(d.in_file(&p.parsed.file).at(link.position.clone()).help(help));
+                        }
+                    };
+                    match check.one(p, link, &mut report) {
+                        Some(Checked::Rewrite(target, href)) => rewrites.push((n, target, href)),
+                        Some(Checked::Unknown) => {
+                            unknown.push((p.parsed.file.clone(), link.position.line, link.written.clone()))
+                        }
+                        None => {}
                     }
-                };
-                match check.one(p, link, &mut report) {
-                    Some(Checked::Rewrite(target, href)) => updates.push((id, n, target, href)),
-                    Some(Checked::Unknown) => {
-                        unknown.push((p.parsed.file.clone(), link.position.line, link.written.clone()))
-                    }
-                    None => {}
                 }
-            }
+                (rewrites, found, unknown)
+            })
+            .collect()
+    };
+    let mut unknown = Vec::new();
+    let mut rewrites = Vec::with_capacity(checked.len());
+    for (r, found, u) in checked {
+        rewrites.push(r);
+        diags.extend(found);
+        unknown.extend(u);
+    }
+    (site.pages.par_iter_mut().zip(rewrites)).for_each(|(page, rewrites)| {
+        // A parse no one else holds gives its links up rather than copy them.
+        page.links = match Arc::get_mut(&mut page.parsed) {
+            Some(parsed) => std::mem::take(&mut parsed.body.links),
+            None => page.parsed.body.links.clone(),
+        };
+        for (n, target, href) in rewrites {
+            let link = &mut page.links[n];
+            link.target = target;
+            link.href = href;
         }
-    }
-    for (id, n, target, href) in updates {
-        let link = &mut site.pages[id].parsed.body.links[n];
-        link.target = target;
-        link.href = href;
-    }
+    });
     if let Some((file, line, written)) = unknown.first() {
         let n = unknown.len();
         site.notes.push(Notice {
@@ -68,7 +93,7 @@ pub(super) fn links(site: &mut Site, diags: &mut Diagnostics) {
 /// not reported: they are the old text's, not this build's.
 pub fn rewrite_links_at(site: &Site, id: PageId, url: &str, links: &mut [Link]) {
     let mut host = site.pages[id].clone();
-    host.parsed.url = url.to_string();
+    Arc::make_mut(&mut host.parsed).url = url.to_string();
     let check = Check {
         site,
         targets: Targets::new(site),

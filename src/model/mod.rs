@@ -16,6 +16,7 @@ pub mod terms;
 mod xrefs;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -24,6 +25,7 @@ use crate::diag::{Diagnostic, Diagnostics, Notice};
 use crate::kind::Kind;
 use crate::metrics::Metric;
 use crate::parse::front_matter::FrontMatter;
+use crate::parse::links::Link;
 use crate::parse::markdown::Rendered;
 use crate::parse::{Asset, Parsed, ParsedPage};
 use crate::paths;
@@ -36,7 +38,7 @@ pub type PageId = usize;
 
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub parsed: ParsedPage,
+    pub parsed: Arc<ParsedPage>,
     pub title: String,
     pub description: Option<String>,
     pub weight: i64,
@@ -55,6 +57,9 @@ pub struct Page {
     pub goal_id: Option<String>,
     /// For policies: the policy this one replaces.
     pub supersedes: Option<PageId>,
+    /// The body's links with their targets and URLs worked out; the parse's
+    /// own list is as written, or empty once handed over here.
+    pub links: Vec<Link>,
 }
 
 impl Page {
@@ -220,7 +225,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     site
 }
 
-fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
+fn page_from(parsed: Arc<ParsedPage>, config: &Config, today: Date) -> Page {
     let title = parsed
         .front
         .title
@@ -255,6 +260,7 @@ fn page_from(parsed: ParsedPage, config: &Config, today: Date) -> Page {
         role_id: None,
         goal_id: None,
         supersedes: None,
+        links: Vec::new(),
         parsed,
     }
 }
@@ -357,7 +363,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, config: &Config) {
             body: Rendered::default(),
             text: Default::default(),
         };
-        let mut page = page_from(parsed, config, jiff::civil::Date::constant(2000, 1, 1));
+        let mut page = page_from(Arc::new(parsed), config, jiff::civil::Date::constant(2000, 1, 1));
         page.title = title;
         page.implicit = true;
         pages.push(page);
@@ -495,6 +501,58 @@ mod tests {
         assert_eq!(paths::title_from_path("handbook/contracts/_index.md"), "Contracts");
         assert_eq!(paths::title_from_path("Policies/README.md"), "Policies");
         assert_eq!(paths::title_from_path("_index.md"), "Home");
+    }
+
+    /// serve's cache and published versions hand the model parses others
+    /// hold: resolving shares what it leaves as it is and changes a copy.
+    #[test]
+    fn resolving_shares_the_parses_it_does_not_change() {
+        use crate::parse::links::LinkTarget;
+        use crate::source::{FileKind, SourceFile};
+        let src = |rel: &str, text: &str| SourceFile {
+            rel: rel.into(),
+            file: format!("content/{rel}"),
+            abs: rel.into(),
+            kind: FileKind::Markdown,
+            text: text.into(),
+        };
+        let config = Config::default();
+        let files = vec![
+            src("_index.md", "# Home\n\nSee [gifts](/policies/gifts/).\n"),
+            src(
+                "roles/secretary.md",
+                "---\ntitle: Secretary\naudience: board\n---\nBody.\n",
+            ),
+            src("policies/gifts.md", "---\ntitle: Gifts\nowner: secretary\n---\nBody.\n"),
+        ];
+        let mut diags = Diagnostics::default();
+        let parsed = crate::parse::all(files, &config, &mut diags);
+        let opts = ResolveOptions {
+            today: Date::constant(2026, 11, 27),
+            drafts: false,
+            audience: Audience::default_of(&config),
+        };
+        let site = resolve(parsed.clone(), &config, &opts, &mut diags);
+        let of = |rel: &str| &site.pages[site.by_rel[rel]];
+        let input = |rel: &str| parsed.pages.iter().find(|p| p.rel == rel).unwrap();
+
+        assert!(Arc::ptr_eq(&of("_index.md").parsed, input("_index.md")));
+        // The site-absolute link is found to be the page; the shared parse keeps it as written.
+        let link = &of("_index.md").links[0];
+        assert_eq!(link.href, "policies/gifts/");
+        assert!(matches!(&link.target, LinkTarget::Page { source, .. } if source == "policies/gifts.md"));
+        assert!(matches!(
+            &input("_index.md").body.links[0].target,
+            LinkTarget::Site { .. }
+        ));
+
+        // The hidden owner is left out of this build's copy only.
+        assert!(of("policies/gifts.md").front().owner.is_none());
+        assert!(!Arc::ptr_eq(
+            &of("policies/gifts.md").parsed,
+            input("policies/gifts.md")
+        ));
+        assert_eq!(input("policies/gifts.md").front.owner.as_ref().unwrap().id, "secretary");
     }
 
     #[test]

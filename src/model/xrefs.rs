@@ -26,9 +26,9 @@ pub(super) fn texts(site: &Site, id: PageId, diags: &mut Diagnostics) -> Vec<Str
         .xrefs
         .iter()
         .map(|x| {
-            let (text, missing) = one(site, p, &body.headings, &body.links, x);
-            if let (Some(anchor), Some(d)) = (missing, level.diagnostic(missing_message(&body.links[x.link]))) {
-                let target = target_page(site, p, &body.links[x.link]).unwrap_or(p);
+            let (text, missing) = one(site, p, &body.headings, &p.links, x);
+            if let (Some(anchor), Some(d)) = (missing, level.diagnostic(missing_message(&p.links[x.link]))) {
+                let target = target_page(site, p, &p.links[x.link]).unwrap_or(p);
                 let ids: Vec<&str> = target.parsed.body.headings.iter().map(|h| h.id.as_str()).collect();
                 let tail = if ids.is_empty() {
                     "the page it points at has no headings".to_string()
@@ -37,7 +37,7 @@ pub(super) fn texts(site: &Site, id: PageId, diags: &mut Diagnostics) -> Vec<Str
                 };
                 diags.push(
                     d.in_file(&p.parsed.file)
-                        .at(body.links[x.link].position.clone())
+                        .at(p.links[x.link].position.clone())
                         .help(suggest(&anchor, ids.iter().copied(), &tail)),
                 );
             }

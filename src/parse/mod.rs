@@ -60,7 +60,8 @@ pub struct ParsedMetric {
 /// Everything the parse stage makes of a site's files, in walk order.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
-    pub pages: Vec<ParsedPage>,
+    /// Shared: serve's cache, published versions and the model hold the same parse.
+    pub pages: Vec<Arc<ParsedPage>>,
     pub metrics: Vec<ParsedMetric>,
     /// Files copied as they are.
     pub assets: Vec<Asset>,
@@ -102,8 +103,8 @@ pub fn merge(results: Vec<Parse>, diags: &mut Diagnostics) -> Parsed {
 /// One file's parse with its problems.
 pub type Parse = (Parsed, Vec<Diagnostic>);
 
-/// Files' parses as one, in order, with their problems: each page a copy,
-/// since resolving writes to it.
+/// Files' parses as one, in order, with their problems; the pages are
+/// shared, and resolving copies one only to change it.
 pub fn gather(parses: &[Arc<Parse>], diags: &mut Diagnostics) -> Parsed {
     let mut out = Parsed::default();
     out.pages.reserve_exact(parses.iter().map(|p| p.0.pages.len()).sum());
@@ -177,7 +178,7 @@ pub fn one(s: &SourceFile, config: &Config) -> Parse {
     let mut errors = Vec::new();
     let mut out = Parsed::default();
     match s.kind {
-        FileKind::Markdown => out.pages.extend(page(s, config, &mut errors)),
+        FileKind::Markdown => out.pages.extend(page(s, config, &mut errors).map(Arc::new)),
         FileKind::Metric => {
             let id = paths::stem(&s.rel).to_string();
             let (metric, problems) = crate::metrics::file::parse(&id, &s.file, &s.text);

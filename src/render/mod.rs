@@ -239,7 +239,7 @@ pub(crate) fn body_with_components(
 ) -> Result<String, Vec<Diagnostic>> {
     let p = site.page(id);
     let body = &p.parsed.body;
-    let html = terms::fill(site, id, &resolve_links(site, &body.links, &body.html.unpack()));
+    let html = terms::fill(site, id, &resolve_links(site, &p.links, &body.html.unpack()));
     if body.calls.is_empty() {
         return Ok(html);
     }

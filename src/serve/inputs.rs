@@ -62,13 +62,13 @@ impl Inputs {
         inputs
     }
 
-    /// Every file parsed, in walk order, copied for the model, with the
-    /// problems parsing found: what [`parse::all`] gives for the same files.
+    /// Every file parsed, in walk order, with the problems parsing found:
+    /// what [`parse::all`] gives for the same files. The pages are the
+    /// cache's own, shared.
     pub fn parsed(&self, diags: &mut Diagnostics) -> Parsed {
-        // The model takes the pages by value; copying ten thousand is worth two threads.
         let copies: Vec<(Parsed, Vec<Diagnostic>)> = self
             .sources
-            .par_iter()
+            .iter()
             .map(|s| match self.parsed.get(&s.rel) {
                 Some(c) => (c.parsed.clone(), c.diags.clone()),
                 // Assets: nothing to cache.

@@ -429,14 +429,15 @@ fn compute(site: &Site, set: &VersionSet, jobs: &[Job]) -> Vec<Option<Redline>> 
 /// a capital when it starts a sentence), so both texts of a redline name it
 /// alike; one the page no longer has shows its target.
 fn xref_now(site: &Site, id: PageId, dest: &str, capital: bool) -> String {
-    let body = &site.page(id).parsed.body;
+    let page = site.page(id);
+    let body = &page.parsed.body;
     let texts = site.terms.pages.get(id).map_or(&[][..], |t| &t.xrefs[..]);
     let same: Vec<(bool, &String)> = body
         .drafting
         .xrefs
         .iter()
         .zip(texts)
-        .filter(|(x, _)| body.links.get(x.link).is_some_and(|l| l.written == dest))
+        .filter(|(x, _)| page.links.get(x.link).is_some_and(|l| l.written == dest))
         .map(|(x, t)| (x.capitalise, t))
         .collect();
     match same.iter().find(|(c, _)| *c == capital).or(same.first()) {
