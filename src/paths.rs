@@ -135,9 +135,16 @@ pub fn join(base_dir: &str, link: &str) -> Option<String> {
 /// `to`: `policies/x/` → `handbook/y/` is `../../handbook/y/`.
 pub fn relative(from: &str, to: &str) -> String {
     let depth = from.split('/').filter(|s| !s.is_empty()).count();
-    let mut out = "../".repeat(depth);
+    if depth == 0 && to.is_empty() {
+        return "./".into();
+    }
+    // Made for every link of every page: one allocation.
+    let mut out = String::with_capacity(3 * depth + to.len());
+    for _ in 0..depth {
+        out.push_str("../");
+    }
     out.push_str(to);
-    if out.is_empty() { "./".into() } else { out }
+    out
 }
 
 /// How to write a link from a file in folder `from_dir` to the content file

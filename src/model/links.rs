@@ -24,7 +24,7 @@ const LISTED_IDS: usize = 10;
 /// links to their targets' URLs.
 pub(super) fn links(site: &mut Site, diags: &mut Diagnostics) {
     type Checks = (
-        Vec<(usize, LinkTarget, String)>,
+        Vec<(usize, Option<LinkTarget>, String)>,
         Vec<Diagnostic>,
         Vec<(String, usize, String)>,
     );
@@ -69,9 +69,7 @@ pub(super) fn links(site: &mut Site, diags: &mut Diagnostics) {
             None => page.parsed.body.links.clone(),
         };
         for (n, target, href) in rewrites {
-            let link = &mut page.links[n];
-            link.target = target;
-            link.href = href;
+            rewrite(&mut page.links[n], target, href);
         }
     });
     if let Some((file, line, written)) = unknown.first() {
@@ -101,10 +99,16 @@ pub fn rewrite_links_at(site: &Site, id: PageId, url: &str, links: &mut [Link]) 
     };
     for link in links {
         if let Some(Checked::Rewrite(target, href)) = check.one(&host, link, &mut |_, _, _| {}) {
-            link.target = target;
-            link.href = href;
+            rewrite(link, target, href);
         }
     }
+}
+
+fn rewrite(link: &mut Link, target: Option<LinkTarget>, href: String) {
+    if let Some(t) = target {
+        link.target = t;
+    }
+    link.href = href;
 }
 
 struct Check<'a> {
@@ -114,8 +118,8 @@ struct Check<'a> {
 }
 
 enum Checked {
-    /// The link's target as the model found it, and its URL.
-    Rewrite(LinkTarget, String),
+    /// The link's target as the model found it (`None`: as written), and its URL.
+    Rewrite(Option<LinkTarget>, String),
     /// A site-absolute link nothing is known about (no `base_url`).
     Unknown,
 }
@@ -159,16 +163,15 @@ impl Check<'_> {
                             source: rel,
                             anchor: anchor.clone(),
                         };
-                        Some(Checked::Rewrite(target, link.href.clone()))
+                        Some(Checked::Rewrite(Some(target), link.href.clone()))
                     }
                     Resolution::Found(Found::File(rel)) => {
                         let href = with(paths::relative(from.url(), &rel));
-                        Some(Checked::Rewrite(LinkTarget::File(rel), href))
+                        Some(Checked::Rewrite(Some(LinkTarget::File(rel)), href))
                     }
-                    Resolution::Found(Found::Generated(url)) => Some(Checked::Rewrite(
-                        link.target.clone(),
-                        with(paths::relative(from.url(), &url)),
-                    )),
+                    Resolution::Found(Found::Generated(url)) => {
+                        Some(Checked::Rewrite(None, with(paths::relative(from.url(), &url))))
+                    }
                     Resolution::Missing => {
                         let help = missing_site_path_help(site, path);
                         report(
@@ -177,12 +180,9 @@ impl Check<'_> {
                             help,
                         );
                         let origin = paths::origin(base_url).unwrap_or_default();
-                        Some(Checked::Rewrite(
-                            link.target.clone(),
-                            format!("{origin}{}", link.written),
-                        ))
+                        Some(Checked::Rewrite(None, format!("{origin}{}", link.written)))
                     }
-                    Resolution::Outside(href) => Some(Checked::Rewrite(link.target.clone(), href)),
+                    Resolution::Outside(href) => Some(Checked::Rewrite(None, href)),
                     Resolution::Unknown => Some(Checked::Unknown),
                 }
             }
@@ -231,10 +231,12 @@ impl Check<'_> {
             self.anchor(from, target, a, report);
         }
         let href = with_fragment(paths::relative(from.url(), target.url()), anchor);
-        let source = LinkTarget::Page {
+        let same = matches!(&link.target, LinkTarget::Page { source, anchor: a }
+            if *source == target.parsed.rel && a.as_deref() == anchor);
+        let source = (!same).then(|| LinkTarget::Page {
             source: target.parsed.rel.clone(),
             anchor: anchor.map(str::to_string),
-        };
+        });
         Checked::Rewrite(source, href)
     }
 

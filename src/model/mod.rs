@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Notice};
@@ -35,6 +36,10 @@ use policy::Lifecycle;
 pub use xrefs::{capitalise, texts_of as xref_texts_of};
 
 pub type PageId = usize;
+
+/// Pages by URL or source path: looked up for every link, never iterated
+/// for output.
+pub type Index = HashMap<String, PageId, ahash::RandomState>;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -94,8 +99,8 @@ pub struct Site {
     pub today: Date,
     /// Sorted by URL; index 0 is the home page.
     pub pages: Vec<Page>,
-    pub by_url: HashMap<String, PageId>,
-    pub by_rel: HashMap<String, PageId>,
+    pub by_url: Index,
+    pub by_rel: Index,
     /// What this build leaves out (drafts, other audiences), by name only:
     /// links and references to it are reported, and shown as plain text.
     pub hidden: audience::Hidden,
@@ -151,7 +156,7 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
     hidden.assets = hidden_assets.assets;
     let empty = audience::empty(&published, &hidden, &opts.audience);
     let mut pages: Vec<Page> = published
-        .into_iter()
+        .into_par_iter()
         .map(|p| page_from(p, config, opts.today))
         .collect();
     add_implicit_sections(&mut pages, config);
@@ -162,8 +167,8 @@ pub fn resolve(parsed: Parsed, config: &Config, opts: &ResolveOptions, diags: &m
             .then_with(|| a.parsed.rel.cmp(&b.parsed.rel))
     });
 
-    let mut by_url = HashMap::with_capacity(pages.len());
-    let mut by_rel = HashMap::with_capacity(pages.len());
+    let mut by_url = Index::with_capacity_and_hasher(pages.len(), Default::default());
+    let mut by_rel = Index::with_capacity_and_hasher(pages.len(), Default::default());
     for (id, p) in pages.iter().enumerate() {
         by_rel.insert(p.parsed.rel.clone(), id);
         if let Some(&first) = by_url.get(&p.parsed.url) {

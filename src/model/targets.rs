@@ -7,10 +7,10 @@
 //! (case-sensitive), URLs as casebook makes them (slugs, `permalink`s) and
 //! old URLs through `aliases`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::audience::Hidden;
-use super::{PageId, Site};
+use super::{Index, PageId, Site};
 use crate::paths;
 
 /// What a path from the site root names.
@@ -39,8 +39,8 @@ pub enum Resolution {
 
 /// The lookups a site-absolute link is resolved with.
 pub struct Targets<'a> {
-    pub by_rel: &'a HashMap<String, PageId>,
-    pub by_url: &'a HashMap<String, PageId>,
+    pub by_rel: &'a Index,
+    pub by_url: &'a Index,
     pub redirects: &'a BTreeMap<String, PageId>,
     pub hidden: &'a Hidden,
     pub assets: HashSet<&'a str>,
@@ -167,8 +167,8 @@ mod tests {
     use crate::model::audience::Reason;
 
     struct Fixture {
-        by_rel: HashMap<String, PageId>,
-        by_url: HashMap<String, PageId>,
+        by_rel: Index,
+        by_url: Index,
         redirects: BTreeMap<String, PageId>,
         hidden: Hidden,
     }
@@ -176,8 +176,8 @@ mod tests {
     /// Pages as `(source, url)`; page ids are their places in the list.
     fn fixture(pages: &[(&str, &str)]) -> Fixture {
         let mut f = Fixture {
-            by_rel: HashMap::new(),
-            by_url: HashMap::new(),
+            by_rel: Index::default(),
+            by_url: Index::default(),
             redirects: BTreeMap::new(),
             hidden: Hidden::default(),
         };
