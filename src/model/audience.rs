@@ -445,13 +445,7 @@ mod tests {
 
     fn page(rel: &str, front: &str) -> Arc<ParsedPage> {
         let text = format!("---\n{front}\n---\nBody.\n");
-        let source = crate::source::SourceFile {
-            rel: rel.into(),
-            file: format!("content/{rel}"),
-            abs: rel.into(),
-            kind: crate::source::FileKind::Markdown,
-            text: text.into(),
-        };
+        let source = crate::source::SourceFile::in_content(crate::source::FileKind::Markdown, rel, &text);
         Arc::new(crate::parse::page(&source, &Config::default(), &mut Vec::new()).expect("parses"))
     }
 

@@ -514,13 +514,7 @@ mod tests {
     fn resolving_shares_the_parses_it_does_not_change() {
         use crate::parse::links::LinkTarget;
         use crate::source::{FileKind, SourceFile};
-        let src = |rel: &str, text: &str| SourceFile {
-            rel: rel.into(),
-            file: format!("content/{rel}"),
-            abs: rel.into(),
-            kind: FileKind::Markdown,
-            text: text.into(),
-        };
+        let src = |rel: &str, text: &str| SourceFile::in_content(FileKind::Markdown, rel, text);
         let config = Config::default();
         let files = vec![
             src("_index.md", "# Home\n\nSee [gifts](/policies/gifts/).\n"),
@@ -571,13 +565,7 @@ mod tests {
     #[test]
     fn files_with_errors_are_left_out_ids_are_stems_and_unique() {
         use crate::source::{FileKind, SourceFile};
-        let src = |rel: &str, text: &str| SourceFile {
-            rel: rel.into(),
-            file: format!("content/{rel}"),
-            abs: rel.into(),
-            kind: FileKind::Metric,
-            text: text.into(),
-        };
+        let src = |rel: &str, text: &str| SourceFile::in_content(FileKind::Metric, rel, text);
         let mut diags = Diagnostics::default();
         let files = [
             src("metrics/a.yaml", "unit: count\nvalues: {2026-Q3: 1}\n"),

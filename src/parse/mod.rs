@@ -292,13 +292,7 @@ mod tests {
     use super::*;
 
     fn source(rel: &str, text: &str) -> SourceFile {
-        SourceFile {
-            rel: rel.into(),
-            file: format!("content/{rel}"),
-            abs: rel.into(),
-            kind: FileKind::Markdown,
-            text: text.into(),
-        }
+        SourceFile::in_content(FileKind::Markdown, rel, text)
     }
 
     #[test]

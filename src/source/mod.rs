@@ -39,6 +39,20 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
+#[cfg(test)]
+impl SourceFile {
+    /// A file of `kind` at `content/<rel>` holding `text`, for tests.
+    pub fn in_content(kind: FileKind, rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            file: format!("content/{rel}"),
+            abs: rel.into(),
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
 /// The error for a content folder that is not there: at the `content_dir`
 /// line of casebook.yaml when the folder is named there.
 fn missing_content(root: &Path, content_dir: &Path) -> Diagnostic {
