@@ -343,12 +343,13 @@ pub fn resolve_blobs(repo: &Repo, specs: &[String]) -> Result<Vec<Option<String>
 }
 
 /// Paths under the content folder (content-relative) that differ from
-/// `HEAD`: modified, added, renamed or not yet tracked.
-pub fn uncommitted(repo: &Repo) -> Vec<String> {
-    let pathspec = if repo.content_prefix.is_empty() {
-        ".".to_string()
-    } else {
-        format!(":(top){}", repo.content_prefix)
+/// `HEAD`: modified, added, renamed or not yet tracked. With `rel`, only
+/// that content file is looked at.
+pub fn uncommitted(repo: &Repo, rel: Option<&str>) -> Vec<String> {
+    let pathspec = match rel {
+        Some(rel) => format!(":(top,literal){}{rel}", repo.content_prefix),
+        None if repo.content_prefix.is_empty() => ".".to_string(),
+        None => format!(":(top){}", repo.content_prefix),
     };
     let Ok(out) = run(
         &repo.toplevel,

@@ -148,7 +148,7 @@ pub fn open(root: &Path, config: &Config) -> Result<History, Notice> {
         .filter_map(|e| Some((e.path.strip_prefix(&repo.content_prefix)?.to_string(), e.oid)))
         .collect();
     Ok(History {
-        uncommitted: git::uncommitted(&repo).into_iter().collect(),
+        uncommitted: git::uncommitted(&repo, None).into_iter().collect(),
         repo,
         log,
         head,
@@ -279,7 +279,13 @@ impl History {
 
     /// Content-relative paths that differ from `HEAD` now.
     pub fn edited(&self) -> BTreeSet<String> {
-        git::uncommitted(&self.repo).into_iter().collect()
+        git::uncommitted(&self.repo, None).into_iter().collect()
+    }
+
+    /// Whether the content file `rel` differs from `HEAD` now: what
+    /// [`History::edited`] says of it, without looking at every other file.
+    pub fn is_edited(&self, rel: &str) -> bool {
+        !git::uncommitted(&self.repo, Some(rel)).is_empty()
     }
 
     /// The history of each content-relative path in `rels` as seen from

@@ -121,10 +121,11 @@ impl Fresh {
 
 /// What to serve while a rebuild goes on: the files of the last good build
 /// (or, for the first build, its site files) with the new build's pages
-/// over them.
+/// over them; or, before the rebuild has a model, the last good build's
+/// files with the saved page in them (`state/early.rs`).
 pub struct Preview {
     pub files: Arc<Files>,
-    pub fresh: Arc<Fresh>,
+    pub fresh: Option<Arc<Fresh>>,
     /// Open pages should reload: a page the change edited looks different.
     pub reload: bool,
 }

@@ -73,7 +73,7 @@ impl Shared {
 
     /// A rebuild's pages before it is done: see [`Preview`].
     pub fn preview(&self, preview: Preview) {
-        self.show(preview.files, Some(preview.fresh), preview.reload);
+        self.show(preview.files, preview.fresh, preview.reload);
     }
 
     fn show(&self, files: Arc<Files>, fresh: Option<Arc<Fresh>>, reload: bool) {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
-use crate::parse::{self, Parsed};
+use crate::parse::{self, Parsed, ParsedPage};
 use crate::source::{self, FileKind, SourceFile};
 
 /// Bytes of content assets by absolute path, or why they could not be read.
@@ -76,6 +76,16 @@ impl Inputs {
             })
             .collect();
         parse::merge(copies, diags)
+    }
+
+    /// The parse of the Markdown file at `rel` when it is one page that
+    /// parsed without errors.
+    pub fn page(&self, rel: &str) -> Option<&Arc<ParsedPage>> {
+        let c = self.parsed.get(rel)?;
+        match &c.parsed.pages[..] {
+            [page] if !c.diags.iter().any(Diagnostic::is_error) => Some(page),
+            _ => None,
+        }
     }
 
     /// Lists and reads the whole content folder again, parsing what changed.

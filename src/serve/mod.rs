@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use crate::BuildOptions;
 use crate::diag::Diagnostics;
 use http::Shared;
-use state::{IndexDone, Outside, State, Update};
+use state::{Early, IndexDone, Outside, State, Update};
 use watch::Watcher;
 
 /// The port `serve` listens on unless told otherwise.
@@ -368,8 +368,18 @@ fn report(update: &Update, took: Duration, warned: &mut Diagnostics) {
         eprintln!("{} warnings, as before", warned.items.len());
     }
     let steps: Vec<String> = update.timings.iter().map(|(n, d)| format!("{n} {}", ms(*d))).collect();
+    let early = match update.early {
+        Some(Early::Shown(after)) => format!("; the saved page was served after {}", ms(after)),
+        Some(Early::Differed) => {
+            eprintln!(
+                "warning: the saved page shown before the rebuild differed from the rebuild's; it was reloaded. This is a bug in casebook: please report it with the edit that caused it"
+            );
+            String::new()
+        }
+        None => String::new(),
+    };
     eprintln!(
-        "rebuilt in {}: {} of {} pages rendered, {} files changed ({})",
+        "rebuilt in {}: {} of {} pages rendered, {} files changed ({}){early}",
         ms(took),
         update.rendered,
         update.pages,

@@ -74,8 +74,10 @@ use crate::model::Site;
 use crate::pipeline::{self, Settings};
 use crate::render::theme::Theme;
 use crate::render::{self, OutputFile};
+pub use early::Early;
 use rebuild::Clock;
 
+mod early;
 mod rebuild;
 
 /// A site built into memory, ready to take changes.
@@ -99,7 +101,8 @@ pub struct State {
     index_generation: u64,
     /// Counts good builds.
     generation: u64,
-    /// The last good build's model, for the search index.
+    /// The last good build's model, for its search index and to show an
+    /// edit early (`state/early.rs`).
     site: Option<Arc<Site>>,
     page_count: usize,
     warnings: Diagnostics,
@@ -112,6 +115,8 @@ pub struct State {
     announced: HashSet<String>,
     /// Set when a newer change is waiting: see [`State::cut_short_on`].
     newer: Option<Arc<AtomicBool>>,
+    /// The page the current update showed before its rebuild.
+    early: Option<early::Shown>,
 }
 
 struct PageOutput {
@@ -142,6 +147,8 @@ pub struct Update {
     /// ([`State::cut_short_on`]): the rebuild stopped after its preview,
     /// and the files are still the last good build's.
     pub cut_short: bool,
+    /// The saved page was shown before the rebuild: see [`Early`].
+    pub early: Option<Early>,
 }
 
 /// Why [`State::follow_outside`] built again.
@@ -209,6 +216,7 @@ impl State {
             on_preview,
             announced: HashSet::new(),
             newer: None,
+            early: None,
         };
         state.prepare();
         clock.lap("load");
@@ -235,6 +243,7 @@ impl State {
     pub fn apply_change(&mut self, change: &Change) -> Result<Update, Diagnostics> {
         let mut clock = Clock::start();
         let mut touched = self.new_day();
+        let early = if touched { None } else { self.early_candidate(change) };
         if change.config {
             self.reload();
             touched = true;
@@ -248,6 +257,12 @@ impl State {
             }
         }
         clock.lap("load");
+        if touched
+            && let Some((rel, before)) = early
+            && self.show_early(&rel, &before, &clock)
+        {
+            clock.lap("early");
+        }
         if !touched && !self.failed {
             return Ok(Update {
                 pages: self.page_count,
@@ -297,10 +312,6 @@ impl State {
         self.files = Arc::new(files);
         self.index = index;
         self.index_generation = self.generation;
-        // Only the search index needs the model: give its memory back.
-        if let Some(old) = self.site.take() {
-            std::thread::spawn(move || drop(old));
-        }
         Ok(Some(Update {
             changed,
             pages: self.page_count,

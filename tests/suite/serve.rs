@@ -4,6 +4,7 @@
 //! the 404 page, a taken port, Ctrl-C, and a headless Chromium reloading.
 //! What the server refuses is in [`guard`].
 
+mod early;
 mod guard;
 
 use std::collections::BTreeMap;
@@ -20,8 +21,8 @@ use proptest::test_runner::Config as ProptestConfig;
 use casebook::BuildOptions;
 use casebook::diag::Diagnostics;
 use casebook::render::Content;
-use casebook::serve::fresh::Preview;
-use casebook::serve::state::{Files, Outside, State};
+use casebook::serve::fresh::{Fresh, Preview};
+use casebook::serve::state::{Early, Files, Outside, State};
 
 use crate::harness::{SiteTest, TODAY, main_of, repo_root};
 
@@ -318,13 +319,17 @@ fn incremental_previewed(
     paths: &[PathBuf],
     previews: Option<&Previews>,
 ) -> Result<(BTreeMap<String, Vec<u8>>, String), String> {
+    let before = state.files();
     let update = state.apply(paths).map_err(|d| d.render());
     for p in previews.map(take).unwrap_or_default() {
         if update.is_ok() {
-            pages_as_built(&p, &state.files())?;
+            pages_as_built(&p, &state.files(), &before)?;
         }
     }
     let update = update?;
+    if update.early == Some(Early::Differed) {
+        return Err("the page shown early differs from the update's".into());
+    }
     state.finish().map_err(|d| d.render())?;
     let files = state
         .files()
@@ -348,15 +353,27 @@ fn take(previews: &Previews) -> Vec<Preview> {
 }
 
 /// Every page the preview serves is byte for byte the finished update's,
-/// and no page it hides is still in the update.
-fn pages_as_built(p: &Preview, built: &Files) -> Result<(), String> {
-    for path in p.fresh.pages() {
-        let served = p.fresh.get(path).ok_or(format!("the preview cannot render `{path}`"))?;
+/// and no page it hides is still in the update; a page shown early, over
+/// the files of the build `before`, is the update's page.
+fn pages_as_built(p: &Preview, built: &Files, before: &Files) -> Result<(), String> {
+    let Some(fresh) = &p.fresh else {
+        let shown: Vec<&String> = (p.files.iter())
+            .filter(|(k, b)| before.get(*k) != Some(b))
+            .map(|(k, _)| k)
+            .collect();
+        return match shown[..] {
+            [] => Ok(()),
+            [path] if built.get(path) == p.files.get(path) => Ok(()),
+            _ => Err(format!("shown early otherwise than the update: {shown:?}")),
+        };
+    };
+    for path in fresh.pages() {
+        let served = fresh.get(path).ok_or(format!("the preview cannot render `{path}`"))?;
         if built.get(path) != Some(&served) {
             return Err(format!("the preview serves `{path}` otherwise than the update"));
         }
     }
-    match p.files.keys().find(|k| p.fresh.gone(k) && built.contains_key(*k)) {
+    match p.files.keys().find(|k| fresh.gone(k) && built.contains_key(*k)) {
         Some(k) => Err(format!("the preview hides `{k}`, which the update serves")),
         None => Ok(()),
     }
@@ -364,17 +381,27 @@ fn pages_as_built(p: &Preview, built: &Files) -> Result<(), String> {
 
 /// What a preview serves at each path: its pages over its files.
 fn previewed(p: &Preview) -> Files {
+    let Some(fresh) = &p.fresh else {
+        return (*p.files).clone();
+    };
     let mut out: Files = (p.files.iter())
-        .filter(|(k, _)| !p.fresh.gone(k))
+        .filter(|(k, _)| !fresh.gone(k))
         .map(|(k, b)| (k.clone(), b.clone()))
         .collect();
-    for path in p.fresh.pages() {
+    for path in fresh.pages() {
         out.insert(
             path.to_string(),
-            p.fresh.get(path).expect("a page of a good build renders"),
+            fresh.get(path).expect("a page of a good build renders"),
         );
     }
     out
+}
+
+/// The preview of the rebuild among an update's previews, past any early one.
+fn rebuilt(shown: &[Preview]) -> &Fresh {
+    let fresh = shown.iter().filter_map(|p| p.fresh.as_deref()).collect::<Vec<_>>();
+    assert_eq!(fresh.len(), 1, "one rebuild preview per update");
+    fresh[0]
 }
 
 /// A full build's files, or its diagnostics.
@@ -509,10 +536,13 @@ fn the_preview_reloads_for_the_saved_page_and_the_update_for_what_else_changed()
         .apply(&[site.path("content/policies/beta.md")])
         .expect("the edit builds");
     let shown = take(&previews);
-    assert_eq!(shown.len(), 1);
-    assert!(shown[0].reload, "the saved page changed");
-    let page = shown[0].fresh.get("policies/beta/index.html").expect("renders");
+    assert_eq!(shown.len(), 2, "shown early, then the rebuild's preview");
+    assert!(shown[0].fresh.is_none() && shown[0].reload, "the saved page changed");
+    let page = &shown[0].files["policies/beta/index.html"];
     assert!(String::from_utf8_lossy(&page.bytes()).contains("One more line."));
+    assert!(rebuilt(&shown).get("policies/beta/index.html").as_ref() == Some(page));
+    assert!(!shown[1].reload, "the rebuild shows the page as it was shown");
+    assert!(matches!(update.early, Some(Early::Shown(_))), "{:?}", update.early);
     assert_eq!(update.changed, ["policies/beta/index.html"]);
     assert!(!update.reload, "nothing the preview did not show");
 
@@ -546,7 +576,7 @@ fn the_preview_reloads_for_the_saved_page_and_the_update_for_what_else_changed()
     std::fs::remove_file(site.path("content/policies/gamma.md")).expect("delete");
     let update = state.apply(&[site.path("content/policies/gamma.md")]).expect("builds");
     let shown = take(&previews);
-    assert!(shown[0].fresh.gone("policies/gamma/index.html"));
+    assert!(rebuilt(&shown).gone("policies/gamma/index.html"));
     assert!(!previewed(&shown[0]).contains_key("policies/gamma/index.html"));
     assert!(update.reload, "the section no longer lists gamma");
 }
@@ -573,7 +603,7 @@ fn a_newer_change_cuts_a_rebuild_short_after_its_preview() {
     assert!(update.cut_short);
     assert!(Arc::ptr_eq(&before, &state.files()), "the last good build stays");
     let shown = take(&previews);
-    let page = shown[0].fresh.get("policies/alpha/index.html").expect("renders");
+    let page = rebuilt(&shown).get("policies/alpha/index.html").expect("renders");
     assert!(
         String::from_utf8_lossy(&page.bytes()).contains("Alpha first says"),
         "the preview came first"

@@ -13,6 +13,8 @@ mod checks;
 pub mod forms;
 mod uses;
 
+pub(crate) use uses::on_page;
+
 use std::collections::BTreeMap;
 
 use super::audience::{Hidden, rank};

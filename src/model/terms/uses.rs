@@ -95,34 +95,51 @@ pub(super) fn resolve(site: &mut Site, diags: &mut Diagnostics) {
 
 /// The uses on every page, in page order.
 fn find_all(site: &Site) -> Vec<Found> {
-    let entries = &site.terms.entries;
+    let scope = site_scope(site);
+    let shared = matcher(&scope);
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| find(site, id, &scope, shared.as_ref()))
+        .collect()
+}
+
+/// The uses on page `id` alone, exactly as [`resolve`] finds them; `None`
+/// when the page uses a term whose definition is not published, which only
+/// a whole build reports.
+pub(crate) fn on_page(site: &Site, id: PageId) -> Option<Vec<Use>> {
+    let scope = site_scope(site);
+    let found = find(site, id, &scope, matcher(&scope).as_ref());
+    found.hidden.is_empty().then_some(found.uses)
+}
+
+/// The terms in scope on every page: the site-wide entries, then the terms
+/// this build does not publish.
+fn site_scope(site: &Site) -> BTreeMap<&str, Target<'_>> {
     let mut scope: BTreeMap<&str, Target> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.site_wide) {
+    for (i, e) in site.terms.entries.iter().enumerate().filter(|(_, e)| e.site_wide) {
         scope.entry(e.term.as_str()).or_insert(Target::Entry(i));
     }
     for term in site.hidden.terms.keys() {
         scope.entry(term.as_str()).or_insert(Target::Hidden(term));
     }
-    let shared = matcher(&scope);
-    (0..site.pages.len())
-        .into_par_iter()
-        .map(|id| {
-            let own: Vec<(usize, &str)> = entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| !e.site_wide && matches!(e.origin, Origin::Page { page, .. } if page == id))
-                .map(|(i, e)| (i, e.term.as_str()))
-                .collect();
-            if own.is_empty() {
-                return scan(site, id, shared.as_ref());
-            }
-            let mut here = scope.clone();
-            for (i, term) in own {
-                here.insert(term, Target::Entry(i));
-            }
-            scan(site, id, matcher(&here).as_ref())
-        })
-        .collect()
+    scope
+}
+
+/// The uses on page `id`: `shared` finds `scope`, to which the page's own
+/// definitions add.
+fn find<'a>(site: &'a Site, id: PageId, scope: &BTreeMap<&'a str, Target<'a>>, shared: Option<&Matcher<'_>>) -> Found {
+    let own: Vec<(usize, &str)> = (site.terms.entries.iter().enumerate())
+        .filter(|(_, e)| !e.site_wide && matches!(e.origin, Origin::Page { page, .. } if page == id))
+        .map(|(i, e)| (i, e.term.as_str()))
+        .collect();
+    if own.is_empty() {
+        return scan(site, id, shared);
+    }
+    let mut here = scope.clone();
+    for (i, term) in own {
+        here.insert(term, Target::Entry(i));
+    }
+    scan(site, id, matcher(&here).as_ref())
 }
 
 /// The uses in the runs of page `id`.

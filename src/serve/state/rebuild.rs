@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::{Files, PageOutput, State, Update};
+use super::{Early, Files, PageOutput, State, Update};
 use crate::diag::Diagnostics;
 use crate::model::Site;
 use crate::pipeline;
@@ -23,11 +23,23 @@ impl State {
     /// `edited`: the content files this change touched, whose pages the
     /// preview renders at once.
     pub(super) fn rebuild(&mut self, mut clock: Clock, edited: &BTreeSet<String>) -> Result<Update, Diagnostics> {
+        // Past the early show, the last model is only for its search index
+        // if that is behind: not held beside the new one otherwise.
+        if self.index_generation == self.generation
+            && let Some(old) = self.site.take()
+        {
+            std::thread::spawn(move || drop(old));
+        }
         let result = self.try_rebuild(&mut clock, edited);
         self.announced.clear();
+        let early = self.early.take();
         match result {
             Ok(mut update) => {
                 update.timings = clock.laps;
+                update.early = early.map(|s| match s.differed {
+                    false => Early::Shown(s.after),
+                    true => Early::Differed,
+                });
                 // Cut short, the last good build is behind its inputs.
                 self.failed = update.cut_short;
                 Ok(update)
@@ -246,6 +258,7 @@ impl State {
         let Some(hook) = self.on_preview.as_mut() else {
             return;
         };
+        let mut reload = false;
         let files = match site_files {
             Some(site_files) => {
                 let versions = self.history.iter().flat_map(|h| &h.files);
@@ -253,6 +266,7 @@ impl State {
                 self.announced = files.keys().cloned().collect();
                 let pages = fresh.site().pages.iter().map(|p| render::output_path(p.url()));
                 self.announced.extend(pages);
+                reload = !self.announced.is_empty();
                 Arc::new(files)
             }
             None => {
@@ -261,19 +275,26 @@ impl State {
                         continue;
                     }
                     let path = render::output_path(p.url());
-                    if let Some(bytes) = fresh.page(id)
-                        && self.files.get(&path).is_none_or(|old| *old != bytes)
-                    {
-                        self.announced.insert(path);
+                    let Some(bytes) = fresh.page(id) else { continue };
+                    // The page shown early is checked against its render.
+                    let early = self.early.as_mut().filter(|s| s.path == path);
+                    let shown = early.as_ref().map_or(self.files.get(&path), |s| Some(&s.bytes));
+                    let differs = shown.is_none_or(|old| *old != bytes);
+                    if let Some(s) = early {
+                        s.differed = differs;
+                    } else if !differs {
+                        continue;
                     }
+                    reload |= differs;
+                    self.announced.insert(path);
                 }
                 Arc::clone(&self.files)
             }
         };
         hook(Preview {
             files,
-            fresh: Arc::clone(fresh),
-            reload: !self.announced.is_empty(),
+            fresh: Some(Arc::clone(fresh)),
+            reload,
         });
     }
 
@@ -362,6 +383,11 @@ impl Clock {
             last: Instant::now(),
             laps: Vec::new(),
         }
+    }
+
+    /// Since the clock started.
+    pub(super) fn elapsed(&self) -> Duration {
+        self.laps.iter().map(|(_, d)| *d).sum::<Duration>() + self.last.elapsed()
     }
 
     pub(super) fn lap(&mut self, name: &'static str) {
