@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
-use super::files::{Files, Held, held};
+use super::files::{Dictionary, Files, Held, held_page};
 use crate::diag::Diagnostic;
 use crate::history::Annotations;
 use crate::model::{PageId, Site};
@@ -24,6 +24,7 @@ pub struct Fresh {
     annotations: Option<Annotations>,
     theme: Arc<Theme>,
     trees: Trees,
+    dictionary: Dictionary,
     /// Output path → page.
     by_path: HashMap<String, PageId>,
     /// Pages of the last good build that this one no longer has.
@@ -34,12 +35,14 @@ pub struct Fresh {
 }
 
 impl Fresh {
-    /// `before`: the output paths of the last good build's pages.
+    /// `before`: the output paths of the last good build's pages; pages
+    /// are packed against `dictionary`.
     pub fn new<'a>(
         site: Arc<Site>,
         annotations: Option<Annotations>,
         theme: Arc<Theme>,
         before: impl Iterator<Item = &'a str>,
+        dictionary: Dictionary,
     ) -> Fresh {
         let by_path: HashMap<String, PageId> = (site.pages.iter().enumerate())
             .map(|(id, p)| (render::output_path(p.url()), id))
@@ -56,6 +59,7 @@ impl Fresh {
             annotations,
             theme,
             by_path,
+            dictionary,
         }
     }
 
@@ -115,7 +119,7 @@ impl Fresh {
     }
 
     fn make(&self, id: PageId) -> Result<Held, Vec<Diagnostic>> {
-        render::page(self.render(), &self.theme, &self.trees, id).map(|f| held(f.content))
+        render::page(self.render(), &self.theme, &self.trees, id).map(|f| held_page(f.content, &self.dictionary))
     }
 }
 

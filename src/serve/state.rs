@@ -11,14 +11,17 @@
 //! 1. classifies the changed paths ([`super::watch::classify`]): the config
 //!    starts everything over; a theme file reloads the theme; content paths
 //!    are read again (a folder, or anything odd, rescans the content folder);
-//! 2. parses again only Markdown files whose text changed;
+//! 2. parses again only Markdown files whose text changed; when the change
+//!    is one page's own prose, serves that page at once, rendered from the
+//!    last good build with the new parse swapped in (`state/early.rs`);
 //! 3. resolves the whole site again: cheap next to parsing and rendering, and
 //!    it makes every cross-page fact (sections, navigation, ownership,
 //!    register, links, metrics) exactly what a full build computes;
 //! 4. hands the new build's pages to the server ([`Preview`]): each is
 //!    rendered when first asked for, the saved pages at once, so the page
 //!    being edited is in the browser before the steps below are done
-//!    (`serve/fresh.rs`). A newer change waiting ([`State::cut_short_on`])
+//!    (`serve/fresh.rs`), and a page served at step 2 is checked against
+//!    its render here. A newer change waiting ([`State::cut_short_on`])
 //!    stops the update here or before any later step that takes long: the
 //!    last good build stays, and the next update starts from it;
 //! 5. fingerprints every page by rendering it with the theme's hashing twin
@@ -61,7 +64,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use super::files::Files;
-use super::files::{Held, changed_paths, held};
+use super::files::{Dictionary, Held, InOrder, Packing, changed_paths};
 use super::fresh::Preview;
 use super::inputs::Inputs;
 use super::published::Published;
@@ -72,8 +75,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::Notice;
 use crate::model::Site;
 use crate::pipeline::{self, Settings};
+use crate::render;
 use crate::render::theme::Theme;
-use crate::render::{self, OutputFile};
 pub use early::Early;
 use rebuild::Clock;
 
@@ -117,6 +120,8 @@ pub struct State {
     newer: Option<Arc<AtomicBool>>,
     /// The page the current update showed before its rebuild.
     early: Option<early::Shown>,
+    /// What pages are packed against, from the first good build on.
+    dictionary: Option<Dictionary>,
 }
 
 struct PageOutput {
@@ -166,13 +171,13 @@ pub struct IndexJob {
 
 /// A built search index, for [`State::complete_index`].
 pub struct IndexDone {
-    files: Vec<OutputFile>,
+    files: InOrder,
     generation: u64,
 }
 
 impl IndexJob {
     pub fn run(self) -> IndexDone {
-        let files = render::sink::Memory::default();
+        let files = Packing::default();
         pipeline::search_index(&self.site, &files);
         IndexDone {
             files: files.into_files(),
@@ -217,6 +222,7 @@ impl State {
             announced: HashSet::new(),
             newer: None,
             early: None,
+            dictionary: None,
         };
         state.prepare();
         clock.lap("load");
@@ -290,7 +296,7 @@ impl State {
             return Ok(None);
         }
         let old: HashSet<&str> = self.index.iter().map(String::as_str).collect();
-        let all = (self.files.keys().filter(|p| !old.contains(p.as_str()))).chain(done.files.iter().map(|f| &f.path));
+        let all = (self.files.keys().filter(|p| !old.contains(p.as_str()))).chain(done.files.iter().map(|(p, _)| p));
         let mut diags = Diagnostics::default();
         render::check_collisions(all, &mut diags);
         if diags.has_errors() {
@@ -304,9 +310,9 @@ impl State {
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect();
         let mut index = Vec::with_capacity(done.files.len());
-        for f in done.files {
-            index.push(f.path.clone());
-            files.insert(f.path, held(f.content));
+        for (path, bytes) in done.files {
+            index.push(path.clone());
+            files.insert(path, bytes);
         }
         let changed = changed_paths(&self.files, &files);
         self.files = Arc::new(files);

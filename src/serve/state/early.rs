@@ -22,7 +22,7 @@ use crate::parse::ParsedPage;
 use crate::parse::front_matter;
 use crate::render::navigation::Trees;
 use crate::render::{self, Render};
-use crate::serve::files::{Held, held};
+use crate::serve::files::{Held, held_page};
 use crate::serve::fresh::Preview;
 use crate::serve::watch::Change;
 
@@ -132,7 +132,8 @@ impl State {
         if let Some(copy) = copy {
             std::thread::spawn(move || drop(copy));
         }
-        made.map(|f| (f.path, held(f.content)))
+        let dictionary = self.dictionary.as_ref()?;
+        made.map(|f| (f.path, held_page(f.content, dictionary)))
     }
 }
 

@@ -13,8 +13,10 @@ use super::{Early, Files, PageOutput, State, Update};
 use crate::diag::Diagnostics;
 use crate::model::Site;
 use crate::pipeline;
+use crate::render::navigation::Trees;
+use crate::render::theme::Theme;
 use crate::render::{self, Content, Render};
-use crate::serve::files::{Held, InOrder, changed_paths, materialize};
+use crate::serve::files::{Dictionary, Held, InOrder, changed_paths, materialize};
 use crate::serve::fresh::{Fresh, Preview};
 use crate::serve::published::Published;
 
@@ -172,12 +174,14 @@ impl State {
             history: annotations.as_ref(),
         };
         pipeline::set_globals(r, theme, settings, self.version.clone());
+        let dictionary = (self.dictionary).get_or_insert_with(|| sample(r, theme)).clone();
         let before = self.pages.values().map(|k| k.path.as_str());
         Ok(Arc::new(Fresh::new(
             Arc::new(site),
             annotations,
             Arc::clone(shared_theme),
             before,
+            dictionary,
         )))
     }
 
@@ -356,6 +360,22 @@ impl State {
             ..Update::default()
         })
     }
+}
+
+/// What every page of the session is packed against, from its first good
+/// build: a page of the largest section, whose navigation most pages share.
+fn sample(r: Render<'_>, theme: &Theme) -> Dictionary {
+    let site = r.site;
+    let leaf = (site.pages.iter().filter(|p| p.is_section()))
+        .max_by_key(|p| p.children.len())
+        .and_then(|s| s.children.iter().copied().find(|&c| !site.pages[c].is_section()));
+    let bytes = leaf
+        .and_then(|id| render::page(r, theme, &Trees::new(site), id).ok())
+        .and_then(|f| match f.content {
+            Content::Bytes(b) => Some(b),
+            Content::Copy(_) => None,
+        });
+    Dictionary::new(&bytes.unwrap_or_default())
 }
 
 fn waits(newer: Option<&AtomicBool>) -> bool {
