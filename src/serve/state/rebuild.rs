@@ -362,8 +362,9 @@ impl State {
     }
 }
 
-/// What every page of the session is packed against, from its first good
-/// build: a page of the largest section, whose navigation most pages share.
+/// What every page of the session is packed against, from its first
+/// resolved build: a page of the largest section, whose navigation most
+/// pages share.
 fn sample(r: Render<'_>, theme: &Theme) -> Dictionary {
     let site = r.site;
     let leaf = (site.pages.iter().filter(|p| p.is_section()))
