@@ -119,74 +119,78 @@ fn shown(early: Option<Early>) -> bool {
 fn prose_is_shown_early_and_anything_another_page_reads_is_not() {
     let site = site();
     let (mut state, previews) = start(&site);
-    let mut edit = |rel: &str, text: String| shown(save(&site, &mut state, &previews, rel, &text));
-    let payments = "content/policies/payments.md";
-
-    assert!(
-        edit(payments, format!("{PAYMENTS}\nA closing paragraph.\n")),
-        "a paragraph added"
-    );
+    let (payments, report) = ("content/policies/payments.md", "content/reports/2026-q3.md");
     let moved = PAYMENTS.replace("Each Invoice is checked", "Each one\nof them\nis checked");
-    assert!(edit(payments, moved.clone()), "lines added above a link and a heading");
     let uses = moved.replace(
         "Interest runs",
         "Each Invoice paid late carries interest. Interest runs",
     );
-    assert!(edit(payments, uses.clone()), "a use of the page's own term");
-    assert!(
-        !edit(
+    let add = |text: &str| uses.replace("Interest runs", &format!("{text} Interest runs"));
+    // In order, each from the last: whether it is shown early, and why.
+    let saves = [
+        (
             payments,
-            uses.replace("Interest runs", "A Board Minute records it. Interest runs")
+            format!("{PAYMENTS}\nA closing paragraph.\n"),
+            true,
+            "a paragraph added",
         ),
-        "a term this audience may not read: only a build reports it"
-    );
-    assert!(
-        !edit(
+        (payments, moved.clone(), true, "lines added above a link and a heading"),
+        (payments, uses.clone(), true, "a use of the page's own term"),
+        (
             payments,
-            uses.replace("Interest runs", "See [Home](../_index.md). Interest runs")
+            add("A Board Minute records it."),
+            false,
+            "a term this audience may not read: only a build reports it",
         ),
-        "a new link"
-    );
-    assert!(
-        !edit(payments, uses.replace("on time.", "within thirty days.")),
-        "the summary, which listings show"
-    );
-    assert!(
-        !edit(payments, uses.replace("## Late payment", "## Late payments")),
-        "a heading, which the contents and links show"
-    );
-    assert!(
-        !edit(
+        (payments, add("See [Home](../_index.md)."), false, "a new link"),
+        (
             payments,
-            uses.replace("review_every: 12 months", "review_every: 6 months")
+            uses.replace("on time.", "within thirty days."),
+            false,
+            "the summary, which listings show",
         ),
-        "the front matter"
-    );
-
-    let report = "content/reports/2026-q3.md";
-    assert!(
-        edit(report, REPORT.replace("fell again.", "fell again, by 5%.")),
-        "prose after a chart"
-    );
-    assert!(
-        edit(
+        (
+            payments,
+            uses.replace("## Late payment", "## Late payments"),
+            false,
+            "a heading, which the contents and links show",
+        ),
+        (
+            payments,
+            uses.replace("review_every: 12 months", "review_every: 6 months"),
+            false,
+            "the front matter",
+        ),
+        (
             report,
-            REPORT.replace("in numbers.\n", "in numbers.\n\nAs the board asked:\n")
+            REPORT.replace("fell again.", "fell again, by 5%."),
+            true,
+            "prose after a chart",
         ),
-        "a chart moved, whose element ids come from its place on the page"
-    );
-    assert!(
-        !edit(report, REPORT.replace("quarter=\"2026-Q3\"", "quarter=\"2026-Q2\"")),
-        "a chart's arguments"
-    );
-
-    // The model rewrites this page's parse for the audience: a build, not
-    // a swap, leaves the role out.
-    let referral = "content/policies/referral.md";
-    assert!(
-        !edit(referral, format!("{REFERRAL}\nMore.\n")),
-        "a page the audience rewrites"
-    );
+        (
+            report,
+            REPORT.replace("in numbers.\n", "in numbers.\n\nAs the board asked:\n"),
+            true,
+            "a chart moved, whose element ids come from its place on the page",
+        ),
+        (
+            report,
+            REPORT.replace("quarter=\"2026-Q3\"", "quarter=\"2026-Q2\""),
+            false,
+            "a chart's arguments",
+        ),
+        // The model rewrites this page's parse for the audience: a build,
+        // not a swap, leaves the role out.
+        (
+            "content/policies/referral.md",
+            format!("{REFERRAL}\nMore.\n"),
+            false,
+            "a page the audience rewrites",
+        ),
+    ];
+    for (rel, text, early, why) in saves {
+        assert_eq!(shown(save(&site, &mut state, &previews, rel, &text)), early, "{why}");
+    }
 }
 
 #[test]
