@@ -97,19 +97,19 @@ impl State {
             return None;
         }
         let annotations = published.annotations();
-        let theme = self.theme.as_deref()?;
+        let (theme, dictionary) = (self.theme.as_deref()?, self.dictionary.as_ref()?);
+        let shared = self.site.as_ref()?;
+        let id = *shared.by_rel.get(rel)?;
+        if !Arc::ptr_eq(&shared.pages[id].parsed, before) {
+            return None;
+        }
         // The search index may be being built from the model: then a copy,
         // for this page alone, rather than waiting for it.
-        let shared = self.site.as_ref()?;
         let mut copy = (Arc::strong_count(shared) > 1).then(|| Site::clone(shared));
         let site = match copy.as_mut() {
             Some(copy) => copy,
             None => Arc::get_mut(self.site.as_mut()?)?,
         };
-        let id = *site.by_rel.get(rel)?;
-        if !Arc::ptr_eq(&site.pages[id].parsed, before) {
-            return None;
-        }
         site.pages[id].parsed = after;
         let uses = terms::on_page(site, id);
         let kept = match (uses, site.terms.pages.get_mut(id)) {
@@ -132,7 +132,6 @@ impl State {
         if let Some(copy) = copy {
             std::thread::spawn(move || drop(copy));
         }
-        let dictionary = self.dictionary.as_ref()?;
         made.map(|f| (f.path, held_page(f.content, dictionary)))
     }
 }
