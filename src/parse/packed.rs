@@ -5,10 +5,14 @@
 //! their size, and are unpacked where they are used. Copies share the
 //! packed bytes.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
 use super::sections::Section;
+
+/// The largest packing each thread keeps a buffer for.
+const BUFFER_KEPT: usize = 1 << 20;
 
 /// Bytes kept compressed. The same bytes always pack the same, so packed
 /// bytes are equal exactly when the bytes are.
@@ -16,8 +20,28 @@ use super::sections::Section;
 pub struct Packed(Arc<[u8]>);
 
 impl Packed {
+    /// As `lz4_flex::compress_prepend_size` packs, through a buffer kept
+    /// per thread: the packed bytes are copied once, to their own size,
+    /// where that function zeroes, shrinks and copies a buffer of its own.
     pub fn new(bytes: &[u8]) -> Self {
-        Packed(lz4_flex::compress_prepend_size(bytes).into())
+        thread_local! {
+            static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        let most = 4 + lz4_flex::block::get_maximum_output_size(bytes.len());
+        // A huge file is rare: its buffer is not kept.
+        if most > BUFFER_KEPT {
+            return Packed(lz4_flex::compress_prepend_size(bytes).into());
+        }
+        BUFFER.with_borrow_mut(|buffer| {
+            if buffer.len() < most {
+                buffer.resize(most, 0);
+            }
+            let size = u32::try_from(bytes.len()).expect("packed texts are under 4 GiB");
+            buffer[..4].copy_from_slice(&size.to_le_bytes());
+            let len = lz4_flex::block::compress_into(bytes, &mut buffer[4..most])
+                .expect("the buffer holds the largest packing");
+            Packed(Arc::from(&buffer[..4 + len]))
+        })
     }
 
     pub fn unpack(&self) -> Vec<u8> {
@@ -108,6 +132,14 @@ mod tests {
         assert_eq!(Text::new("").unpack(), "");
         assert_eq!(Text::default().unpack(), "");
         assert!(Text::new(&html).0.0.len() < html.len() / 4, "repeated text packs small");
+        // The format `unpack` reads, from the buffer kept and without it.
+        let huge = "Gifts and hospitality, declared. ".repeat(40_000);
+        for bytes in [&b""[..], b"abc", html.as_bytes(), huge.as_bytes()] {
+            assert_eq!(*Packed::new(bytes).0, *lz4_flex::compress_prepend_size(bytes));
+        }
+        assert!(huge.len() > BUFFER_KEPT);
+        // A short packing after a long one is packed to its own length.
+        assert_eq!(Packed::new(b"abc").unpack(), b"abc");
 
         let sections = vec![
             Section::default(),

@@ -271,13 +271,17 @@ fn is_inline(name: &str) -> bool {
 }
 
 /// Appends `raw` with runs of white space made one space (none at the start).
+/// Runs of other characters are copied whole: this sees every word of the site.
 fn push_squeezed(into: &mut String, raw: &str) {
-    for (i, part) in raw.split(char::is_whitespace).enumerate() {
-        if i > 0 && !into.is_empty() && !into.ends_with([' ', ROW]) {
+    let mut from = 0;
+    for (at, len) in crate::paths::white_space(raw) {
+        into.push_str(&raw[from..at]);
+        if !into.is_empty() && !into.ends_with([' ', ROW]) {
             into.push(' ');
         }
-        into.push_str(part);
+        from = at + len;
     }
+    into.push_str(&raw[from..]);
 }
 
 /// What raw HTML holds, for the collector: decoded text and element names
@@ -356,6 +360,16 @@ mod tests {
             numbered: false,
         };
         render(body, &page, &mut Vec::new()).sections.list()
+    }
+
+    #[test]
+    fn white_space_is_squeezed_to_one_space_but_never_after_a_row() {
+        let mut text = String::new();
+        push_squeezed(&mut text, "  a \n b\u{a0}c\u{2028}\u{3000}d  ");
+        assert_eq!(text, "a b c d ");
+        let mut row = format!("cell{ROW}");
+        push_squeezed(&mut row, " \t next\u{200b}word");
+        assert_eq!(row, format!("cell{ROW}next\u{200b}word"));
     }
 
     #[test]
