@@ -30,43 +30,6 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
-/// Where `text` has white space ([`char::is_whitespace`]): each character's
-/// byte offset and length, in order. ASCII is decided byte by byte, the
-/// rest by decoding the character.
-pub fn white_space(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let (at, b) = (i, bytes[i]);
-            if b.is_ascii() {
-                i += 1;
-                if matches!(b, b'\t'..=b'\r' | b' ') {
-                    return Some((at, 1));
-                }
-            } else {
-                let c = text[i..].chars().next().expect("`i` is on a character boundary");
-                i += c.len_utf8();
-                if c.is_whitespace() {
-                    return Some((at, c.len_utf8()));
-                }
-            }
-        }
-        None
-    })
-}
-
-/// How many words `text` has: what `text.split_whitespace().count()` says.
-pub fn word_count(text: &str) -> usize {
-    let mut words = 0;
-    let mut from = 0;
-    for (at, len) in white_space(text) {
-        words += usize::from(at > from);
-        from = at + len;
-    }
-    words + usize::from(text.len() > from)
-}
-
 /// True for the file names that make a folder's own page.
 pub fn is_section_index(file_name: &str) -> bool {
     matches!(
@@ -346,31 +309,6 @@ pub fn generated(url: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn white_space_and_words_as_the_standard_library_sees_them() {
-        let texts = [
-            "",
-            " ",
-            "one",
-            "  two  words ",
-            "tab\tline\nfeed\rreturn\x0bvertical\x0cform",
-            // No-break, line separator, ideographic space, next line: white space.
-            "a\u{a0}b\u{2028}c\u{3000}d\u{85}e",
-            // Zero-width space and joiner are not.
-            "zero\u{200b}width\u{200d}joiner",
-            "Übersicht — “quoted” 🎁 words\u{2003}\u{2003}em",
-        ];
-        for text in texts {
-            let expected: Vec<(usize, usize)> = text
-                .char_indices()
-                .filter(|(_, c)| c.is_whitespace())
-                .map(|(i, c)| (i, c.len_utf8()))
-                .collect();
-            assert_eq!(white_space(text).collect::<Vec<_>>(), expected, "{text:?}");
-            assert_eq!(word_count(text), text.split_whitespace().count(), "{text:?}");
-        }
-    }
 
     #[test]
     fn slugs() {

@@ -12,6 +12,7 @@ pub mod numbering;
 pub mod packed;
 pub mod sanitize;
 pub mod sections;
+mod spaces;
 pub mod templates;
 pub mod terms;
 
