@@ -111,7 +111,10 @@ pub fn build(root: &Path, opts: &BuildOptions, out: &dyn Sink) -> Result<Built, 
     let latest = pipeline::resolve(parsed, &settings.config, &settings, &mut diags);
     diags.extend(latest.empty.clone());
     let theme = render::theme::Theme::load(root, &settings.config, &mut diags);
-    let carry = theme.as_ref().map(|t| pipeline::Carry::new(&settings, t, out));
+    let carry = theme
+        .as_ref()
+        .filter(|_| out.carries())
+        .map(|t| pipeline::Carry::new(&settings, t, out));
     let mut models = pipeline::models(&settings, latest, history, carry.as_ref(), &mut diags);
     pipeline::computed_metrics(&mut models.latest, models.history.as_deref(), &mut diags);
     if let Some(t) = &theme {

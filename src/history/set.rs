@@ -10,6 +10,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use super::{History, Trail, Version, VersionEntry, VersionPage, VersionSet};
 use crate::config::{Config, Redlines};
 use crate::kind::Kind;
@@ -28,9 +30,6 @@ pub struct Tag {
     pub assets: HashMap<PathBuf, Arc<[u8]>>,
     /// Content-relative path → blob id, for every file of the tag.
     pub blobs: HashMap<String, String>,
-    /// Its folder was carried over from the previous output, so it is not
-    /// rendered.
-    pub carried: bool,
     /// The key of what its folder is made from, when the build keeps
     /// version folders for the next one to carry over.
     pub key: Option<String>,
@@ -47,8 +46,9 @@ pub struct Source {
     pub until: jiff::civil::Date,
 }
 
-/// What the version set reads of one version's page.
-#[derive(Debug, Clone)]
+/// What the version set reads of one version's page; a version folder
+/// keeps its pages' facts for the build that carries it over.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Facts {
     pub rel: String,
     pub url: String,

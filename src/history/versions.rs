@@ -17,18 +17,10 @@ use crate::source::{self, FileKind, SourceFile};
 
 /// The inputs of one version's build.
 pub struct Tree {
-    pub config: Config,
-    /// The tag has no `casebook.yaml` of its own: `config` is the working tree's.
-    pub borrowed_config: bool,
-    /// The content folder looked for, from the top of the repository.
-    pub content: String,
-    /// The tag's tree has that folder.
-    pub has_content: bool,
+    pub listing: Listing,
     pub sources: Vec<SourceFile>,
     /// Stand-in path of each asset ([`blob_path`]) → its bytes.
     pub assets: HashMap<PathBuf, Arc<[u8]>>,
-    /// Content-relative path → blob id, for every file.
-    pub blobs: HashMap<String, String>,
 }
 
 /// The path standing for a blob in [`SourceFile::abs`]; never on the disk.
@@ -36,9 +28,29 @@ pub fn blob_path(oid: &str) -> PathBuf {
     PathBuf::from(format!("git-blob:{oid}"))
 }
 
-/// Reads `version`'s tree. Problems (a config or file that cannot be read)
-/// are pushed to `diags`, as the content walk does for the disk.
-pub fn read(history: &History, version: &Version, current: &Config, diags: &mut Diagnostics) -> Tree {
+/// A version's tree as listed, before any file is read.
+pub struct Listing {
+    pub config: Config,
+    /// The tag has no `casebook.yaml` of its own: `config` is the working tree's.
+    pub borrowed_config: bool,
+    /// The content folder looked for, from the top of the repository.
+    pub content: String,
+    /// The tag's tree has that folder.
+    pub has_content: bool,
+    /// Content-relative path and blob id of every file, in walk order.
+    pub files: Vec<(String, String)>,
+}
+
+impl Listing {
+    /// Content-relative path → blob id.
+    pub fn blobs(&self) -> HashMap<String, String> {
+        self.files.iter().cloned().collect()
+    }
+}
+
+/// Lists `version`'s tree and reads its configuration. Problems (a config
+/// that cannot be read) are pushed to `diags`.
+pub fn list(history: &History, version: &Version, current: &Config, diags: &mut Diagnostics) -> Listing {
     let rev = history.log.commits[version.commit].hash.clone();
     let repo = &history.repo;
     let mut borrowed_config = false;
@@ -75,7 +87,7 @@ pub fn read(history: &History, version: &Version, current: &Config, diags: &mut 
     };
     let entries = super::git::ls_tree(repo, &rev, content_path.trim_end_matches('/')).unwrap_or_default();
     let has_content = content_path.is_empty() || !entries.is_empty();
-    let mut listed: Vec<(String, String)> = entries
+    let mut files: Vec<(String, String)> = entries
         .into_iter()
         .filter_map(|e| {
             let rel = e.path.strip_prefix(&content_path)?.to_string();
@@ -84,31 +96,37 @@ pub fn read(history: &History, version: &Version, current: &Config, diags: &mut 
             (!rel.is_empty() && !is_link && !source::is_reserved(&config, &rel)).then_some((rel, e.oid))
         })
         .collect();
-    listed.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
-    let oids: Vec<String> = listed.iter().map(|(_, o)| o.clone()).collect();
-    let bytes = history.blobs(&oids);
-    let mut tree = Tree {
-        config,
-        borrowed_config,
+    files.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    Listing {
         content: match content_path.trim_end_matches('/') {
             "" => ".".to_string(),
             path => path.to_string(),
         },
+        config,
+        borrowed_config,
         has_content,
-        sources: Vec::with_capacity(listed.len()),
-        assets: HashMap::new(),
-        blobs: HashMap::with_capacity(listed.len()),
-    };
-    for (rel, oid) in listed {
-        let file = display_path(&tree.config.content_dir.join(&rel));
-        let kind = source::classify(&rel);
-        let Some(b) = bytes.get(&oid) else {
+        files,
+    }
+}
+
+/// Reads `version`'s tree. Problems (a config or file that cannot be read)
+/// are pushed to `diags`, as the content walk does for the disk.
+pub fn read(history: &History, version: &Version, current: &Config, diags: &mut Diagnostics) -> Tree {
+    let listing = list(history, version, current, diags);
+    let oids: Vec<String> = listing.files.iter().map(|(_, o)| o.clone()).collect();
+    let bytes = history.blobs(&oids);
+    let mut sources = Vec::with_capacity(listing.files.len());
+    let mut assets = HashMap::new();
+    for (rel, oid) in &listing.files {
+        let file = display_path(&listing.config.content_dir.join(rel));
+        let kind = source::classify(rel);
+        let Some(b) = bytes.get(oid) else {
             diags.push(Diagnostic::error(format!("could not read `{file}` from git")).in_file(&file));
             continue;
         };
-        let abs = blob_path(&oid);
+        let abs = blob_path(oid);
         let text = if kind == FileKind::Asset {
-            tree.assets.insert(abs.clone(), Arc::clone(b));
+            assets.insert(abs.clone(), Arc::clone(b));
             String::new()
         } else {
             match source::decode(b.to_vec(), &file) {
@@ -119,14 +137,17 @@ pub fn read(history: &History, version: &Version, current: &Config, diags: &mut 
                 }
             }
         };
-        tree.blobs.insert(rel.clone(), oid);
-        tree.sources.push(SourceFile {
-            rel,
+        sources.push(SourceFile {
+            rel: rel.clone(),
             file,
             abs,
             kind,
             text: text.into(),
         });
     }
-    tree
+    Tree {
+        listing,
+        sources,
+        assets,
+    }
 }

@@ -238,6 +238,17 @@ impl Sink for Staging {
         true
     }
 
+    fn carries(&self) -> bool {
+        true
+    }
+
+    fn previous(&self, prefix: &str, key: &str, name: &str) -> Option<Vec<u8>> {
+        if self.previous.get(prefix).is_none_or(|k| k != key) {
+            return None;
+        }
+        reuse::read_file(&self.target.path, prefix, name).ok()
+    }
+
     fn made(&self, prefix: &str, key: &str) {
         self.keys
             .lock()

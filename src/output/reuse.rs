@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Folder → key of its inputs, one `folder key` line each, in folder order.
 pub const MANIFEST: &str = ".casebook-versions";
@@ -37,14 +37,7 @@ pub fn manifest(keys: &BTreeMap<String, String>) -> String {
 /// files and folders (a link someone put there) is refused, so nothing
 /// reaches the new output that casebook did not write.
 pub fn link_tree(out: &Path, folder: &str, to: &Path) -> io::Result<usize> {
-    // Every folder on the way is a folder, not a link to one elsewhere.
-    let mut from = out.to_path_buf();
-    for part in folder.split('/').filter(|p| !p.is_empty()) {
-        from.push(part);
-        if !fs::symlink_metadata(&from)?.is_dir() {
-            return Err(io::Error::other(format!("`{}` is not a folder", from.display())));
-        }
-    }
+    let from = folder_in(out, folder)?;
     let from = from.as_path();
     let mut files = 0;
     for entry in walkdir::WalkDir::new(from).follow_links(false).sort_by_file_name() {
@@ -67,6 +60,28 @@ pub fn link_tree(out: &Path, folder: &str, to: &Path) -> io::Result<usize> {
         }
     }
     Ok(files)
+}
+
+/// The bytes of the plain file `name` in `folder` of the output `out`.
+pub fn read_file(out: &Path, folder: &str, name: &str) -> io::Result<Vec<u8>> {
+    let path = folder_in(out, folder)?.join(name);
+    if !fs::symlink_metadata(&path)?.is_file() {
+        return Err(io::Error::other(format!("`{}` is not a plain file", path.display())));
+    }
+    fs::read(path)
+}
+
+/// `folder` of the output `out`, every folder on the way a folder, not a
+/// link to one elsewhere.
+fn folder_in(out: &Path, folder: &str) -> io::Result<PathBuf> {
+    let mut path = out.to_path_buf();
+    for part in folder.split('/').filter(|p| !p.is_empty()) {
+        path.push(part);
+        if !fs::symlink_metadata(&path)?.is_dir() {
+            return Err(io::Error::other(format!("`{}` is not a folder", path.display())));
+        }
+    }
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -4,19 +4,28 @@
 //!
 //! A version folder's key names everything its files are made from: this
 //! casebook, the build's settings with the working tree's configuration,
-//! the theme, and the commits of its tag and of every older tag. A version
-//! whose folder is carried over is still resolved, since the version set
-//! (which page is which across versions) needs its pages, but only their
-//! names and places are kept.
+//! the theme, and the commits of its tag and of every older tag. The version
+//! set (which page is which across versions) needs a version's pages, so a
+//! folder keeps their names and places in [`PAGES`]: a version carried over
+//! with it is neither read from git nor resolved, only its tree listed. A
+//! folder without them, or with facts that do not read back, is rendered
+//! again.
+
+use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
 use super::Settings;
-use crate::history::set::Tag;
-use crate::history::{History, Version};
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::history::set::{Facts, Tag};
+use crate::history::{History, Version, versions};
 use crate::render::sink::{Prefixed, Sink};
 use crate::render::theme::Theme;
 use crate::render::{Content, OutputFile};
+
+/// The file of a version folder with its pages' [`Facts`].
+const PAGES: &str = ".casebook-pages.json";
 
 /// Where a build may carry published versions over from: its sink, with
 /// what every version's render depends on besides its tag.
@@ -33,16 +42,36 @@ impl<'a> Carry<'a> {
         }
     }
 
-    /// Gives `tag` its folder's key and takes the folder from the previous
-    /// output when it was made with the same one, then lets go of what only
-    /// a render of the tag would need.
-    pub(super) fn over(&self, history: &History, tag: &mut Tag) {
-        let key = key(&self.inputs, history, &tag.version);
-        tag.carried = VersionFolder::new(tag, self.out).reuse("", &key);
-        tag.key = Some(key);
-        if tag.carried {
-            tag.source = None;
+    /// `version` taken from the previous output without reading its files,
+    /// when its folder was made with the same key and kept its pages'
+    /// facts; with whether the tag has no configuration of its own
+    /// (`config`, the working tree's, stands in).
+    pub(super) fn carried(&self, history: &History, version: &Version, config: &Config) -> Option<(Tag, bool)> {
+        let key = key(&self.inputs, history, version);
+        let facts = self.out.previous(&folder(version), &key, PAGES)?;
+        let pages: Vec<Facts> = serde_json::from_slice(&facts).ok()?;
+        let mut d = Diagnostics::default();
+        let listing = versions::list(history, version, config, &mut d);
+        if d.has_errors() {
+            return None;
         }
+        let tag = Tag {
+            version: version.clone(),
+            pages,
+            source: None,
+            assets: HashMap::new(),
+            blobs: listing.blobs(),
+            key: Some(key),
+        };
+        let key = tag.key.as_deref().unwrap_or_default();
+        VersionFolder::new(&tag, self.out)
+            .reuse("", key)
+            .then_some((tag, listing.borrowed_config))
+    }
+
+    /// The key of the folder of `version`, rendered now.
+    pub(super) fn key(&self, history: &History, version: &Version) -> String {
+        key(&self.inputs, history, version)
     }
 }
 
@@ -101,12 +130,29 @@ pub(super) struct VersionFolder<'a> {
 
 impl<'a> VersionFolder<'a> {
     pub fn new(tag: &'a Tag, sink: &'a dyn Sink) -> VersionFolder<'a> {
-        let prefix = format!("v/{}/", tag.version.slug);
+        let prefix = folder(&tag.version);
         VersionFolder {
             tag,
             folder: Prefixed { sink, prefix },
         }
     }
+
+    /// Notes that the folder was rendered from `key`, keeping its pages'
+    /// facts for the build that carries it over.
+    pub fn rendered(&self, key: &str) {
+        // Plain data, so this does not fail; an empty file would only mean a render next time.
+        let facts = serde_json::to_vec(&self.tag.pages).unwrap_or_default();
+        self.folder.put(OutputFile {
+            path: PAGES.into(),
+            content: Content::Bytes(facts),
+        });
+        self.folder.made("", key);
+    }
+}
+
+/// A version's folder in the output.
+fn folder(version: &Version) -> String {
+    format!("v/{}/", version.slug)
 }
 
 impl Sink for VersionFolder<'_> {
@@ -129,6 +175,10 @@ impl Sink for VersionFolder<'_> {
 
     fn reuse(&self, prefix: &str, key: &str) -> bool {
         self.folder.reuse(prefix, key)
+    }
+
+    fn previous(&self, prefix: &str, key: &str, name: &str) -> Option<Vec<u8>> {
+        self.folder.previous(prefix, key, name)
     }
 
     fn made(&self, prefix: &str, key: &str) {

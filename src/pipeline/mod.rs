@@ -138,8 +138,8 @@ pub fn annotations(set: Option<&Arc<VersionSet>>, k: usize) -> Option<Annotation
 /// Resolves every published version of `history` (see [`open_history`])
 /// around the resolved `latest`, parsing through `shared` (which latest's
 /// parses may already be in), and carries over from `carry` the folders of
-/// those whose inputs did not change. A tag that does not resolve is left
-/// out with warnings naming it.
+/// those whose inputs did not change, without reading them. A tag that does
+/// not resolve is left out with warnings naming it.
 pub fn models(
     settings: &Settings,
     latest: Site,
@@ -172,10 +172,14 @@ pub fn models(
         .iter()
         .rev()
         .filter_map(|v| {
-            let mut t = tag(&history, v, settings, &shared, &mut borrowed, diags)?;
-            if let Some(c) = carry {
-                c.over(&history, &mut t);
+            if let Some((t, borrows)) = carry.and_then(|c| c.carried(&history, v, &settings.config)) {
+                if borrows {
+                    borrowed.push(v.name.clone());
+                }
+                return Some(t);
             }
+            let mut t = tag(&history, v, settings, &shared, &mut borrowed, diags)?;
+            t.key = carry.map(|c| c.key(&history, v));
             Some(t)
         })
         .collect();
@@ -215,7 +219,11 @@ fn tag(
     diags: &mut Diagnostics,
 ) -> Option<Tag> {
     let mut d = Diagnostics::default();
-    let mut tree = history::versions::read(history, version, &settings.config, &mut d);
+    let history::versions::Tree {
+        listing: mut tree,
+        sources,
+        assets,
+    } = history::versions::read(history, version, &settings.config, &mut d);
     // The working tree's link levels apply to every version, so a class
     // downgraded today does not drop an old tag; so do its variables when
     // the tag defines none.
@@ -241,8 +249,9 @@ fn tag(
         Ok(a) => tag_settings.resolve.audience = a,
         Err(e) => d.push(e.in_file(crate::config::FILE_NAME)),
     }
-    let has_markdown = tree.sources.iter().any(|s| s.kind == source::FileKind::Markdown);
-    let parses = shared.files(tree.sources, &tree.config);
+    let has_markdown = sources.iter().any(|s| s.kind == source::FileKind::Markdown);
+    let blobs = tree.blobs();
+    let parses = shared.files(sources, &tree.config);
     let parsed = parse::gather(&parses, &mut d);
     let today = tag_settings.resolve.today;
     // A tag's computed metrics end with the last quarter over when it was made.
@@ -282,9 +291,8 @@ fn tag(
         version: version.clone(),
         pages: Facts::of(&site),
         source: Some(source),
-        assets: tree.assets,
-        blobs: tree.blobs,
-        carried: false,
+        assets,
+        blobs,
         key: None,
     })
 }
@@ -463,7 +471,7 @@ pub fn render_tags(
             folder.withdraw("");
             report_failed(&t.version.name, d, diags);
         } else if let Some(key) = &t.key {
-            folder.made("", key);
+            folder.rendered(key);
         }
     }
 }

@@ -26,6 +26,18 @@ pub trait Sink: Sync {
         false
     }
 
+    /// Whether the sink keeps what the next build needs to take version
+    /// folders from it (see [`Sink::made`]).
+    fn carries(&self) -> bool {
+        false
+    }
+
+    /// The bytes of the file `name` under `prefix` in the previous output,
+    /// when that folder was made from inputs `key`.
+    fn previous(&self, _prefix: &str, _key: &str, _name: &str) -> Option<Vec<u8>> {
+        None
+    }
+
     /// Notes that the files under `prefix` were made from inputs `key`, so
     /// the next build may reuse them.
     fn made(&self, _prefix: &str, _key: &str) {}
@@ -88,6 +100,14 @@ impl Sink for Prefixed<'_> {
 
     fn reuse(&self, prefix: &str, key: &str) -> bool {
         self.sink.reuse(&format!("{}{prefix}", self.prefix), key)
+    }
+
+    fn carries(&self) -> bool {
+        self.sink.carries()
+    }
+
+    fn previous(&self, prefix: &str, key: &str, name: &str) -> Option<Vec<u8>> {
+        self.sink.previous(&format!("{}{prefix}", self.prefix), key, name)
     }
 
     fn made(&self, prefix: &str, key: &str) {

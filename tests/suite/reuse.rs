@@ -188,6 +188,21 @@ fn a_version_folder_changed_by_hand_is_not_trusted_through_links() {
 }
 
 #[test]
+fn a_version_folder_without_its_page_list_is_rendered_again() {
+    let repo = repo();
+    rebuild(&repo, &[]);
+    // The list of a version's pages, which the next build reads instead of the tag.
+    let list = |v: &str| repo.path(&format!("public/v/{v}/.casebook-pages.json"));
+    std::fs::write(list("v1"), "[{\"rel\": \"_index.md\"").unwrap();
+    assert_eq!(rebuild(&repo, &[]), (names(&["v2"]), names(&["v1"])), "cut short");
+    std::fs::remove_file(list("v2")).unwrap();
+    assert_eq!(rebuild(&repo, &[]), (names(&["v1"]), names(&["v2"])), "gone");
+    std::fs::remove_file(list("v1")).unwrap();
+    std::os::unix::fs::symlink(repo.path("public/v/v2/.casebook-pages.json"), list("v1")).unwrap();
+    assert_eq!(rebuild(&repo, &[]), (names(&["v2"]), names(&["v1"])), "a link");
+}
+
+#[test]
 fn a_tag_off_the_main_line_is_rendered_again_when_the_main_line_moves() {
     let repo = repo();
     let main = repo.git(&["branch", "--show-current"]).trim().to_string();

@@ -87,13 +87,14 @@ fn expected_urls(pages: &[String]) -> BTreeSet<String> {
 #[test]
 fn tags_made_before_casebook_yaml_hold_their_pages() {
     let t = policy_repo();
+    let note = "note: versions `2017-08-07`, `2018-01-15` have no casebook.yaml, so they are read with the working tree's configuration";
     let run = t.build_ok();
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    let again = t.build_ok();
     assert!(
-        run.stderr.contains(
-            "note: versions `2017-08-07`, `2018-01-15` have no casebook.yaml, so they are read with the working tree's configuration"
-        ),
-        "{}",
-        run.stderr
+        again.stderr.contains("3 published versions unchanged, carried over") && again.stderr.contains(note),
+        "carried over, the versions still say so: {}",
+        again.stderr
     );
     let versions: serde_json::Value = serde_json::from_str(&t.output("versions.json")).unwrap();
     let names: Vec<&str> = versions["versions"]
