@@ -11,6 +11,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::history::set::{Facts, Source, Tag};
@@ -167,12 +169,21 @@ pub fn models(
     // Newest first, the order of the version list.
     let mut borrowed = Vec::new();
     let shared = shared.unwrap_or_default();
+    // Carrying a folder over is mostly the system linking its files, which
+    // goes faster a few folders at once.
+    let carried: Vec<Option<(Tag, bool)>> = history
+        .versions
+        .par_iter()
+        .rev()
+        .map(|v| carry.and_then(|c| c.carried(&history, v, &settings.config)))
+        .collect();
     let tags: Vec<Tag> = history
         .versions
         .iter()
         .rev()
-        .filter_map(|v| {
-            if let Some((t, borrows)) = carry.and_then(|c| c.carried(&history, v, &settings.config)) {
+        .zip(carried)
+        .filter_map(|(v, carried)| {
+            if let Some((t, borrows)) = carried {
                 if borrows {
                     borrowed.push(v.name.clone());
                 }
