@@ -11,6 +11,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use rayon::prelude::*;
+
 /// Why there is no history: said once, in the build's notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unavailable {
@@ -223,9 +225,23 @@ pub fn parse_ls_tree(out: &[u8]) -> Vec<TreeEntry> {
         .collect()
 }
 
-/// Reads blobs through one `git cat-file --batch`. Objects git does not
-/// have are left out of the answer.
+/// Reads blobs through `git cat-file --batch`, one process per core for
+/// many. Objects git does not have are left out of the answer.
 pub fn read_blobs(repo: &Repo, oids: &[String]) -> Result<HashMap<String, Vec<u8>>, Unavailable> {
+    // git inflates each object on one core: a few processes share that.
+    let parts: Vec<HashMap<String, Vec<u8>>> = oids
+        .par_chunks(per_process(oids.len()))
+        .map(|part| read_blobs_part(repo, part))
+        .collect::<Result<_, _>>()?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// How many questions each of a few `git cat-file` processes is asked.
+fn per_process(questions: usize) -> usize {
+    questions.div_ceil(rayon::current_num_threads()).max(1024)
+}
+
+fn read_blobs_part(repo: &Repo, oids: &[String]) -> Result<HashMap<String, Vec<u8>>, Unavailable> {
     let mut found = HashMap::with_capacity(oids.len());
     if oids.is_empty() {
         return Ok(found);
@@ -304,9 +320,16 @@ pub fn blob_sizes(repo: &Repo, oids: &[String]) -> Result<HashMap<String, u64>, 
 /// The blob each of `specs` (`<commit>:<path>`) names, in order; `None`
 /// for one that names nothing or no blob.
 pub fn resolve_blobs(repo: &Repo, specs: &[String]) -> Result<Vec<Option<String>>, Unavailable> {
-    if specs.is_empty() {
-        return Ok(Vec::new());
-    }
+    // git walks the trees of each question on one core: a few processes
+    // share the walking.
+    let parts: Vec<Vec<Option<String>>> = specs
+        .par_chunks(per_process(specs.len()))
+        .map(|part| resolve_part(repo, part))
+        .collect::<Result<_, _>>()?;
+    Ok(parts.concat())
+}
+
+fn resolve_part(repo: &Repo, specs: &[String]) -> Result<Vec<Option<String>>, Unavailable> {
     // One line per question and per answer: a name with a line break is
     // asked as nothing at all (`:` names the index, never a blob here).
     let input: String = specs
@@ -436,6 +459,53 @@ pub fn tags(repo: &Repo) -> Vec<Tag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_questions_are_answered_in_order_across_processes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let ok = Command::new("git")
+                .current_dir(tmp.path())
+                .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+                .args(args)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        for i in 0..3 {
+            std::fs::write(tmp.path().join(format!("f{i}.md")), format!("file {i}\n")).unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "files"]);
+        let repo = open(tmp.path(), tmp.path()).unwrap();
+        let oid = |i: usize| String::from_utf8(run(tmp.path(), &["rev-parse", &format!("HEAD:f{i}.md")]).unwrap());
+        let oids: Vec<String> = (0..3).map(|i| oid(i).unwrap().trim().to_string()).collect();
+        // More questions than one process is asked, every third one about nothing.
+        let n = 3 * per_process(1) * rayon::current_num_threads().max(2);
+        let specs: Vec<String> = (0..n)
+            .map(|k| {
+                if k % 3 == 2 {
+                    format!("HEAD:none{k}.md")
+                } else {
+                    format!("HEAD:f{}.md", k % 3)
+                }
+            })
+            .collect();
+        let answers = resolve_blobs(&repo, &specs).unwrap();
+        assert_eq!(answers.len(), n);
+        for (k, a) in answers.iter().enumerate() {
+            let want = (k % 3 != 2).then(|| oids[k % 3].clone());
+            assert_eq!(a, &want, "question {k}");
+        }
+        let asked: Vec<String> = (0..n).map(|k| oids[k % 3].clone()).collect();
+        let read = read_blobs(&repo, &asked).unwrap();
+        assert_eq!(read.len(), 3);
+        for (i, o) in oids.iter().enumerate() {
+            assert_eq!(read[o], format!("file {i}\n").into_bytes());
+        }
+    }
 
     #[test]
     fn ls_tree_keeps_blobs_with_odd_names() {

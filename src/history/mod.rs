@@ -31,6 +31,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::parse::packed::Packed;
 use crate::source::{self, FileKind};
@@ -328,26 +330,29 @@ impl History {
     }
 
     /// The bytes of blobs, read once per build: everything asked for in one
-    /// `git cat-file --batch`, kept (packed) for the next question.
+    /// read (see [`git::read_blobs`]), kept (packed) for the next question.
     pub fn blobs(&self, oids: &[String]) -> HashMap<String, Arc<[u8]>> {
+        let mut missing: Vec<String> = {
+            let cache = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
+            oids.iter().filter(|o| !cache.contains_key(*o)).cloned().collect()
+        };
+        missing.sort();
+        missing.dedup();
+        // Read and packed outside the lock, in parallel; two questions at
+        // once may both read a blob, which is the same bytes either way.
+        let read: Vec<(String, Packed)> = git::read_blobs(&self.repo, &missing)
+            .unwrap_or_default()
+            .into_par_iter()
+            .map(|(oid, bytes)| (oid, Packed::new(&bytes)))
+            .collect();
         let packed: Vec<(String, Packed)> = {
             let mut cache = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
-            let mut missing: Vec<String> = oids.iter().filter(|o| !cache.contains_key(*o)).cloned().collect();
-            missing.sort();
-            missing.dedup();
-            if let Ok(mut read) = git::read_blobs(&self.repo, &missing) {
-                for oid in missing {
-                    if let Some(bytes) = read.remove(&oid) {
-                        cache.insert(oid, Packed::new(&bytes));
-                    }
-                }
-            }
+            cache.extend(read);
             (oids.iter())
                 .filter_map(|o| cache.get(o).map(|p| (o.clone(), p.clone())))
                 .collect()
         };
-        // Unpacked outside the lock.
-        packed.into_iter().map(|(o, p)| (o, p.unpack().into())).collect()
+        packed.into_par_iter().map(|(o, p)| (o, p.unpack().into())).collect()
     }
 
     /// A blob as text, if it is UTF-8.
