@@ -226,7 +226,7 @@ impl Sink for Staging {
     }
 
     fn reuse(&self, prefix: &str, key: &str) -> bool {
-        if self.previous.get(prefix).is_none_or(|k| k != key) {
+        if !self.previously_made(prefix, key) {
             return false;
         }
         let Ok(files) = self.link_previous(prefix) else {
@@ -243,7 +243,7 @@ impl Sink for Staging {
     }
 
     fn previous(&self, prefix: &str, key: &str, name: &str) -> Option<Vec<u8>> {
-        if self.previous.get(prefix).is_none_or(|k| k != key) {
+        if !self.previously_made(prefix, key) {
             return None;
         }
         reuse::read_file(&self.target.path, prefix, name).ok()
@@ -258,6 +258,11 @@ impl Sink for Staging {
 }
 
 impl Staging {
+    /// Whether the previous output's folder `prefix` was made from `key`.
+    fn previously_made(&self, prefix: &str, key: &str) -> bool {
+        self.previous.get(prefix).is_some_and(|k| k == key)
+    }
+
     fn link_previous(&self, prefix: &str) -> io::Result<usize> {
         let to = self.dir.join(prefix);
         if to.exists() {

@@ -43,12 +43,21 @@ impl<'a> Carry<'a> {
     }
 
     /// `version` taken from the previous output without reading its files,
-    /// when its folder was made with the same key and kept its pages'
-    /// facts; with whether the tag has no configuration of its own
-    /// (`config`, the working tree's, stands in).
-    pub(super) fn carried(&self, history: &History, version: &Version, config: &Config) -> Option<(Tag, bool)> {
-        let key = key(&self.inputs, history, version);
-        let facts = self.out.previous(&folder(version), &key, PAGES)?;
+    /// when its folder was made with `key` (see [`Carry::key`]) and kept
+    /// its pages' facts; with whether the tag has no configuration of its
+    /// own (`config`, the working tree's, stands in).
+    pub(super) fn carried(
+        &self,
+        history: &History,
+        version: &Version,
+        key: &str,
+        config: &Config,
+    ) -> Option<(Tag, bool)> {
+        let folder = Prefixed {
+            sink: self.out,
+            prefix: folder(version),
+        };
+        let facts = folder.previous("", key, PAGES)?;
         let pages: Vec<Facts> = serde_json::from_slice(&facts).ok()?;
         let mut d = Diagnostics::default();
         let listing = versions::list(history, version, config, &mut d);
@@ -61,15 +70,12 @@ impl<'a> Carry<'a> {
             source: None,
             assets: HashMap::new(),
             blobs: listing.blobs(),
-            key: Some(key),
+            key: Some(key.to_string()),
         };
-        let key = tag.key.as_deref().unwrap_or_default();
-        VersionFolder::new(&tag, self.out)
-            .reuse("", key)
-            .then_some((tag, listing.borrowed_config))
+        folder.reuse("", key).then_some((tag, listing.borrowed_config))
     }
 
-    /// The key of the folder of `version`, rendered now.
+    /// The key of the folder of `version`.
     pub(super) fn key(&self, history: &History, version: &Version) -> String {
         key(&self.inputs, history, version)
     }
@@ -175,10 +181,6 @@ impl Sink for VersionFolder<'_> {
 
     fn reuse(&self, prefix: &str, key: &str) -> bool {
         self.folder.reuse(prefix, key)
-    }
-
-    fn previous(&self, prefix: &str, key: &str, name: &str) -> Option<Vec<u8>> {
-        self.folder.previous(prefix, key, name)
     }
 
     fn made(&self, prefix: &str, key: &str) {

@@ -171,18 +171,24 @@ pub fn models(
     let shared = shared.unwrap_or_default();
     // Carrying a folder over is mostly the system linking its files, which
     // goes faster a few folders at once.
-    let carried: Vec<Option<(Tag, bool)>> = history
+    let carried: Vec<_> = history
         .versions
         .par_iter()
         .rev()
-        .map(|v| carry.and_then(|c| c.carried(&history, v, &settings.config)))
+        .map(|v| {
+            let key = carry.map(|c| c.key(&history, v));
+            let carried = carry
+                .zip(key.as_deref())
+                .and_then(|(c, key)| c.carried(&history, v, key, &settings.config));
+            (key, carried)
+        })
         .collect();
     let tags: Vec<Tag> = history
         .versions
         .iter()
         .rev()
         .zip(carried)
-        .filter_map(|(v, carried)| {
+        .filter_map(|(v, (key, carried))| {
             if let Some((t, borrows)) = carried {
                 if borrows {
                     borrowed.push(v.name.clone());
@@ -190,7 +196,7 @@ pub fn models(
                 return Some(t);
             }
             let mut t = tag(&history, v, settings, &shared, &mut borrowed, diags)?;
-            t.key = carry.map(|c| c.key(&history, v));
+            t.key = key;
             Some(t)
         })
         .collect();
