@@ -45,6 +45,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod text;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -80,7 +80,7 @@ pub fn title_from_path(rel: &str) -> String {
         file.rsplit_once('.').map_or(file, |(s, _)| s)
     };
     let words = stem.replace(['-', '_'], " ");
-    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = crate::text::collapse(&words);
     let mut chars = words.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),

@@ -51,13 +51,15 @@ pub struct Block {
     pub cont: bool,
     /// A heading marked `{.unnumbered}`, which takes no clause number.
     pub unnumbered: bool,
+    /// `html` with every run of whitespace as one space.
+    collapsed: String,
 }
 
 impl Block {
-    /// What alignment compares: kind, container and the HTML with every run
-    /// of whitespace as one space, so re-wrapping a paragraph is no change.
-    pub fn key(&self) -> (Kind, Container, String) {
-        (self.kind, self.container, normalise(&self.html))
+    /// What alignment compares: kind, container and the collapsed HTML, so
+    /// re-wrapping a paragraph is no change.
+    pub fn key(&self) -> (Kind, Container, &str) {
+        (self.kind, self.container, &self.collapsed)
     }
 }
 
@@ -74,11 +76,6 @@ pub const NOTE_OPEN: &str = "<sup class=\"rl-fn\" data-label=\"";
 /// A footnote reference as one atom, numbered when the redline is rendered.
 pub fn note(label: &str) -> String {
     format!("{NOTE_OPEN}{}\"></sup>", escape_attr(label))
-}
-
-/// Collapses whitespace runs to one space and trims.
-pub fn normalise(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Splits a Markdown body (no front matter) into blocks; a link without
@@ -106,6 +103,9 @@ pub fn parse_with(markdown: &str, xref: &dyn Fn(&str, bool) -> String) -> Doc {
                 }
             }
         }
+    }
+    for block in &mut blocks {
+        block.collapsed = crate::text::collapse(&block.html);
     }
     Doc { blocks, notes: b.notes }
 }
@@ -198,6 +198,7 @@ impl Builder {
                     number: o.number,
                     cont: o.cont,
                     unnumbered: o.unnumbered,
+                    collapsed: String::new(),
                 });
             }
         }

@@ -60,7 +60,7 @@ pub fn parse(file: &str, text: &str, errors: &mut Vec<Diagnostic>) -> Glossary {
     let help = "write `Term: its definition`, or `Term: {definition: …, audience: legal-only}`";
     for (key, value) in entries {
         let position = key.position(src);
-        let term = key.text().map(crate::parse::terms::collapse).unwrap_or_default();
+        let term = key.text().map(crate::text::collapse).unwrap_or_default();
         if !crate::parse::terms::is_term(&term) {
             errors.push(
                 Diagnostic::error(format!("`{term}` is not a term the glossary can define"))
@@ -98,7 +98,7 @@ pub fn parse(file: &str, text: &str, errors: &mut Vec<Diagnostic>) -> Glossary {
         if let Some(definition) = definition {
             out.entries.push(Entry {
                 term,
-                definition: crate::parse::terms::collapse(&definition),
+                definition: crate::text::collapse(&definition),
                 audience,
                 position,
             });

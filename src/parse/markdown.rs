@@ -299,7 +299,7 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some(text) = self.paragraph_text.take() {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = crate::text::collapse(&text);
                     if !text.is_empty() {
                         self.summary = Some(text);
                     }
@@ -370,7 +370,7 @@ impl<'a> Renderer<'a, '_> {
             self.out.push(Event::End(TagEnd::Heading(level)));
             return;
         };
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = crate::text::collapse(&text);
         let base = custom.unwrap_or_else(|| {
             let s = paths::slugify(&text);
             if s.is_empty() { "section".into() } else { s }

@@ -80,7 +80,7 @@ fn is_dotted_name(s: &str) -> bool {
 
 /// The form shown in the note: whitespace collapsed, at most 60 characters.
 pub fn shown(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = crate::text::collapse(text);
     if collapsed.chars().count() <= 60 {
         collapsed
     } else {

@@ -21,7 +21,9 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use words::*;
-pub use words::{TEXT_CHARS, collapse, cut, is_term, normalise};
+pub use words::{TEXT_CHARS, cut, is_term, normalise};
+
+use crate::text::collapse;
 
 /// How a definition was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

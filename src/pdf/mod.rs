@@ -152,7 +152,7 @@ pub fn heading_pages(pdf: &std::path::Path) -> Result<Vec<(String, usize)>, Stri
 /// outline: lines and headings are matched by text, in document order (a
 /// heading may say more than its line: `KPI summary, Q3 2026`).
 pub fn toc_numbers_css(toc: &[TocLine], pages: &[(String, usize)]) -> String {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let norm = crate::text::collapse;
     let mut css = String::new();
     let mut from = 0;
     for line in toc {

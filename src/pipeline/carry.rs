@@ -42,22 +42,19 @@ impl<'a> Carry<'a> {
         }
     }
 
-    /// `version` taken from the previous output without reading its files,
-    /// when its folder was made with `key` (see [`Carry::key`]) and kept
-    /// its pages' facts; with whether the tag has no configuration of its
-    /// own (`config`, the working tree's, stands in).
-    pub(super) fn carried(
+    /// `version` as its folder in the previous output holds it, without
+    /// reading its files, when that folder was made with `key` (see
+    /// [`Carry::key`]) and kept its pages' facts; with whether the tag has
+    /// no configuration of its own (`config`, the working tree's, stands
+    /// in). [`Carry::link`] then takes the folder over.
+    pub(super) fn listed(
         &self,
         history: &History,
         version: &Version,
         key: &str,
         config: &Config,
     ) -> Option<(Tag, bool)> {
-        let folder = Prefixed {
-            sink: self.out,
-            prefix: folder(version),
-        };
-        let facts = folder.previous("", key, PAGES)?;
+        let facts = self.folder(version).previous("", key, PAGES)?;
         let pages: Vec<Facts> = serde_json::from_slice(&facts).ok()?;
         let mut d = Diagnostics::default();
         let listing = versions::list(history, version, config, &mut d);
@@ -72,7 +69,23 @@ impl<'a> Carry<'a> {
             blobs: listing.blobs(),
             key: Some(key.to_string()),
         };
-        folder.reuse("", key).then_some((tag, listing.borrowed_config))
+        Some((tag, listing.borrowed_config))
+    }
+
+    /// Links the folder of `tag`, [listed](Carry::listed), from the
+    /// previous output into this one; `false` when that fails, and the tag
+    /// is to be rendered.
+    pub(super) fn link(&self, tag: &Tag) -> bool {
+        tag.key
+            .as_deref()
+            .is_some_and(|key| self.folder(&tag.version).reuse("", key))
+    }
+
+    fn folder(&self, version: &Version) -> Prefixed<'a> {
+        Prefixed {
+            sink: self.out,
+            prefix: folder(version),
+        }
     }
 
     /// The key of the folder of `version`.

@@ -32,7 +32,7 @@ pub fn align(old: &[Block], new: &[Block], limits: &Limits) -> Vec<Entry> {
         }
     }
     // Moves: a block gone from one region and back, unchanged, in another (or the same).
-    let mut gone: HashMap<&(Kind, Container, String), std::collections::VecDeque<usize>> = HashMap::new();
+    let mut gone: HashMap<&(Kind, Container, &str), std::collections::VecDeque<usize>> = HashMap::new();
     for s in &segs {
         if let Seg::Region(o, _) = s {
             for i in o.clone() {

@@ -31,14 +31,9 @@ pub(super) fn numbers(doc: &Doc, numbered: bool, titled: bool) -> Vec<Option<Str
     out
 }
 
-/// What a text says about its numbering in its front matter: `numbered:`
-/// if set, and whether it has a `title:`.
-pub(super) fn front(yaml: &str) -> (Option<bool>, bool) {
-    let src = crate::yaml::Source { file: "", full: yaml };
-    let Ok(Some(root)) = crate::yaml::parse_map(yaml, src, 0) else {
-        return (None, false);
-    };
-    let entries = root.entries().unwrap_or(&[]);
+/// What a text says about its numbering in its front matter's `entries`:
+/// `numbered:` if set, and whether it has a `title:`.
+pub(super) fn front(entries: &[(crate::yaml::Node, crate::yaml::Node)]) -> (Option<bool>, bool) {
     let get = |key: &str| entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v);
     let numbered = get("numbered").and_then(crate::yaml::Node::as_bool);
     let titled = get("title").is_some_and(|v| v.text().is_some_and(|t| !t.trim().is_empty()));

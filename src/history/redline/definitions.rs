@@ -18,16 +18,20 @@ pub struct DefinitionChange {
     pub new: Option<String>,
 }
 
+/// A body's definitions: term → (its meaning, compared; its text, shown).
+pub(super) type Defined = BTreeMap<String, (String, String)>;
+
+/// The definitions of a body, the first of each term.
+pub(super) fn defined(body: &str) -> Defined {
+    let mut by_term = Defined::new();
+    for f in definitions_in(body) {
+        by_term.entry(f.term).or_insert((f.meaning, f.text));
+    }
+    by_term
+}
+
 /// The definitions that differ in meaning between two bodies, by term.
-pub(super) fn changes(old: &str, new: &str) -> Vec<DefinitionChange> {
-    let defined = |body: &str| {
-        let mut by_term: BTreeMap<String, (String, String)> = BTreeMap::new();
-        for f in definitions_in(body) {
-            by_term.entry(f.term).or_insert((f.meaning, f.text));
-        }
-        by_term
-    };
-    let (before, after) = (defined(old), defined(new));
+pub(super) fn changes(before: &Defined, after: &Defined) -> Vec<DefinitionChange> {
     let mut terms: Vec<&String> = before.keys().chain(after.keys()).collect();
     terms.sort();
     terms.dedup();
@@ -53,7 +57,7 @@ mod tests {
     fn added_changed_and_removed_definitions_by_term() {
         let old = "**\"Gift\"** means anything of value.\n\n**\"Register\"** means the spreadsheet.\n\n**\"Hospitality\"** means meals.\n";
         let new = "**\"Gift\"** means anything of value.\n\n**\"Register\"** means the compliance portal.\n\n**\"Public Official\"** includes civil servants.\n";
-        let all = changes(old, new);
+        let all = changes(&defined(old), &defined(new));
         let got: Vec<(&str, Option<&str>, Option<&str>)> = all
             .iter()
             .map(|c| (c.term.as_str(), c.old.as_deref(), c.new.as_deref()))
@@ -80,8 +84,8 @@ mod tests {
     fn rewrapping_a_definition_is_no_change() {
         assert!(
             changes(
-                "**\"Gift\"** means anything\nof value.\n",
-                "**\"Gift\"** means anything of   value.\n"
+                &defined("**\"Gift\"** means anything\nof value.\n"),
+                &defined("**\"Gift\"** means anything of   value.\n")
             )
             .is_empty()
         );

@@ -262,7 +262,7 @@ pub fn wrap_all(html: &str, el: &str) -> (String, usize) {
 /// The text of inline HTML without its tags and footnote atoms (entities kept).
 pub fn plain(html: &str) -> String {
     let text: String = tokens(html).into_iter().filter(|t| !t.starts_with('<')).collect();
-    crate::history::blocks::normalise(&text)
+    crate::text::collapse(&text)
 }
 
 #[cfg(test)]

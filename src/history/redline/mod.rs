@@ -21,6 +21,8 @@ mod definitions;
 mod inline;
 mod render;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::blocks::{self, Doc};
@@ -121,16 +123,54 @@ pub fn compare(old: &str, new: &str) -> Redline {
 /// `xref` names a cross-reference from its target as written, the same in
 /// both texts, so a renumbering elsewhere changes no sentence that refers.
 pub fn compare_as(old: &str, new: &str, kind: KindNumbering, xref: &dyn Fn(&str, bool) -> String) -> Redline {
-    let (old_yaml, old_body) = split(old);
-    let (new_yaml, new_body) = split(new);
-    let numbering = |yaml: &str| {
-        let (own, titled) = clauses::front(yaml);
-        (own.unwrap_or(kind == KindNumbering::Numbered), titled)
-    };
-    let docs = (blocks::parse_with(old_body, xref), blocks::parse_with(new_body, xref));
-    let mut r = compare_docs(docs, &LIMITS, [numbering(old_yaml), numbering(new_yaml)]);
-    r.front = front_changes(old_yaml, new_yaml);
-    r.definitions = definitions::changes(old_body, new_body);
+    compare_read(&Text::read(old, kind, xref), &Text::read(new, kind, xref))
+}
+
+/// One page file read for comparing, once however many texts it is
+/// compared with.
+pub struct Text {
+    /// The front matter as written, and as keys and values when it reads.
+    yaml: String,
+    front: Option<BTreeMap<String, String>>,
+    doc: Doc,
+    /// The clause number of each block of `doc`.
+    numbers: Vec<Option<String>>,
+    definitions: definitions::Defined,
+}
+
+impl Text {
+    /// Reads `text` of a page whose kind is numbered or not (see [`compare_as`]).
+    pub fn read(text: &str, kind: KindNumbering, xref: &dyn Fn(&str, bool) -> String) -> Text {
+        let (yaml, body) = split(text);
+        let root = crate::yaml::parse_map(yaml, crate::yaml::Source { file: "", full: yaml }, 0);
+        let entries = root.as_ref().ok().and_then(|r| r.as_ref()?.entries());
+        let (own, titled) = clauses::front(entries.unwrap_or(&[]));
+        let front = root.is_ok().then(|| {
+            entries
+                .unwrap_or(&[])
+                .iter()
+                .map(|(k, v)| (k.text().unwrap_or_default().to_string(), show(&v.to_json())))
+                .collect()
+        });
+        let doc = blocks::parse_with(body, xref);
+        let numbers = clauses::numbers(&doc, own.unwrap_or(kind == KindNumbering::Numbered), titled);
+        Text {
+            yaml: yaml.to_string(),
+            front,
+            numbers,
+            definitions: definitions::defined(body),
+            doc,
+        }
+    }
+}
+
+/// Compares two texts, each [read](Text::read) as its page's.
+pub fn compare_read(old: &Text, new: &Text) -> Redline {
+    let entries = align(&old.doc.blocks, &new.doc.blocks, &LIMITS);
+    let numbers = [&old.numbers[..], &new.numbers[..]];
+    let mut r = render::render(&old.doc, &new.doc, &entries, &LIMITS, numbers);
+    r.front = front_changes(old, new);
+    r.definitions = definitions::changes(&old.definitions, &new.definitions);
     r
 }
 
@@ -157,31 +197,17 @@ enum Entry {
 /// Compares two Markdown bodies, each numbered and titled as `numbering` says.
 #[cfg(test)]
 fn compare_bodies(old: &str, new: &str, limits: &Limits, numbering: [(bool, bool); 2]) -> Redline {
-    compare_docs((blocks::parse(old), blocks::parse(new)), limits, numbering)
-}
-
-/// Compares two parsed bodies, each numbered and titled as `numbering` says.
-fn compare_docs((od, nd): (Doc, Doc), limits: &Limits, numbering: [(bool, bool); 2]) -> Redline {
+    let (od, nd) = (blocks::parse(old), blocks::parse(new));
     let entries = align(&od.blocks, &nd.blocks, limits);
     let [(on, ot), (nn, nt)] = numbering;
     let numbers = [clauses::numbers(&od, on, ot), clauses::numbers(&nd, nn, nt)];
-    render::render(&od, &nd, &entries, limits, &numbers)
+    render::render(&od, &nd, &entries, limits, [&numbers[0], &numbers[1]])
 }
 
-/// Front matter keys whose values differ.
-fn front_changes(old: &str, new: &str) -> Vec<FieldChange> {
-    let parse = |y: &str| -> Option<std::collections::BTreeMap<String, String>> {
-        let src = crate::yaml::Source { file: "", full: y };
-        let root = crate::yaml::parse_map(y, src, 0).ok()?;
-        let entries = root.as_ref().and_then(crate::yaml::Node::entries).unwrap_or(&[]);
-        Some(
-            entries
-                .iter()
-                .map(|(k, v)| (k.text().unwrap_or_default().to_string(), show(&v.to_json())))
-                .collect(),
-        )
-    };
-    match (parse(old), parse(new)) {
+/// Front matter keys whose values differ; the whole front matter as one
+/// change when either does not read and they differ otherwise than in spacing.
+fn front_changes(old: &Text, new: &Text) -> Vec<FieldChange> {
+    match (&old.front, &new.front) {
         (Some(a), Some(b)) => {
             let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
             keys.sort();
@@ -196,11 +222,11 @@ fn front_changes(old: &str, new: &str) -> Vec<FieldChange> {
                 })
                 .collect()
         }
-        _ if blocks::normalise(old) != blocks::normalise(new) => vec![FieldChange {
+        _ if crate::text::collapse(&old.yaml) != crate::text::collapse(&new.yaml) => vec![FieldChange {
             key: String::new(),
             label: "Front matter".into(),
-            old: Some(old.trim().to_string()),
-            new: Some(new.trim().to_string()),
+            old: Some(old.yaml.trim().to_string()),
+            new: Some(new.yaml.trim().to_string()),
         }],
         _ => Vec::new(),
     }

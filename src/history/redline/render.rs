@@ -36,7 +36,7 @@ fn pieces<'a>(
     (old, new): (&'a Doc, &'a Doc),
     entries: &[Entry],
     limits: &Limits,
-    numbers: &[Vec<Option<String>>; 2],
+    numbers: [&[Option<String>]; 2],
     r: &mut Redline,
 ) -> Vec<Piece<'a>> {
     let newer = |html: &str| number_notes(html, &new.notes, &old.notes);
@@ -158,7 +158,7 @@ fn is_heading(p: &Piece) -> bool {
     matches!(p.block.kind, Kind::Heading(_))
 }
 
-pub fn render(old: &Doc, new: &Doc, entries: &[Entry], limits: &Limits, numbers: &[Vec<Option<String>>; 2]) -> Redline {
+pub fn render(old: &Doc, new: &Doc, entries: &[Entry], limits: &Limits, numbers: [&[Option<String>]; 2]) -> Redline {
     let mut r = Redline::default();
     let p = pieces((old, new), entries, limits, numbers, &mut r);
     // Each edited block is a change; a run of blocks added or deleted whole

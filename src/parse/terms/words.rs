@@ -4,6 +4,7 @@
 use pulldown_cmark::BlockQuoteKind;
 
 use super::Form;
+use crate::text::collapse;
 
 /// Longest tooltip text, in characters; a longer definition is cut at a word.
 pub const TEXT_CHARS: usize = 320;
@@ -274,11 +275,6 @@ fn referent(before: &str) -> String {
         from += 1;
     }
     words[from..].join(" ")
-}
-
-/// Whitespace runs as one space.
-pub fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A meaning as compared: one kind of quotation mark, no closing

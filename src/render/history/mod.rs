@@ -15,6 +15,7 @@
 mod changes;
 mod feed;
 mod redline_page;
+mod redlines;
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,10 +29,11 @@ use super::theme::Theme;
 use super::views::{self, DateView};
 use super::{OutputFile, output_path};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::history::redline::{self, Redline};
+use crate::history::redline::Redline;
 use crate::history::{Annotations, VersionPage, VersionSet};
 use crate::kind::Kind;
 use crate::model::{PageId, Site};
+use redlines::{Compare, Job, compute, redline_jobs};
 
 /// Commits per page, newest first, that get a redline.
 pub const REDLINE_COMMITS: usize = 20;
@@ -231,28 +233,6 @@ pub fn page_view(site: &Site, ann: Option<&Annotations>, id: PageId) -> Option<P
     })
 }
 
-/// What one redline page compares.
-struct Job {
-    /// The page in latest.
-    id: PageId,
-    identity: String,
-    url: String,
-    what: Compare,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Compare {
-    Commit {
-        commit: usize,
-        change: usize,
-    },
-    /// Version indexes of [`VersionSet::list`]: older, newer.
-    Versions {
-        from: usize,
-        to: usize,
-    },
-}
-
 /// Every history output of latest's build, into `out`; nothing for older
 /// versions.
 pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, out: &dyn Sink, diags: &mut Diagnostics) {
@@ -309,52 +289,6 @@ pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, out: &dyn Si
     diags.extend(errors);
 }
 
-fn redline_jobs(site: &Site, set: &VersionSet) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    for (id, p) in site.pages.iter().enumerate() {
-        if p.implicit {
-            continue;
-        }
-        let rel = &p.parsed.rel;
-        let Some(identity) = set.by_rel[0].get(rel) else {
-            continue;
-        };
-        let Some(vp) = set.pages[0].get(identity) else {
-            continue;
-        };
-        if history_url(site, p.url()).is_none() {
-            continue;
-        }
-        for (i, &(c, n)) in vp.trail.changes.iter().enumerate() {
-            if has_commit_redline(set, vp, i) {
-                jobs.push(Job {
-                    id,
-                    identity: identity.clone(),
-                    url: commit_redline_url(set, p.url(), c),
-                    what: Compare::Commit { commit: c, change: n },
-                });
-            }
-        }
-        let present: Vec<usize> = (0..set.list.len())
-            .filter(|&k| set.pages[k].contains_key(identity))
-            .collect();
-        for (a, &to) in present.iter().enumerate() {
-            for &from in &present[a + 1..] {
-                // Policies: every pair; other pages: successive versions only.
-                if (vp.redline || from == to + 1) && !same_blob(set, identity, from, to) {
-                    jobs.push(Job {
-                        id,
-                        identity: identity.clone(),
-                        url: pair_redline_url(set, p.url(), from, to),
-                        what: Compare::Versions { from, to },
-                    });
-                }
-            }
-        }
-    }
-    jobs
-}
-
 /// Whether `identity` has the same committed text in versions `a` and `b`.
 fn same_blob(set: &VersionSet, identity: &str, a: usize, b: usize) -> bool {
     let blob = |k: usize| set.pages[k].get(identity).and_then(|p| p.blob.as_ref());
@@ -375,76 +309,6 @@ fn text_in(
     }
     let b = blobs.get(vp.blob.as_ref()?)?;
     String::from_utf8(b.to_vec()).ok()
-}
-
-/// Runs every redline, in parallel, after one read of the blobs they need.
-fn compute(site: &Site, set: &VersionSet, jobs: &[Job]) -> Vec<Option<Redline>> {
-    let log = &set.history.log;
-    let mut oids: Vec<String> = Vec::new();
-    for j in jobs {
-        match j.what {
-            Compare::Commit { commit, change } => {
-                let ch = &log.commits[commit].changes[change];
-                oids.extend(ch.old_blob.iter().chain(&ch.new_blob).cloned());
-            }
-            Compare::Versions { from, to } => {
-                for k in [from, to].into_iter().filter(|&k| k != 0) {
-                    if let Some(b) = set.pages[k].get(&j.identity).and_then(|p| p.blob.clone()) {
-                        oids.push(b);
-                    }
-                }
-            }
-        }
-    }
-    let blobs = set.history.blobs(&oids);
-    let text = |oid: &Option<String>| -> Option<String> { String::from_utf8(blobs.get(oid.as_ref()?)?.to_vec()).ok() };
-    jobs.par_iter()
-        .map(|j| {
-            let (old, new) = match j.what {
-                Compare::Commit { commit, change } => {
-                    let ch = &log.commits[commit].changes[change];
-                    (text(&ch.old_blob)?, text(&ch.new_blob)?)
-                }
-                Compare::Versions { from, to } => (
-                    text_in(site, set, from, &j.identity, &blobs)?,
-                    text_in(site, set, to, &j.identity, &blobs)?,
-                ),
-            };
-            if old == new {
-                return Some(Redline::default());
-            }
-            let kind = if site.config.numbered.contains(&site.page(j.id).kind()) {
-                redline::KindNumbering::Numbered
-            } else {
-                redline::KindNumbering::Plain
-            };
-            Some(redline::compare_as(&old, &new, kind, &|dest, cap| {
-                xref_now(site, j.id, dest, cap)
-            }))
-        })
-        .collect()
-}
-
-/// What a cross-reference to `dest` reads on page `id` as built now (with
-/// a capital when it starts a sentence), so both texts of a redline name it
-/// alike; one the page no longer has shows its target.
-fn xref_now(site: &Site, id: PageId, dest: &str, capital: bool) -> String {
-    let page = site.page(id);
-    let body = &page.parsed.body;
-    let texts = site.terms.pages.get(id).map_or(&[][..], |t| &t.xrefs[..]);
-    let same: Vec<(bool, &String)> = body
-        .drafting
-        .xrefs
-        .iter()
-        .zip(texts)
-        .filter(|(x, _)| page.links.get(x.link).is_some_and(|l| l.written == dest))
-        .map(|(x, t)| (x.capitalise, t))
-        .collect();
-    match same.iter().find(|(c, _)| *c == capital).or(same.first()) {
-        Some((_, t)) if capital => crate::model::capitalise(t),
-        Some((_, t)) => t.to_string(),
-        None => format!("[{dest}]"),
-    }
 }
 
 pub(super) fn page_json(title: &str, url: &str, breadcrumbs: Vec<views::Link>) -> serde_json::Value {

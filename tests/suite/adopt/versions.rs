@@ -96,6 +96,19 @@ fn tags_made_before_casebook_yaml_hold_their_pages() {
         "carried over, the versions still say so: {}",
         again.stderr
     );
+    // A folder that will not link is read from its tag after all: said once, in order.
+    let page = t.path("public/v/2018-01-15/index.html");
+    std::fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(t.path("README.md"), &page).unwrap();
+    let third = t.build_ok();
+    assert!(
+        third.stderr.contains("2 published versions unchanged, carried over")
+            && third.stderr.matches("no casebook.yaml").count() == 1
+            && third.stderr.contains(note),
+        "{}",
+        third.stderr
+    );
+    assert!(!std::fs::symlink_metadata(&page).unwrap().file_type().is_symlink());
     let versions: serde_json::Value = serde_json::from_str(&t.output("versions.json")).unwrap();
     let names: Vec<&str> = versions["versions"]
         .as_array()
