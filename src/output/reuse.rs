@@ -38,15 +38,80 @@ pub fn manifest(keys: &BTreeMap<String, String>) -> String {
 /// reaches the new output that casebook did not write.
 pub fn link_tree(out: &Path, folder: &str, to: &Path) -> io::Result<usize> {
     let from = folder_in(out, folder)?;
-    let from = from.as_path();
+    fs::create_dir_all(to)?;
+    link_folder(&from, to)
+}
+
+/// Folder by folder, each opened without following a link, and every name
+/// looked up in its folder alone: a version folder is thousands of files,
+/// and walking each one's full path again costs more than linking it.
+#[cfg(unix)]
+fn link_folder(from: &Path, to: &Path) -> io::Result<usize> {
+    use rustix::fs::CWD;
+    link_entries(open_folder(CWD, from)?, open_folder(CWD, to)?, (from, to))
+}
+
+/// The folder `name` in `dir`, not a link to one.
+#[cfg(unix)]
+fn open_folder(dir: impl rustix::fd::AsFd, name: impl rustix::path::Arg) -> io::Result<rustix::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags, openat};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(openat(dir, name, flags, Mode::empty())?)
+}
+
+#[cfg(unix)]
+fn link_entries(
+    from: rustix::fd::OwnedFd,
+    to: rustix::fd::OwnedFd,
+    (from_path, to_path): (&Path, &Path),
+) -> io::Result<usize> {
+    use std::os::unix::ffi::OsStrExt;
+
+    use rustix::fs::{AtFlags, Dir, FileType, Mode, linkat, mkdirat, statat};
     let mut files = 0;
-    for entry in walkdir::WalkDir::new(from).follow_links(false).sort_by_file_name() {
+    for entry in Dir::read_from(&from)? {
         let entry = entry?;
-        let rel = entry.path().strip_prefix(from).map_err(io::Error::other)?;
-        let dest = to.join(rel);
+        let name = entry.file_name();
+        if name == c"." || name == c".." {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            FileType::Unknown => FileType::from_raw_mode(statat(&from, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode),
+            kind => kind,
+        };
+        let rel = std::ffi::OsStr::from_bytes(name.to_bytes());
+        match kind {
+            FileType::Directory => {
+                mkdirat(&to, name, Mode::from_raw_mode(0o777))?;
+                let (a, b) = (from_path.join(rel), to_path.join(rel));
+                files += link_entries(open_folder(&from, name)?, open_folder(&to, name)?, (&a, &b))?;
+            }
+            FileType::RegularFile => {
+                if linkat(&from, name, &to, name, AtFlags::empty()).is_err() {
+                    fs::copy(from_path.join(rel), to_path.join(rel))?;
+                }
+                files += 1;
+            }
+            _ => {
+                return Err(io::Error::other(format!(
+                    "`{}` is not a plain file",
+                    from_path.join(rel).display()
+                )));
+            }
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(not(unix))]
+fn link_folder(from: &Path, to: &Path) -> io::Result<usize> {
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(from).follow_links(false).min_depth(1) {
+        let entry = entry?;
+        let dest = to.join(entry.path().strip_prefix(from).map_err(io::Error::other)?);
         let kind = entry.file_type();
         if kind.is_dir() {
-            fs::create_dir_all(&dest)?;
+            fs::create_dir(&dest)?;
         } else if kind.is_file() {
             if fs::hard_link(entry.path(), &dest).is_err() {
                 fs::copy(entry.path(), &dest)?;
@@ -130,6 +195,15 @@ mod tests {
             link_tree(&out, "v/two/", &tmp.path().join("linked")).is_err(),
             "a linked folder"
         );
+        fs::create_dir(old.join("empty")).unwrap();
+        assert_eq!(link_tree(&out, "v/one/", &tmp.path().join("empty")).unwrap(), 2);
+        assert!(tmp.path().join("empty/empty").is_dir(), "an empty folder is kept");
+        std::os::unix::fs::symlink(tmp.path().join("new"), old.join("a/elsewhere")).unwrap();
+        assert!(
+            link_tree(&out, "v/one/", &tmp.path().join("deep")).is_err(),
+            "a linked folder inside"
+        );
+        fs::remove_file(old.join("a/elsewhere")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", old.join("a/passwd")).unwrap();
         assert!(
             link_tree(&out, "v/one/", &tmp.path().join("again")).is_err(),
