@@ -356,7 +356,7 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn note_text(&mut self, text: &str) {
-        self.words += super::spaces::word_count(text);
+        self.words += crate::text::word_count(text);
         if let Some((_, _, t, _, _)) = &mut self.heading {
             t.push_str(text);
         }

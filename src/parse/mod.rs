@@ -12,7 +12,6 @@ pub mod numbering;
 pub mod packed;
 pub mod sanitize;
 pub mod sections;
-mod spaces;
 pub mod templates;
 pub mod terms;
 

@@ -274,7 +274,7 @@ fn is_inline(name: &str) -> bool {
 /// Runs of other characters are copied whole: this sees every word of the site.
 fn push_squeezed(into: &mut String, raw: &str) {
     let mut from = 0;
-    for (at, len) in super::spaces::white_space(raw) {
+    for (at, len) in crate::text::white_space(raw) {
         into.push_str(&raw[from..at]);
         if !into.is_empty() && !into.ends_with([' ', ROW]) {
             into.push(' ');
