@@ -251,16 +251,14 @@ pub fn files(site: &Site, ann: Option<&Annotations>, theme: &Theme, out: &dyn Si
         .filter(|(_, r)| r.as_ref().is_some_and(Redline::has_changes))
         .map(|(j, _)| (j.identity.clone(), j.what))
         .collect();
-    let mut errors = Vec::new();
-    for (job, r) in jobs.iter().zip(&redlines) {
-        let Some(r) = r.as_ref().filter(|r| r.has_changes()) else {
-            continue;
-        };
-        match redline_page::render(site, set, theme, job, r) {
-            Ok(f) => out.put(f),
-            Err(d) => errors.push(d),
-        }
-    }
+    let mut errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .zip(&redlines)
+        .filter_map(|(job, r)| {
+            let r = r.as_ref().filter(|r| r.has_changes())?;
+            redline_page::render(site, set, theme, job, r).map(|f| out.put(f)).err()
+        })
+        .collect();
     // Each page's history goes out as it is made: together they are as
     // large as the pages themselves.
     let failed: Vec<Diagnostic> = (0..site.pages.len())
