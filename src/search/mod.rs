@@ -59,13 +59,18 @@ const BATCH: usize = 512;
 /// Builds the index files for the pages and metrics of `site`. Entries are
 /// made a batch of pages at a time and folded into postings and document
 /// shards at once, so memory holds the postings, not every section's text.
+/// Folding is done in order, on one thread: it goes on while the next
+/// batch is weighed.
 pub fn files(site: &Site, out: &dyn Sink) {
     let mut index = Index::new(out);
     let ids: Vec<usize> = (0..site.pages.len()).collect();
+    let mut weighed: Vec<(Entry, Words)> = Vec::new();
     for batch in ids.chunks(BATCH) {
-        let made: Vec<(Entry, Words)> = batch.par_iter().map(|&id| entries::page(site, id)).collect();
-        made.into_iter().for_each(|e| index.add(e));
+        let (previous, index) = (std::mem::take(&mut weighed), &mut index);
+        let fold = move || previous.into_iter().for_each(|e| index.add(e));
+        weighed = rayon::join(fold, || batch.par_iter().map(|&id| entries::page(site, id)).collect()).1;
     }
+    weighed.into_iter().for_each(|e| index.add(e));
     for m in site.metrics.values() {
         let e = entries::metric(site, index.entries.len(), m);
         index.add(e);
