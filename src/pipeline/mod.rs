@@ -11,8 +11,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::set::Tag;
@@ -179,16 +177,18 @@ pub fn models(
             &history.uncommitted,
         )
     };
-    // Carrying a folder over is mostly the system linking its files, so it
-    // goes on while the set is worked out.
-    let (linked, mut set) = rayon::join(
-        || {
-            tags.par_iter()
-                .map(|t| t.source.is_some() || carry.is_some_and(|c| c.link(t)))
-                .collect::<Vec<bool>>()
-        },
-        || set_of(&tags),
-    );
+    // Carrying a folder over is mostly the system linking its files: each
+    // folder links on a thread of its own, outside the pool the set is
+    // worked out on, so neither waits for the other.
+    let (linked, mut set) = std::thread::scope(|scope| {
+        let linking: Vec<_> = tags
+            .iter()
+            .map(|t| scope.spawn(move || t.source.is_some() || carry.is_some_and(|c| c.link(t))))
+            .collect();
+        let set = set_of(&tags);
+        let linked: Vec<bool> = linking.into_iter().map(|l| l.join().unwrap_or(false)).collect();
+        (linked, set)
+    });
     // A folder that would not link is rendered from its tag after all.
     if linked.contains(&false) {
         let shared = parse::Shared::default();
