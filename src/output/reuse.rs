@@ -69,14 +69,18 @@ fn link_entries(
 
     use rustix::fs::{AtFlags, Dir, FileType, Mode, linkat, mkdirat, statat};
     let mut files = 0;
-    for entry in Dir::read_from(&from)? {
+    // The stream takes `from` over: a copy of its own would be three more
+    // calls a folder, and there is a folder for every page.
+    let mut entries = Dir::new(from)?;
+    while let Some(entry) = entries.read() {
         let entry = entry?;
+        let from = entries.fd()?;
         let name = entry.file_name();
         if name == c"." || name == c".." {
             continue;
         }
         let kind = match entry.file_type() {
-            FileType::Unknown => FileType::from_raw_mode(statat(&from, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode),
+            FileType::Unknown => FileType::from_raw_mode(statat(from, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode),
             kind => kind,
         };
         let rel = std::ffi::OsStr::from_bytes(name.to_bytes());
@@ -84,10 +88,10 @@ fn link_entries(
             FileType::Directory => {
                 mkdirat(&to, name, Mode::from_raw_mode(0o777))?;
                 let (a, b) = (from_path.join(rel), to_path.join(rel));
-                files += link_entries(open_folder(&from, name)?, open_folder(&to, name)?, (&a, &b))?;
+                files += link_entries(open_folder(from, name)?, open_folder(&to, name)?, (&a, &b))?;
             }
             FileType::RegularFile => {
-                if linkat(&from, name, &to, name, AtFlags::empty()).is_err() {
+                if linkat(from, name, &to, name, AtFlags::empty()).is_err() {
                     fs::copy(from_path.join(rel), to_path.join(rel))?;
                 }
                 files += 1;
