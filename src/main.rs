@@ -11,6 +11,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     // A build handed this process the output it replaced, to remove.
     if let Some(dir) = std::env::var_os(casebook::output::REMOVE_ENV) {
+        // Nobody waits for it: it yields the processor to whatever runs
+        // next, the next build or `serve` included.
+        #[cfg(unix)]
+        let _ = rustix::process::nice(19);
         casebook::output::remove_old(std::path::Path::new(&dir));
         return;
     }
