@@ -28,6 +28,10 @@ use tags::{borrowed_config_notice, published, report_failed, tag, tag_site};
 mod carry;
 mod tags;
 
+/// How many threads link carried folders at most: each holds a folder open
+/// at every level of the tree it links.
+const LINKING_LANES: usize = 8;
+
 /// What one build is for, resolved once and the same for every version.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -177,16 +181,29 @@ pub fn models(
             &history.uncommitted,
         )
     };
-    // Carrying a folder over is mostly the system linking its files: each
-    // folder links on a thread of its own, outside the pool the set is
+    // Carrying a folder over is mostly the system linking its files: the
+    // folders link on threads of their own, outside the pool the set is
     // worked out on, so neither waits for the other.
+    let lanes = tags.len().min(LINKING_LANES);
     let (linked, mut set) = std::thread::scope(|scope| {
-        let linking: Vec<_> = tags
-            .iter()
-            .map(|t| scope.spawn(move || t.source.is_some() || carry.is_some_and(|c| c.link(t))))
+        let linking: Vec<_> = (0..lanes)
+            .map(|lane| {
+                let tags = &tags;
+                scope.spawn(move || {
+                    (tags.iter().skip(lane).step_by(lanes))
+                        .map(|t| t.source.is_some() || carry.is_some_and(|c| c.link(t)))
+                        .collect::<Vec<bool>>()
+                })
+            })
             .collect();
         let set = set_of(&tags);
-        let linked: Vec<bool> = linking.into_iter().map(|l| l.join().unwrap_or(false)).collect();
+        // Tag `k` was linked by lane `k % lanes`, as its `k / lanes`th.
+        let mut linked = vec![false; tags.len()];
+        for (lane, done) in linking.into_iter().enumerate() {
+            for (i, ok) in done.join().unwrap_or_default().into_iter().enumerate() {
+                linked[i * lanes + lane] = ok;
+            }
+        }
         (linked, set)
     });
     // A folder that would not link is rendered from its tag after all.

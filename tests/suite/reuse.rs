@@ -188,6 +188,31 @@ fn a_version_folder_changed_by_hand_is_not_trusted_through_links() {
 }
 
 #[test]
+fn of_more_versions_than_threads_link_only_the_folder_that_fails_is_rendered() {
+    let repo = repo();
+    let mut all = names(&["v1", "v2"]);
+    for n in 3..=10 {
+        repo.edit("content/handbook/intro.md", "Welcome", &format!("Welcome ({n})"));
+        repo.commit(&format!("2025-{n:02}-01T09:00:00Z"), &format!("Edition {n}"));
+        repo.tag(&format!("v{n}"));
+        all.push(format!("v{n}"));
+    }
+    // In the order of folder names, as the output lists them.
+    all.sort();
+    assert_eq!(rebuild(&repo, &[]), (vec![], all.clone()), "the first build");
+    assert_eq!(rebuild(&repo, &[]), (all.clone(), vec![]), "nothing changed");
+    // Each of these folders in turn will not link: that one is rendered, whichever
+    // thread it fell to, and every other is carried over.
+    for broken in ["v1", "v2", "v5"] {
+        let page = repo.path(&format!("public/v/{broken}/index.html"));
+        std::fs::remove_file(&page).unwrap();
+        std::os::unix::fs::symlink(repo.path("casebook.yaml"), &page).unwrap();
+        let rest: Vec<String> = all.iter().filter(|v| *v != broken).cloned().collect();
+        assert_eq!(rebuild(&repo, &[]), (rest, names(&[broken])), "{broken} is linked");
+    }
+}
+
+#[test]
 fn a_version_folder_without_its_page_list_is_rendered_again() {
     let repo = repo();
     rebuild(&repo, &[]);
