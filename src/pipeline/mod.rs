@@ -184,26 +184,23 @@ pub fn models(
     // Carrying a folder over is mostly the system linking its files: the
     // folders link on threads of their own, outside the pool the set is
     // worked out on, so neither waits for the other.
-    let lanes = tags.len().min(LINKING_LANES);
     let (linked, mut set) = std::thread::scope(|scope| {
-        let linking: Vec<_> = (0..lanes)
-            .map(|lane| {
-                let tags = &tags;
-                scope.spawn(move || {
-                    (tags.iter().skip(lane).step_by(lanes))
+        let linking: Vec<_> = tags
+            .chunks(tags.len().div_ceil(LINKING_LANES).max(1))
+            .map(|chunk| {
+                let link = move || -> Vec<bool> {
+                    (chunk.iter())
                         .map(|t| t.source.is_some() || carry.is_some_and(|c| c.link(t)))
-                        .collect::<Vec<bool>>()
-                })
+                        .collect()
+                };
+                (chunk.len(), scope.spawn(link))
             })
             .collect();
         let set = set_of(&tags);
-        // Tag `k` was linked by lane `k % lanes`, as its `k / lanes`th.
-        let mut linked = vec![false; tags.len()];
-        for (lane, done) in linking.into_iter().enumerate() {
-            for (i, ok) in done.join().unwrap_or_default().into_iter().enumerate() {
-                linked[i * lanes + lane] = ok;
-            }
-        }
+        let linked: Vec<bool> = linking
+            .into_iter()
+            .flat_map(|(len, l)| l.join().unwrap_or_else(|_| vec![false; len]))
+            .collect();
         (linked, set)
     });
     // A folder that would not link is rendered from its tag after all.
