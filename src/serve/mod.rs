@@ -300,10 +300,16 @@ fn rebuild_loop(
         let change = watch::classify(&paths, state.root(), state.config());
         if !change.is_empty() {
             eprintln!("changed: {}", describe(&paths, state.root()));
+            // A folder that appeared is watched before the rebuild reads it,
+            // as the site is before the first build: a change made to it once
+            // the rebuild is served is not missed. Again after, for the
+            // folders a changed configuration names.
+            let before = watcher.watch_site(state.root(), state.config());
             let started = Instant::now();
             let result = state.apply_change(&change);
             publish(state, shared, result, &mut warned, started.elapsed());
-            if let Err(e) = watcher.watch_site(state.root(), state.config()) {
+            let after = watcher.watch_site(state.root(), state.config());
+            if let Err(e) = before.and(after) {
                 eprintln!("warning: cannot watch a new folder: {e}");
             }
         }
