@@ -171,7 +171,9 @@ pub struct PageView {
     pub section_pages: Vec<Link>,
     pub section_more: usize,
     pub section: Option<Link>,
-    /// The sidebar: the top-level section this page is in, as a tree.
+    /// The sidebar: the top-level section this page is in, as a tree. When
+    /// a page is rendered, each entry of the tree's top level also has
+    /// `html`, that entry rendered by `partials/sidebar_branch.html`.
     pub tree: Option<tera::Value>,
     /// The pages before and after this one in its section's reading order.
     pub prev: Option<Link>,
@@ -265,7 +267,7 @@ fn items(site: &Site, ids: &[PageId]) -> Vec<Item> {
     ids.iter().map(|&id| item(site, id)).collect()
 }
 
-pub fn page_view(site: &Site, trees: &super::navigation::Trees, id: PageId) -> PageView {
+pub fn page_view(site: &Site, trees: &super::sidebar::Trees, id: PageId) -> PageView {
     let p = site.page(id);
     let fm = p.front();
     let role_links = |refs: &[crate::yaml::Ref]| refs.iter().map(|r| role_link(site, &r.id)).collect::<Vec<_>>();

@@ -21,6 +21,7 @@ pub mod navigation;
 pub mod print;
 pub mod report;
 mod report_changes;
+pub mod sidebar;
 pub mod sink;
 pub mod terms;
 pub mod theme;
@@ -92,7 +93,7 @@ pub fn pages(
     diags: &mut Diagnostics,
 ) {
     progress.set_length(r.site.pages.len() as u64);
-    let trees = navigation::Trees::new(r.site);
+    let trees = sidebar::Trees::new(r.site);
     let failed: Vec<Vec<Diagnostic>> = (0..r.site.pages.len())
         .into_par_iter()
         .filter_map(|id| {
@@ -183,16 +184,15 @@ fn template_for(site: &Site, id: PageId, theme: &Theme) -> &'static str {
 
 /// Renders one page. Its output depends only on what reaches `theme`
 /// (contexts, globals, templates), which `serve` fingerprints.
-pub fn page(
-    r: Render<'_>,
-    theme: &Theme,
-    trees: &navigation::Trees,
-    id: PageId,
-) -> Result<OutputFile, Vec<Diagnostic>> {
+pub fn page(r: Render<'_>, theme: &Theme, trees: &sidebar::Trees, id: PageId) -> Result<OutputFile, Vec<Diagnostic>> {
     let site = r.site;
     let p = site.page(id);
     let root = context::root_for(p.url());
     let (mut view, as_of) = page_context(r, trees, id);
+    if let Some(tree) = view.tree.take() {
+        let tree = trees.with_branches(site, theme, id, &root, tree, &p.parsed.file);
+        view.tree = Some(tree.map_err(|d| vec![d])?);
+    }
     view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root, as_of.as_ref())?);
     let history = history::page_view(site, r.history, id);
     if history.as_ref().is_some_and(|h| h.updated.is_some() || h.uncommitted) {
@@ -212,7 +212,7 @@ pub fn page(
 
 /// A page's view as its template sees it, body aside; for a board report
 /// also what it is computed as of, which the components in its body use.
-pub fn page_context(r: Render<'_>, trees: &navigation::Trees, id: PageId) -> (context::PageView, Option<report::AsOf>) {
+pub fn page_context(r: Render<'_>, trees: &sidebar::Trees, id: PageId) -> (context::PageView, Option<report::AsOf>) {
     let site = r.site;
     let mut view = context::page_view(site, trees, id);
     view.edit_url = navigation::edit_url(site, r.history, id);

@@ -124,7 +124,7 @@ pub fn toc_lines(toc: &[TocEntry]) -> Vec<TocLine> {
 /// the policy pack when configured.
 pub fn jobs(r: Render<'_>, version: Option<&str>) -> Vec<Job> {
     let site = r.site;
-    let trees = super::navigation::Trees::new(site);
+    let trees = super::sidebar::Trees::new(site);
     let mut jobs: Vec<Job> = site
         .pages
         .iter()
@@ -192,7 +192,7 @@ pub fn policy_pack(r: Render<'_>, theme: &Theme) -> Result<Option<OutputFile>, V
         return Ok(None);
     }
     let root = context::root_for(PACK_URL);
-    let trees = super::navigation::Trees::new(site);
+    let trees = super::sidebar::Trees::new(site);
     let mut policies = Vec::new();
     let mut errors = Vec::new();
     for &id in &site.register {

@@ -247,6 +247,18 @@ impl Theme {
             .map_err(|e| template_error(&e, &self.sources, page_file))
     }
 
+    /// What a render of `template` takes from this theme, as one number:
+    /// the template with everything it uses, the globals, and whether this
+    /// is the fingerprinting twin. Renders of equal variants with equal
+    /// contexts give equal output.
+    pub fn variant(&self, template: &str) -> u64 {
+        let mut h = fingerprint::hasher();
+        self.fingerprinting.hash(&mut h);
+        self.closures.get(template).hash(&mut h);
+        self.globals.hash(&mut h);
+        h.finish()
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }

@@ -15,7 +15,7 @@ use super::files::{Dictionary, Files, Held, held_page};
 use crate::diag::Diagnostic;
 use crate::history::Annotations;
 use crate::model::{PageId, Site};
-use crate::render::navigation::Trees;
+use crate::render::sidebar::Trees;
 use crate::render::theme::Theme;
 use crate::render::{self, Render};
 

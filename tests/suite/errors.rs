@@ -225,6 +225,36 @@ fn template_unknown_filter_names_the_site_template_and_line() {
     );
 }
 
+/// The sidebar's closed entries are rendered once for all the pages that
+/// show them; when that fails, each of those pages still reports the
+/// failure as its own, whichever page came first.
+#[test]
+fn sidebar_entry_that_fails_is_reported_by_every_page_showing_it() {
+    let page = |title: &str| format!("---\ntitle: {title}\n---\nText.\n");
+    let pages = ["_index", "a", "b", "c"].map(|p| (format!("content/handbook/{p}.md"), page(p)));
+    let files: Vec<(&str, &str)> = pages.iter().map(|(f, t)| (f.as_str(), t.as_str())).collect();
+    let site = SiteTest::with_files(&files);
+    site.create(
+        "themes/default/templates/partials/sidebar_branch.html",
+        "{% if a.open %}{{ a.title }}{% else %}{{ a.nope }}{% endif %}",
+    );
+    let run = site.build(&[]);
+    run.assert_code(1);
+    for (file, _) in &pages {
+        let rendering = run
+            .stderr
+            .matches(&format!("this happened while rendering `{file}`"))
+            .count();
+        assert_eq!(rendering, 1, "`{file}` reports the entry once:\n{}", run.stderr);
+    }
+    let reports = run
+        .stderr
+        .matches("error: template error: Field `nope` is not defined")
+        .count();
+    assert_eq!(reports, pages.len(), "{}", run.stderr);
+    assert!(run.stderr.contains("partials/sidebar_branch.html:1:"), "{}", run.stderr);
+}
+
 /// Running as root, a `chmod 000` file is still readable; a symbolic link to
 /// nothing fails for everyone. The report names it relative to the site root
 /// even when `--root` is an absolute path.

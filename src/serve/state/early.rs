@@ -20,7 +20,7 @@ use super::rebuild::Clock;
 use crate::model::{Site, terms};
 use crate::parse::ParsedPage;
 use crate::parse::front_matter;
-use crate::render::navigation::Trees;
+use crate::render::sidebar::Trees;
 use crate::render::{self, Render};
 use crate::serve::files::{Held, held_page};
 use crate::serve::fresh::Preview;

@@ -13,7 +13,7 @@ use super::{Early, Files, PageOutput, State, Update};
 use crate::diag::Diagnostics;
 use crate::model::Site;
 use crate::pipeline;
-use crate::render::navigation::Trees;
+use crate::render::sidebar::Trees;
 use crate::render::theme::Theme;
 use crate::render::{self, Content, Render};
 use crate::serve::files::{Dictionary, Held, InOrder, changed_paths, materialize};
