@@ -6,7 +6,8 @@
 #
 # For each size: a cold build (no previous output) and a rebuild with
 # nothing changed, for casebook and for Hugo with the corpus's templates
-# patched to the same 40-link section nav casebook's sidebar shows. Then, at
+# patched to list the first 40 pages of the section, as casebook's sidebar
+# does (casebook's also lists the other sub-sections, folded). Then, at
 # HISTORY_SIZE pages, the corpus as a git repository with 5 published tags
 # (100 commits): one version (no tag published) against five, cold and
 # rebuilt; and at SERVE_SIZE pages `casebook serve`: first page, save to
@@ -76,7 +77,7 @@ declare -A cold_wall
 for n in "${sizes[@]}"; do
   corpus=$work/c$n
   python3 "$gen" "$n" "$corpus" --formats plain,hugo >/dev/null 2>&1
-  # The same nav as casebook's sidebar: the first 40 pages of the section.
+  # The pages casebook's sidebar lists of a section: its first 40.
   sed -i 's/{{ range .CurrentSection.Pages }}/{{ range first 40 .CurrentSection.Pages }}/' \
     "$corpus/hugo/layouts/_default/single.html"
   grep -q 'range first 40 .CurrentSection.Pages' "$corpus/hugo/layouts/_default/single.html"
