@@ -190,8 +190,7 @@ pub fn page(r: Render<'_>, theme: &Theme, trees: &sidebar::Trees, id: PageId) ->
     let root = context::root_for(p.url());
     let (mut view, as_of) = page_context(r, trees, id);
     if let Some(tree) = view.tree.take() {
-        let tree = trees.with_branches(site, theme, id, &root, tree, &p.parsed.file);
-        view.tree = Some(tree.map_err(|d| vec![d])?);
+        view.tree = Some(trees.with_branches(site, theme, id, &root, tree).map_err(|d| vec![d])?);
     }
     view.content = typography::keep_dates_whole(&body_with_components(site, theme, id, &root, as_of.as_ref())?);
     let history = history::page_view(site, r.history, id);

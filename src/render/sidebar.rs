@@ -118,11 +118,11 @@ impl Trees {
         id: PageId,
         root: &str,
         tree: tera::Value,
-        file: &str,
     ) -> Result<tera::Value, Diagnostic> {
         let (Some(map), Some(entries)) = (tree.as_map(), children(&tree)) else {
             return Ok(tree);
         };
+        let file = &site.page(id).parsed.file;
         // The entry with its `html`.
         let render = |a: &tera::Value| -> Result<tera::Value, Diagnostic> {
             let mut ctx = theme.context();
@@ -306,7 +306,7 @@ mod shared_trees {
     fn entries(site: &Site, trees: &Trees, theme: &Theme, id: PageId) -> Option<Vec<String>> {
         let tree = trees.of(site, id)?;
         let root = super::super::context::root_for(site.page(id).url());
-        let tree = trees.with_branches(site, theme, id, &root, tree, "page.md").unwrap();
+        let tree = trees.with_branches(site, theme, id, &root, tree).unwrap();
         let html = |a: &tera::Value| a.as_map().unwrap()[&Key::Str("html")].as_str().unwrap().to_string();
         Some(children(&tree).unwrap().iter().map(html).collect())
     }
